@@ -1,0 +1,296 @@
+/*
+** json.c -- the `caw.json` Lua module: encode and decode JSON with cJSON.
+** Binding layer (runtime.c opens it). Decoding reports file:line:column
+** and rejects invalid UTF-8; encoding sorts object keys so that the same
+** data always gives the same bytes.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "caw/runtime.h"
+
+#define JSON_MAXDEPTH 200
+static const char ARRAY_MT[] = "caw.json.array";
+static const char OBJECT_MT[] = "caw.json.object";
+
+/* Line and column (1-based) of byte offset off in s. */
+static void line_col(const char *s, size_t off, long *line, long *col) {
+  size_t i;
+  *line = 1;
+  *col = 1;
+  for (i = 0; i < off; i++) {
+    if (s[i] == '\n') { (*line)++; *col = 1; }
+    else if (((unsigned char)s[i] & 0xc0) != 0x80) (*col)++;
+  }
+}
+
+/* Offset of the first invalid UTF-8 byte, or len when valid. */
+static size_t utf8_check(const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = s[i], need, k;
+    unsigned long cp, min;
+    if (c < 0x80) { i++; continue; }
+    if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; min = 0x10000; }
+    else return i;
+    if (len - i <= need) return i;
+    for (k = 1; k <= need; k++) {
+      if ((s[i + k] & 0xc0) != 0x80) return i;
+      cp = cp << 6 | (s[i + k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return len;
+}
+
+static void push_value(lua_State *L, const cJSON *v, int depth) {
+  if (depth > JSON_MAXDEPTH) luaL_error(L, "JSON nested too deeply");
+  luaL_checkstack(L, 4, "JSON nested too deeply");
+  if (cJSON_IsNull(v)) lua_pushlightuserdata(L, NULL);
+  else if (cJSON_IsFalse(v)) lua_pushboolean(L, 0);
+  else if (cJSON_IsTrue(v)) lua_pushboolean(L, 1);
+  else if (cJSON_IsNumber(v)) {
+    double d = v->valuedouble;
+    if (d == floor(d) && fabs(d) <= 9007199254740992.0)
+      lua_pushinteger(L, (lua_Integer)d);
+    else lua_pushnumber(L, d);
+  } else if (cJSON_IsString(v)) lua_pushstring(L, v->valuestring);
+  else if (cJSON_IsArray(v)) {
+    const cJSON *c;
+    lua_Integer i = 1;
+    lua_createtable(L, cJSON_GetArraySize(v), 0);
+    luaL_setmetatable(L, ARRAY_MT);
+    cJSON_ArrayForEach(c, v) {
+      push_value(L, c, depth + 1);
+      lua_rawseti(L, -2, i++);
+    }
+  } else {
+    const cJSON *c;
+    lua_createtable(L, 0, cJSON_GetArraySize(v));
+    cJSON_ArrayForEach(c, v) {
+      push_value(L, c, depth + 1);
+      lua_setfield(L, -2, c->string);
+    }
+  }
+}
+
+/* caw.json.decode(text [, name]) -> value; data error on bad JSON. */
+static int json_decode(lua_State *L) {
+  size_t len, bad, off;
+  const char *s = luaL_checklstring(L, 1, &len);
+  const char *name = luaL_optstring(L, 2, "JSON text");
+  const char *end = NULL;
+  long line, col;
+  cJSON *root;
+  if ((bad = utf8_check((const unsigned char *)s, len)) < len) {
+    line_col(s, bad, &line, &col);
+    return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%ld:%ld: invalid UTF-8",
+                        name, line, col);
+  }
+  if (memchr(s, '\0', len)) {
+    line_col(s, (size_t)((const char *)memchr(s, '\0', len) - s), &line, &col);
+    return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%ld:%ld: NUL byte in JSON",
+                        name, line, col);
+  }
+  root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+  if (root) { /* only white space may follow the value */
+    off = (size_t)(end - s);
+    while (off < len && strchr(" \t\r\n", s[off])) off++;
+    if (off < len) {
+      cJSON_Delete(root);
+      line_col(s, off, &line, &col);
+      return caw_lua_fail(L, CAW_EXIT_DATAERR,
+                          "%s:%ld:%ld: invalid JSON: unexpected text after"
+                          " the value", name, line, col);
+    }
+  } else {
+    off = end ? (size_t)(end - s) : 0;
+    if (off > len) off = len;
+    line_col(s, off, &line, &col);
+    if (len == 0 || off >= len)
+      return caw_lua_fail(L, CAW_EXIT_DATAERR,
+                          "%s:%ld:%ld: invalid JSON: the text ends too early"
+                          " (truncated?)", name, line, col);
+    return caw_lua_fail(L, CAW_EXIT_DATAERR,
+                        "%s:%ld:%ld: invalid JSON near '%.12s'", name, line,
+                        col, s + off);
+  }
+  push_value(L, root, 0);
+  cJSON_Delete(root);
+  return 1;
+}
+
+/* Length of t as a JSON array, or -1 when it is an object. */
+static lua_Integer seq_len(lua_State *L, int idx) {
+  lua_Integer n = 0, count = 0;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TNUMBER || !lua_isinteger(L, -1)) {
+      lua_pop(L, 1);
+      return -1;
+    }
+    if (lua_tointeger(L, -1) > n) n = lua_tointeger(L, -1);
+    count++;
+  }
+  if (n != count || n < 1) return count == 0 ? 0 : -1;
+  return n;
+}
+
+static int cmp_keys(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static cJSON *to_json(lua_State *L, int idx, int depth, const char *path);
+
+static cJSON *table_to_json(lua_State *L, int idx, int depth) {
+  lua_Integer n, i;
+  cJSON *out;
+  int is_array = 0;
+  if (luaL_getmetafield(L, idx, "__name") != LUA_TNIL) {
+    is_array = strcmp(lua_tostring(L, -1), ARRAY_MT) == 0;
+    lua_pop(L, 1);
+  }
+  n = seq_len(L, idx);
+  if (n > 0 || (n == 0 && is_array)) {
+    out = cJSON_CreateArray();
+    for (i = 1; out && i <= n; i++) {
+      cJSON *item;
+      lua_rawgeti(L, idx, i);
+      item = to_json(L, lua_gettop(L), depth + 1, "array item");
+      lua_pop(L, 1);
+      cJSON_AddItemToArray(out, item);
+    }
+    return out;
+  }
+  { /* an object: collect the keys as strings, sort, emit in order */
+    size_t nkeys = 0, k;
+    const char **keys;
+    int names, orig; /* names[i] = key string; orig[string] = real key */
+    lua_newtable(L);
+    names = lua_gettop(L);
+    lua_newtable(L);
+    orig = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+      lua_pop(L, 1);
+      if (lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TSTRING)
+        luaL_error(L, "cannot encode a table key of type %s as JSON",
+                   luaL_typename(L, -1));
+      lua_pushvalue(L, -1);
+      lua_pushstring(L, lua_tostring(L, -1)); /* a copy: keep the key intact */
+      lua_remove(L, -2);
+      lua_pushvalue(L, -1);
+      lua_rawseti(L, names, (lua_Integer)++nkeys);
+      lua_pushvalue(L, -2);
+      lua_rawset(L, orig);
+    }
+    keys = lua_newuserdatauv(L, (nkeys ? nkeys : 1) * sizeof *keys, 0);
+    for (k = 0; k < nkeys; k++) { /* strings stay anchored in names */
+      lua_rawgeti(L, names, (lua_Integer)k + 1);
+      keys[k] = lua_tostring(L, -1);
+      lua_pop(L, 1);
+    }
+    qsort(keys, nkeys, sizeof *keys, cmp_keys);
+    out = cJSON_CreateObject();
+    for (k = 0; out && k < nkeys; k++) {
+      cJSON *item;
+      lua_getfield(L, orig, keys[k]);
+      lua_gettable(L, idx);
+      item = to_json(L, lua_gettop(L), depth + 1, keys[k]);
+      lua_pop(L, 1);
+      cJSON_AddItemToObject(out, keys[k], item);
+    }
+    lua_pop(L, 3);
+    return out;
+  }
+}
+
+static cJSON *to_json(lua_State *L, int idx, int depth, const char *path) {
+  if (depth > JSON_MAXDEPTH)
+    luaL_error(L, "cannot encode as JSON: nested too deeply (a cycle?)");
+  luaL_checkstack(L, 8, "JSON nested too deeply");
+  switch (lua_type(L, idx)) {
+  case LUA_TNIL: return cJSON_CreateNull();
+  case LUA_TBOOLEAN: return cJSON_CreateBool(lua_toboolean(L, idx));
+  case LUA_TNUMBER: {
+    double d = lua_tonumber(L, idx);
+    if (!isfinite(d))
+      luaL_error(L, "cannot encode %s as JSON (value of '%s')",
+                 lua_tostring(L, idx), path);
+    return cJSON_CreateNumber(d);
+  }
+  case LUA_TSTRING: {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    if (utf8_check((const unsigned char *)s, len) < len ||
+        memchr(s, '\0', len))
+      luaL_error(L, "cannot encode as JSON: invalid UTF-8 in '%s'", path);
+    return cJSON_CreateString(s);
+  }
+  case LUA_TLIGHTUSERDATA:
+    if (lua_touserdata(L, idx) == NULL) return cJSON_CreateNull();
+    break;
+  case LUA_TTABLE: return table_to_json(L, idx, depth);
+  }
+  luaL_error(L, "cannot encode a %s as JSON ('%s')", luaL_typename(L, idx),
+             path);
+  return NULL;
+}
+
+/* caw.json.encode(value [, {indent=true}]) -> string */
+static int json_encode(lua_State *L) {
+  cJSON *root;
+  char *text;
+  int indent = 0;
+  luaL_checkany(L, 1);
+  if (lua_istable(L, 2)) {
+    lua_getfield(L, 2, "indent");
+    indent = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 1);
+  root = to_json(L, 1, 0, "value");
+  if (!root) return luaL_error(L, "out of memory encoding JSON");
+  text = indent ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
+  cJSON_Delete(root);
+  if (!text) return luaL_error(L, "out of memory encoding JSON");
+  lua_pushstring(L, text);
+  cJSON_free(text);
+  return 1;
+}
+
+/* caw.json.array(t) / caw.json.object(t): mark t so that an empty table
+   encodes as [] or {}. */
+static int json_mark(lua_State *L, const char *mt) {
+  if (lua_isnoneornil(L, 1)) lua_newtable(L);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  luaL_setmetatable(L, mt);
+  return 1;
+}
+static int json_array(lua_State *L) { return json_mark(L, ARRAY_MT); }
+static int json_object(lua_State *L) { return json_mark(L, OBJECT_MT); }
+
+static const luaL_Reg json_funcs[] = {
+  {"decode", json_decode}, {"encode", json_encode}, {"array", json_array},
+  {"object", json_object}, {NULL, NULL}};
+
+int luaopen_caw_json(lua_State *L) {
+  luaL_newmetatable(L, ARRAY_MT);
+  lua_pop(L, 1);
+  luaL_newmetatable(L, OBJECT_MT);
+  lua_pop(L, 1);
+  luaL_newlib(L, json_funcs);
+  lua_pushlightuserdata(L, NULL);
+  lua_setfield(L, -2, "null");
+  return 1;
+}

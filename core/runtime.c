@@ -1,0 +1,1534 @@
+/*
+** runtime.c -- the embedded Lua 5.4 runtime and the `caw` module.
+** Binding layer: turns Lua tables into caw_event structs for store.c,
+** streams query rows back as tables, loads plugins as text into their
+** own environments, and applies the limits (memory cap counted in the
+** allocator, timeout by a hook set only when the alarm fires).
+** Called by cli.c; calls store.c, date.c, sha256.c, json.c, luadsv.c.
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "caw/date.h"
+#include "caw/runtime.h"
+#include "caw/sha256.h"
+#include "caw/store.h"
+
+#ifndef CAW_SOURCE_PLUGINS
+#define CAW_SOURCE_PLUGINS "plugins"
+#endif
+#ifndef CAW_INSTALL_PLUGINS
+#define CAW_INSTALL_PLUGINS "/usr/local/share/caw/plugins"
+#endif
+
+static const char ERROR_MT[] = "caw.error";
+static const char CURSOR_MT[] = "caw.cursor";
+static const char RUNTIME_KEY[] = "caw.runtime";
+
+struct caw_runtime {
+  lua_State *L;
+  caw_store *store;
+  caw_runtime_opts opts;
+  size_t mem_used;
+  int mem_exceeded; /* the cap was hit: report it as such */
+  int timed_out;
+  double progress_last; /* when the progress line was last drawn */
+  int progress_shown;
+};
+
+/* ---- limits ---- */
+
+/* Headroom above the cap so that the error itself can be reported. */
+#define MEM_HEADROOM (256 * 1024)
+
+static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  caw_runtime *rt = ud;
+  size_t old = ptr ? osize : 0;
+  if (nsize == 0) {
+    free(ptr);
+    rt->mem_used -= old;
+    return NULL;
+  }
+  if (rt->opts.max_memory && nsize > old) {
+    size_t cap = rt->opts.max_memory + (rt->mem_exceeded ? MEM_HEADROOM : 0);
+    if (rt->mem_used - old + nsize > cap) {
+      rt->mem_exceeded = 1;
+      return NULL;
+    }
+  }
+  ptr = realloc(ptr, nsize);
+  if (ptr) rt->mem_used = rt->mem_used - old + nsize;
+  return ptr;
+}
+
+static volatile sig_atomic_t alarm_fired;
+static lua_State *alarm_L;
+
+static void stop_hook(lua_State *L, lua_Debug *ar) {
+  caw_runtime *rt;
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  lua_getfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
+  rt = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  if (rt) rt->timed_out = 1;
+  caw_lua_fail(L, CAW_EXIT_SOFTWARE,
+               "stopped: the script ran longer than --timeout %g seconds",
+               rt ? rt->opts.timeout_s : 0.0);
+}
+
+/* As lua.c does for SIGINT: set the hook only now, so that no hook
+   slows the interpreter before the limit is reached. */
+static void on_alarm(int sig) {
+  (void)sig;
+  alarm_fired = 1;
+  if (alarm_L)
+    lua_sethook(alarm_L, stop_hook,
+                LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
+}
+
+static void arm_timeout(caw_runtime *rt) {
+  struct itimerval it;
+  struct sigaction sa;
+  if (rt->opts.timeout_s <= 0) return;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_alarm;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGALRM, &sa, NULL);
+  alarm_L = rt->L;
+  memset(&it, 0, sizeof it);
+  it.it_value.tv_sec = (time_t)rt->opts.timeout_s;
+  it.it_value.tv_usec =
+    (suseconds_t)((rt->opts.timeout_s - (double)(time_t)rt->opts.timeout_s) *
+                  1e6);
+  if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+    it.it_value.tv_usec = 1;
+  setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void disarm_timeout(void) {
+  struct itimerval it;
+  memset(&it, 0, sizeof it);
+  setitimer(ITIMER_REAL, &it, NULL);
+  alarm_L = NULL;
+}
+
+/* ---- errors ---- */
+
+static int error_tostring(lua_State *L) {
+  lua_getfield(L, 1, "message");
+  return 1;
+}
+
+static void push_error(lua_State *L, int exitcode, const char *msg) {
+  lua_createtable(L, 0, 2);
+  lua_pushinteger(L, exitcode);
+  lua_setfield(L, -2, "code");
+  lua_pushstring(L, msg);
+  lua_setfield(L, -2, "message");
+  luaL_setmetatable(L, ERROR_MT);
+}
+
+int caw_lua_fail(lua_State *L, int exitcode, const char *fmt, ...) {
+  char msg[CAW_ERRMAX * 2];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  push_error(L, exitcode, msg);
+  return lua_error(L);
+}
+
+static caw_runtime *runtime_of(lua_State *L) {
+  caw_runtime *rt;
+  lua_getfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
+  rt = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return rt;
+}
+
+static caw_store *store_of(lua_State *L) {
+  caw_runtime *rt = runtime_of(L);
+  if (!rt || !rt->store)
+    caw_lua_fail(L, CAW_EXIT_USAGE, "no database is open");
+  return rt->store;
+}
+
+static int fail_status(lua_State *L, caw_status st, const char *msg) {
+  return caw_lua_fail(L, caw_status_exit(st), "%s", msg);
+}
+
+/* caw.fail(code, message): raise an error that exits with code. */
+static int l_fail(lua_State *L) {
+  int code = (int)luaL_checkinteger(L, 1);
+  const char *msg = luaL_checkstring(L, 2);
+  return caw_lua_fail(L, code, "%s", msg);
+}
+
+/* caw.error_code(err) -> exit code carried by an error value, or nil */
+static int l_error_code(lua_State *L) {
+  if (lua_istable(L, 1) && luaL_getmetafield(L, 1, "__name") == LUA_TSTRING &&
+      strcmp(lua_tostring(L, -1), ERROR_MT) == 0) {
+    lua_getfield(L, 1, "code");
+    return 1;
+  }
+  lua_pushnil(L);
+  return 1;
+}
+
+/* ---- Lua table -> caw_event ---- */
+
+typedef struct conv {
+  lua_State *L;
+  char path[96]; /* field path for messages: "money[2]" */
+} conv;
+
+static int conv_fail(conv *c, const char *field, const char *fmt, ...) {
+  char msg[CAW_ERRMAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return caw_lua_fail(c->L, CAW_EXIT_DATAERR, "field '%s%s%s': %s", c->path,
+                      c->path[0] ? "." : "", field, msg);
+}
+
+/* Reject keys that are not in allowed: a typo must not vanish silently. */
+static void check_keys(conv *c, int idx, const char *const *allowed) {
+  lua_State *L = c->L;
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *const *a;
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING) {
+      conv_fail(c, "?", "unexpected %s key in the table",
+                luaL_typename(L, -1));
+    }
+    for (a = allowed; *a; a++)
+      if (strcmp(*a, lua_tostring(L, -1)) == 0) break;
+    if (!*a) conv_fail(c, lua_tostring(L, -1), "unknown field");
+  }
+}
+
+/* A string field (NULL when absent); the table keeps the string alive. */
+static const char *get_str(conv *c, int idx, const char *key) {
+  const char *s = NULL;
+  int t = lua_getfield(c->L, idx, key);
+  if (t == LUA_TSTRING) {
+    size_t len;
+    s = lua_tolstring(c->L, -1, &len);
+    if (strlen(s) != len) conv_fail(c, key, "contains a NUL byte");
+  } else if (t != LUA_TNIL && !(t == LUA_TLIGHTUSERDATA &&
+                                lua_touserdata(c->L, -1) == NULL))
+    conv_fail(c, key, "expected a string, got %s%s%s%s",
+              luaL_typename(c->L, -1), t == LUA_TNUMBER ? " " : "",
+              t == LUA_TNUMBER ? lua_tostring(c->L, -1) : "",
+              strcmp(key, "cameo") == 0 ? " (write CAMEO codes as strings:"
+                                          " leading zeros matter)" : "");
+  lua_pop(c->L, 1);
+  return s;
+}
+
+static double get_num(conv *c, int idx, const char *key, double dflt,
+                      int *present) {
+  double d = dflt;
+  int t = lua_getfield(c->L, idx, key);
+  if (present) *present = t != LUA_TNIL;
+  if (t == LUA_TNUMBER) d = lua_tonumber(c->L, -1);
+  else if (t != LUA_TNIL)
+    conv_fail(c, key, "expected a number, got %s%s%.40s%s",
+              luaL_typename(c->L, -1), t == LUA_TSTRING ? " '" : "",
+              t == LUA_TSTRING ? lua_tostring(c->L, -1) : "",
+              t == LUA_TSTRING ? "'" : "");
+  lua_pop(c->L, 1);
+  return d;
+}
+
+static int get_bool(conv *c, int idx, const char *key, int dflt) {
+  int b = dflt, t = lua_getfield(c->L, idx, key);
+  if (t == LUA_TBOOLEAN) b = lua_toboolean(c->L, -1);
+  else if (t != LUA_TNIL)
+    conv_fail(c, key, "expected true or false, got %s",
+              luaL_typename(c->L, -1));
+  lua_pop(c->L, 1);
+  return b;
+}
+
+/* Push the list t[key] (or nothing) and return its length; the list
+   stays on the stack. */
+static size_t get_list(conv *c, int idx, const char *key) {
+  int t = lua_getfield(c->L, idx, key);
+  if (t == LUA_TNIL) return 0;
+  if (t != LUA_TTABLE) conv_fail(c, key, "expected a list");
+  return (size_t)luaL_len(c->L, -1);
+}
+
+static void *scratch(lua_State *L, size_t n) {
+  return lua_newuserdatauv(L, n ? n : 1, 0); /* freed by the GC */
+}
+
+static const char *const event_keys[] = {
+  "id", "date", "type", "title", "summary", "location", "confidence",
+  "cameo", "goldstein", "attrs", "actors", "money", "sources", "tags",
+  "batch", NULL};
+static const char *const actor_keys[] = {"code", "role", "level", "person",
+                                         "stance", "name", "kind", NULL};
+static const char *const money_keys[] = {
+  "amount", "currency", "kind", "period", "provider", "recipient", "note",
+  "source", "primary", NULL};
+static const char *const source_keys[] = {"url", "publisher", "title",
+                                          "published", "quote", NULL};
+
+/* Fill ev from the table at idx. Pushes scratch userdata and the lists it
+   reads onto the stack; the caller pops to its saved top afterwards. */
+static void table_to_event(lua_State *L, int idx, caw_event *ev) {
+  conv c;
+  size_t i, n;
+  int list;
+  c.L = L;
+  c.path[0] = '\0';
+  memset(ev, 0, sizeof *ev);
+  luaL_checktype(L, idx, LUA_TTABLE);
+  check_keys(&c, idx, event_keys);
+  ev->id = get_str(&c, idx, "id");
+  ev->date = get_str(&c, idx, "date");
+  ev->type = get_str(&c, idx, "type");
+  ev->title = get_str(&c, idx, "title");
+  ev->summary = get_str(&c, idx, "summary");
+  ev->location = get_str(&c, idx, "location");
+  ev->cameo = get_str(&c, idx, "cameo");
+  ev->confidence = get_num(&c, idx, "confidence", 1.0, NULL);
+  ev->goldstein = get_num(&c, idx, "goldstein", 0, &ev->has_goldstein);
+  ev->batch = (int64_t)get_num(&c, idx, "batch", 0, NULL);
+  if (lua_getfield(L, idx, "attrs") == LUA_TTABLE) {
+    lua_getfield(L, LUA_REGISTRYINDEX, "caw.json.encode");
+    lua_insert(L, -2);
+    lua_call(L, 1, 1); /* anchored on the stack until the caller pops */
+    ev->attrs = lua_tostring(L, -1);
+  } else if (lua_type(L, -1) == LUA_TSTRING) {
+    ev->attrs = lua_tostring(L, -1);
+  } else if (!lua_isnil(L, -1))
+    conv_fail(&c, "attrs", "expected a table or a JSON string");
+
+  n = get_list(&c, idx, "actors");
+  list = lua_gettop(L);
+  if (n) {
+    caw_actor_ref *a = scratch(L, n * sizeof *a);
+    for (i = 0; i < n; i++) {
+      int it;
+      snprintf(c.path, sizeof c.path, "actors[%zu]", i + 1);
+      if (lua_rawgeti(L, list, (lua_Integer)i + 1) != LUA_TTABLE)
+        caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table",
+                     c.path);
+      it = lua_gettop(L);
+      check_keys(&c, it, actor_keys);
+      a[i].code = get_str(&c, it, "code");
+      a[i].role = get_str(&c, it, "role");
+      a[i].level = get_str(&c, it, "level");
+      a[i].person = get_str(&c, it, "person");
+      a[i].stance = get_str(&c, it, "stance");
+      a[i].name = get_str(&c, it, "name");
+      a[i].kind = get_str(&c, it, "kind");
+      lua_pop(L, 1);
+    }
+    ev->actors = a;
+    ev->n_actors = n;
+  }
+  c.path[0] = '\0';
+  n = get_list(&c, idx, "money");
+  list = lua_gettop(L);
+  if (n) {
+    caw_money *m = scratch(L, n * sizeof *m);
+    for (i = 0; i < n; i++) {
+      int it, present;
+      snprintf(c.path, sizeof c.path, "money[%zu]", i + 1);
+      if (lua_rawgeti(L, list, (lua_Integer)i + 1) != LUA_TTABLE)
+        caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table",
+                     c.path);
+      it = lua_gettop(L);
+      check_keys(&c, it, money_keys);
+      m[i].amount = get_num(&c, it, "amount", 0, &present);
+      if (!present) conv_fail(&c, "amount", "required (it is missing)");
+      m[i].currency = get_str(&c, it, "currency");
+      m[i].kind = get_str(&c, it, "kind");
+      m[i].period = get_str(&c, it, "period");
+      m[i].provider = get_str(&c, it, "provider");
+      m[i].recipient = get_str(&c, it, "recipient");
+      m[i].note = get_str(&c, it, "note");
+      m[i].source = (int)get_num(&c, it, "source", 0, NULL);
+      m[i].primary = get_bool(&c, it, "primary", 1);
+      lua_pop(L, 1);
+    }
+    ev->money = m;
+    ev->n_money = n;
+  }
+  c.path[0] = '\0';
+  n = get_list(&c, idx, "sources");
+  list = lua_gettop(L);
+  if (n) {
+    caw_source *s = scratch(L, n * sizeof *s);
+    for (i = 0; i < n; i++) {
+      int it;
+      snprintf(c.path, sizeof c.path, "sources[%zu]", i + 1);
+      if (lua_rawgeti(L, list, (lua_Integer)i + 1) == LUA_TSTRING) {
+        s[i].url = lua_tostring(L, -1); /* a bare URL */
+        lua_pop(L, 1);
+        continue;
+      }
+      if (!lua_istable(L, -1))
+        caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table",
+                     c.path);
+      it = lua_gettop(L);
+      check_keys(&c, it, source_keys);
+      s[i].url = get_str(&c, it, "url");
+      s[i].publisher = get_str(&c, it, "publisher");
+      s[i].title = get_str(&c, it, "title");
+      s[i].published = get_str(&c, it, "published");
+      s[i].quote = get_str(&c, it, "quote");
+      lua_pop(L, 1);
+    }
+    ev->sources = s;
+    ev->n_sources = n;
+  }
+  c.path[0] = '\0';
+  n = get_list(&c, idx, "tags");
+  list = lua_gettop(L);
+  if (n) {
+    const char **t = scratch(L, n * sizeof *t);
+    for (i = 0; i < n; i++) {
+      if (lua_rawgeti(L, list, (lua_Integer)i + 1) != LUA_TSTRING)
+        caw_lua_fail(L, CAW_EXIT_DATAERR,
+                     "field 'tags[%zu]': expected a string", i + 1);
+      t[i] = lua_tostring(L, -1);
+      lua_pop(L, 1);
+    }
+    ev->tags = t;
+    ev->n_tags = n;
+  }
+}
+
+static const char *const outcome_names[] = {"", "added", "updated",
+                                            "unchanged"};
+
+/* caw.add_event(t) -> id, "added"|"updated"|"unchanged" */
+static int l_add_event(lua_State *L) {
+  caw_store *st = store_of(L);
+  caw_event ev;
+  caw_outcome outcome;
+  char id[129], err[CAW_ERRMAX];
+  caw_status rc;
+  table_to_event(L, 1, &ev);
+  rc = caw_store_add_event(st, &ev, id, &outcome, err, sizeof err);
+  if (rc != CAW_OK) return fail_status(L, rc, err);
+  lua_pushstring(L, id);
+  lua_pushstring(L, outcome_names[outcome]);
+  return 2;
+}
+
+/* caw.put_actor{code=, name=, kind=, country=, members={{code=, period=}}} */
+static int l_put_actor(lua_State *L) {
+  static const char *const keys[] = {"code", "name", "kind", "country",
+                                     "members", NULL};
+  caw_store *st = store_of(L);
+  conv c;
+  char err[CAW_ERRMAX];
+  const char *code, *name, *kind, *country;
+  caw_status rc;
+  size_t i, n;
+  c.L = L;
+  snprintf(c.path, sizeof c.path, "actor");
+  luaL_checktype(L, 1, LUA_TTABLE);
+  check_keys(&c, 1, keys);
+  code = get_str(&c, 1, "code");
+  name = get_str(&c, 1, "name");
+  kind = get_str(&c, 1, "kind");
+  country = get_str(&c, 1, "country");
+  if ((rc = caw_store_put_actor(st, code, name, kind, country, err,
+                                sizeof err)) != CAW_OK)
+    return fail_status(L, rc, err);
+  n = get_list(&c, 1, "members");
+  for (i = 0; i < n; i++) {
+    const char *member, *period;
+    lua_rawgeti(L, -1, (lua_Integer)i + 1);
+    snprintf(c.path, sizeof c.path, "actor %s.members[%zu]", code, i + 1);
+    if (!lua_istable(L, -1))
+      caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table", c.path);
+    member = get_str(&c, lua_gettop(L), "code");
+    period = get_str(&c, lua_gettop(L), "period");
+    if ((rc = caw_store_put_member(st, code, member, period ? period : "../..",
+                                   err, sizeof err)) != CAW_OK) {
+      return caw_lua_fail(L, caw_status_exit(rc), "%s: %s", c.path, err);
+    }
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+/* ---- rows -> Lua ---- */
+
+static void set_col(lua_State *L, sqlite3_stmt *s, int col, const char *key) {
+  switch (sqlite3_column_type(s, col)) {
+  case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(s, col)); break;
+  case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(s, col)); break;
+  case SQLITE_NULL: return;
+  default:
+    lua_pushlstring(L, (const char *)sqlite3_column_text(s, col),
+                    (size_t)sqlite3_column_bytes(s, col));
+  }
+  lua_setfield(L, -2, key);
+}
+
+static void push_day(lua_State *L, int64_t day, const char *key) {
+  char buf[32];
+  if (day <= CAW_DAY_OPEN_LO || day >= CAW_DAY_OPEN_HI) return;
+  caw_date_format(day, buf, sizeof buf);
+  lua_pushstring(L, buf);
+  lua_setfield(L, -2, key);
+}
+
+static void push_children(lua_State *L, caw_store *st, int64_t rowid,
+                          caw_child kind, const char *key,
+                          const char *const *cols) {
+  sqlite3_stmt *s = caw_store_children(st, kind, rowid);
+  lua_Integer i = 0;
+  int ncols = 0, c;
+  while (cols[ncols]) ncols++;
+  lua_newtable(L);
+  while (s && sqlite3_step(s) == SQLITE_ROW) {
+    if (kind == CAW_CHILD_TAGS) {
+      lua_pushstring(L, (const char *)sqlite3_column_text(s, 0));
+    } else {
+      lua_createtable(L, 0, ncols);
+      for (c = 0; c < ncols; c++) set_col(L, s, c, cols[c]);
+      if (kind == CAW_CHILD_MONEY) {
+        lua_getfield(L, -1, "is_primary");
+        lua_pushboolean(L, lua_tointeger(L, -1) != 0);
+        lua_setfield(L, -3, "primary");
+        lua_pop(L, 1);
+        lua_pushnil(L);
+        lua_setfield(L, -2, "is_primary");
+      }
+    }
+    lua_rawseti(L, -2, ++i);
+  }
+  if (s) sqlite3_reset(s);
+  lua_setfield(L, -2, key);
+}
+
+static const char *const actor_cols[] = {"code", "role", "level", "person",
+                                         "stance", "name", "kind", NULL};
+static const char *const money_cols[] = {
+  "amount", "currency", "kind", "period", "period_lo", "period_hi",
+  "provider", "recipient", "source", "is_primary", "note", NULL};
+static const char *const source_cols[] = {"url", "publisher", "title",
+                                          "published", "quote", NULL};
+static const char *const tag_cols[] = {"tag", NULL};
+
+/* Push the event at the current row of s as a table. */
+static void push_event(lua_State *L, caw_store *st, sqlite3_stmt *s,
+                       int children) {
+  int64_t rowid = sqlite3_column_int64(s, CAW_COL_ROWID);
+  lua_createtable(L, 0, 20);
+  set_col(L, s, CAW_COL_ID, "id");
+  set_col(L, s, CAW_COL_DATE, "date");
+  set_col(L, s, CAW_COL_DAY_LO, "day_lo");
+  set_col(L, s, CAW_COL_DAY_HI, "day_hi");
+  push_day(L, sqlite3_column_int64(s, CAW_COL_DAY_LO), "earliest");
+  push_day(L, sqlite3_column_int64(s, CAW_COL_DAY_HI), "latest");
+  set_col(L, s, CAW_COL_PRECISION, "precision");
+  set_col(L, s, CAW_COL_TYPE, "type");
+  set_col(L, s, CAW_COL_TITLE, "title");
+  set_col(L, s, CAW_COL_SUMMARY, "summary");
+  set_col(L, s, CAW_COL_LOCATION, "location");
+  set_col(L, s, CAW_COL_CONFIDENCE, "confidence");
+  set_col(L, s, CAW_COL_CAMEO, "cameo");
+  set_col(L, s, CAW_COL_GOLDSTEIN, "goldstein");
+  set_col(L, s, CAW_COL_ATTRS, "attrs");
+  set_col(L, s, CAW_COL_BATCH, "batch");
+  if (!children) return;
+  push_children(L, st, rowid, CAW_CHILD_ACTORS, "actors", actor_cols);
+  push_children(L, st, rowid, CAW_CHILD_MONEY, "money", money_cols);
+  push_children(L, st, rowid, CAW_CHILD_SOURCES, "sources", source_cols);
+  push_children(L, st, rowid, CAW_CHILD_TAGS, "tags", tag_cols);
+}
+
+typedef struct cursor {
+  sqlite3_stmt *stmt;
+  int children;
+} cursor;
+
+static int cursor_gc(lua_State *L) {
+  cursor *c = luaL_checkudata(L, 1, CURSOR_MT);
+  if (c->stmt) sqlite3_finalize(c->stmt);
+  c->stmt = NULL;
+  return 0;
+}
+
+static int events_next(lua_State *L) {
+  cursor *c = luaL_checkudata(L, lua_upvalueindex(1), CURSOR_MT);
+  caw_store *st = store_of(L);
+  int rc;
+  if (!c->stmt) return 0;
+  rc = sqlite3_step(c->stmt);
+  if (rc == SQLITE_ROW) {
+    push_event(L, st, c->stmt, c->children);
+    return 1;
+  }
+  sqlite3_finalize(c->stmt);
+  c->stmt = NULL;
+  if (rc != SQLITE_DONE)
+    return caw_lua_fail(L, CAW_EXIT_IOERR, "reading events: %s",
+                        sqlite3_errmsg(caw_store_db(st)));
+  return 0;
+}
+
+/* Parse a date bound: "2024", "2024-03", "2024-03-15", any EDTF. */
+static int64_t date_bound(lua_State *L, const char *key, const char *s,
+                          int upper) {
+  caw_date d;
+  char err[CAW_ERRMAX];
+  if (caw_date_parse(s, strlen(s), &d, err, sizeof err) != CAW_OK)
+    caw_lua_fail(L, CAW_EXIT_USAGE, "%s: %s", key, err);
+  return upper ? d.hi : d.lo;
+}
+
+static void filter_from_table(lua_State *L, int idx, caw_filter *f) {
+  static const char *const keys[] = {"from", "to", "certain", "id", "actor",
+                                     "type", "tag", "text", "limit",
+                                     "children", NULL};
+  conv c;
+  const char *s;
+  c.L = L;
+  snprintf(c.path, sizeof c.path, "filter");
+  memset(f, 0, sizeof *f);
+  if (lua_isnoneornil(L, idx)) return;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  check_keys(&c, idx, keys);
+  if (lua_getfield(L, idx, "from") != LUA_TNIL) {
+    s = luaL_tolstring(L, -1, NULL);
+    f->from_day = date_bound(L, "from", s, 0);
+    f->has_from = 1;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, idx, "to") != LUA_TNIL) {
+    s = luaL_tolstring(L, -1, NULL);
+    f->to_day = date_bound(L, "to", s, 1);
+    f->has_to = 1;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  f->certain = get_bool(&c, idx, "certain", 0);
+  f->id = get_str(&c, idx, "id");
+  f->actor = get_str(&c, idx, "actor");
+  f->type = get_str(&c, idx, "type");
+  f->tag = get_str(&c, idx, "tag");
+  f->text = get_str(&c, idx, "text");
+  f->limit = (int64_t)get_num(&c, idx, "limit", 0, NULL);
+}
+
+/* caw.events{from=, to=, certain=, actor=, type=, tag=, text=, limit=,
+   children=} -> iterator over event tables (streamed). */
+static int l_events(lua_State *L) {
+  caw_store *st = store_of(L);
+  caw_filter f;
+  cursor *c;
+  char err[CAW_ERRMAX];
+  caw_status rc;
+  int children = 1;
+  filter_from_table(L, 1, &f);
+  if (lua_istable(L, 1)) {
+    lua_getfield(L, 1, "children");
+    if (!lua_isnil(L, -1)) children = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+  }
+  c = lua_newuserdatauv(L, sizeof *c, 1);
+  c->stmt = NULL;
+  c->children = children;
+  luaL_setmetatable(L, CURSOR_MT);
+  if ((rc = caw_store_events(st, &f, &c->stmt, err, sizeof err)) != CAW_OK)
+    return fail_status(L, rc, err);
+  lua_pushvalue(L, -1);
+  lua_pushcclosure(L, events_next, 1);
+  lua_insert(L, -2);
+  lua_pushnil(L);
+  lua_insert(L, -2);
+  lua_pushnil(L);
+  lua_insert(L, -2); /* iterator, nil, nil, cursor: closed on break */
+  return 4;
+}
+
+/* caw.event(id) -> table or nil */
+static int l_event(lua_State *L) {
+  caw_store *st = store_of(L);
+  caw_filter f;
+  sqlite3_stmt *s = NULL;
+  char err[CAW_ERRMAX];
+  caw_status rc;
+  memset(&f, 0, sizeof f);
+  f.id = luaL_checkstring(L, 1);
+  if ((rc = caw_store_events(st, &f, &s, err, sizeof err)) != CAW_OK)
+    return fail_status(L, rc, err);
+  if (sqlite3_step(s) == SQLITE_ROW) push_event(L, st, s, 1);
+  else lua_pushnil(L);
+  sqlite3_finalize(s);
+  return 1;
+}
+
+/* caw.sql(query, ...) -> iterator over row tables; read-only queries. */
+static int sql_next(lua_State *L) {
+  cursor *c = luaL_checkudata(L, lua_upvalueindex(1), CURSOR_MT);
+  int rc, i, n;
+  if (!c->stmt) return 0;
+  rc = sqlite3_step(c->stmt);
+  if (rc == SQLITE_ROW) {
+    n = sqlite3_column_count(c->stmt);
+    lua_createtable(L, 0, n);
+    for (i = 0; i < n; i++)
+      set_col(L, c->stmt, i, sqlite3_column_name(c->stmt, i));
+    return 1;
+  }
+  if (rc != SQLITE_DONE) {
+    lua_pushstring(L, sqlite3_errmsg(sqlite3_db_handle(c->stmt)));
+    sqlite3_finalize(c->stmt);
+    c->stmt = NULL;
+    return caw_lua_fail(L, CAW_EXIT_SOFTWARE, "caw.sql: %s",
+                        lua_tostring(L, -1));
+  }
+  sqlite3_finalize(c->stmt);
+  c->stmt = NULL;
+  return 0;
+}
+
+static int l_sql(lua_State *L) {
+  caw_store *st = store_of(L);
+  const char *q = luaL_checkstring(L, 1), *tail = NULL;
+  int i, n = lua_gettop(L);
+  cursor *c = lua_newuserdatauv(L, sizeof *c, 0);
+  c->stmt = NULL;
+  c->children = 0;
+  luaL_setmetatable(L, CURSOR_MT);
+  if (sqlite3_prepare_v2(caw_store_db(st), q, -1, &c->stmt, &tail) !=
+      SQLITE_OK)
+    return luaL_error(L, "caw.sql: %s", sqlite3_errmsg(caw_store_db(st)));
+  if (!c->stmt) return luaL_error(L, "caw.sql: empty query");
+  while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' ||
+                  *tail == ';'))
+    tail++;
+  if (tail && *tail) return luaL_error(L, "caw.sql: one statement only");
+  if (!sqlite3_stmt_readonly(c->stmt))
+    return luaL_error(L, "caw.sql: only read-only queries are allowed"
+                         " (use caw.add_event to write)");
+  for (i = 2; i <= n; i++) { /* bound parameters only */
+    switch (lua_type(L, i)) {
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, i))
+        sqlite3_bind_int64(c->stmt, i - 1, lua_tointeger(L, i));
+      else sqlite3_bind_double(c->stmt, i - 1, lua_tonumber(L, i));
+      break;
+    case LUA_TSTRING: {
+      size_t len;
+      const char *s = lua_tolstring(L, i, &len);
+      sqlite3_bind_text(c->stmt, i - 1, s, (int)len, SQLITE_TRANSIENT);
+      break;
+    }
+    case LUA_TBOOLEAN:
+      sqlite3_bind_int(c->stmt, i - 1, lua_toboolean(L, i));
+      break;
+    case LUA_TNIL: break;
+    default:
+      return luaL_error(L, "caw.sql: cannot bind a %s", luaL_typename(L, i));
+    }
+  }
+  lua_pushcclosure(L, sql_next, 1);
+  return 1;
+}
+
+/* caw.transaction(fn, ...): commit when fn returns, roll back and
+   re-raise when it fails. Returns fn's results. */
+static int l_transaction(lua_State *L) {
+  caw_store *st = store_of(L);
+  char err[CAW_ERRMAX];
+  caw_status rc;
+  int n;
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  if ((rc = caw_store_begin(st, err, sizeof err)) != CAW_OK)
+    return fail_status(L, rc, err);
+  n = lua_gettop(L);
+  if (lua_pcall(L, n - 1, LUA_MULTRET, 0) != LUA_OK) {
+    caw_store_rollback(st);
+    return lua_error(L);
+  }
+  if ((rc = caw_store_commit(st, err, sizeof err)) != CAW_OK) {
+    caw_store_rollback(st);
+    return fail_status(L, rc, err);
+  }
+  return lua_gettop(L);
+}
+
+/* caw.actors{kind=, code=} -> iterator over {code, name, kind, country} */
+static int l_actors(lua_State *L) {
+  const char *kind = NULL, *code = NULL;
+  if (lua_istable(L, 1)) {
+    lua_getfield(L, 1, "kind");
+    kind = lua_tostring(L, -1);
+    lua_getfield(L, 1, "code");
+    code = lua_tostring(L, -1);
+    lua_pop(L, 2); /* the strings live in the argument table */
+  }
+  lua_settop(L, 1);
+  lua_pushcfunction(L, l_sql);
+  lua_pushstring(L, "SELECT code, name, kind, country FROM actors"
+                    " WHERE (?1 IS NULL OR kind = ?1)"
+                    " AND (?2 IS NULL OR code = ?2) ORDER BY code");
+  if (kind) lua_pushstring(L, kind); else lua_pushnil(L);
+  if (code) lua_pushstring(L, code); else lua_pushnil(L);
+  lua_call(L, 3, 1);
+  return 1;
+}
+
+/* ---- caw.date ---- */
+
+/* caw.date.parse(s) -> {edtf, earliest, latest, day_lo, day_hi, precision,
+   uncertain, approximate, interval}; raises on a bad date. */
+static int l_date_parse(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  caw_date d;
+  char err[CAW_ERRMAX];
+  if (caw_date_parse(s, len, &d, err, sizeof err) != CAW_OK)
+    return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s", err);
+  lua_createtable(L, 0, 9);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "edtf");
+  push_day(L, d.lo, "earliest");
+  push_day(L, d.hi, "latest");
+  lua_pushinteger(L, (lua_Integer)d.lo);
+  lua_setfield(L, -2, "day_lo");
+  lua_pushinteger(L, (lua_Integer)d.hi);
+  lua_setfield(L, -2, "day_hi");
+  lua_pushstring(L, caw_date_precision_name(d.precision));
+  lua_setfield(L, -2, "precision");
+  lua_pushboolean(L, (d.qualifiers & CAW_DATE_UNCERTAIN) != 0);
+  lua_setfield(L, -2, "uncertain");
+  lua_pushboolean(L, (d.qualifiers & CAW_DATE_APPROX) != 0);
+  lua_setfield(L, -2, "approximate");
+  lua_pushboolean(L, d.interval);
+  lua_setfield(L, -2, "interval");
+  return 1;
+}
+
+/* caw.date.format(day) -> "YYYY-MM-DD" */
+static int l_date_format(lua_State *L) {
+  char buf[32];
+  caw_date_format((int64_t)luaL_checkinteger(L, 1), buf, sizeof buf);
+  lua_pushstring(L, buf);
+  return 1;
+}
+
+/* caw.date.day(y, m, d) -> day number */
+static int l_date_day(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)caw_date_days(
+                       luaL_checkinteger(L, 1), (int)luaL_optinteger(L, 2, 1),
+                       (int)luaL_optinteger(L, 3, 1)));
+  return 1;
+}
+
+/* caw.date.civil(day) -> y, m, d */
+static int l_date_civil(lua_State *L) {
+  int64_t y;
+  int m, d;
+  caw_date_civil((int64_t)luaL_checkinteger(L, 1), &y, &m, &d);
+  lua_pushinteger(L, (lua_Integer)y);
+  lua_pushinteger(L, m);
+  lua_pushinteger(L, d);
+  return 3;
+}
+
+static const luaL_Reg date_funcs[] = {{"parse", l_date_parse},
+                                      {"format", l_date_format},
+                                      {"day", l_date_day},
+                                      {"civil", l_date_civil},
+                                      {NULL, NULL}};
+
+/* ---- files, digests, output ---- */
+
+/* caw.readfile(path) -> contents; 66 when missing, 74 on I/O errors. */
+static int l_readfile(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  luaL_Buffer b;
+  FILE *f = fopen(path, "rb");
+  size_t n;
+  if (!f)
+    return caw_lua_fail(L, errno == ENOENT ? CAW_EXIT_NOINPUT : CAW_EXIT_IOERR,
+                        "cannot read %s: %s", path, strerror(errno));
+  luaL_buffinit(L, &b);
+  do {
+    char *p = luaL_prepbuffer(&b);
+    n = fread(p, 1, LUAL_BUFFERSIZE, f);
+    luaL_addsize(&b, n);
+  } while (n == LUAL_BUFFERSIZE);
+  if (ferror(f)) {
+    fclose(f);
+    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot read %s: %s", path,
+                        strerror(errno));
+  }
+  fclose(f);
+  luaL_pushresult(&b);
+  return 1;
+}
+
+/* caw.sha256(string) -> hex */
+static int l_sha256(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  char hex[65];
+  caw_sha256_buf(s, len, hex);
+  lua_pushstring(L, hex);
+  return 1;
+}
+
+/* caw.sha256_file(path) -> hex; streams the file. */
+static int l_sha256_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  FILE *f = fopen(path, "rb");
+  char buf[65536], hex[65];
+  caw_sha256 c;
+  size_t n;
+  if (!f)
+    return caw_lua_fail(L, errno == ENOENT ? CAW_EXIT_NOINPUT : CAW_EXIT_IOERR,
+                        "cannot read %s: %s", path, strerror(errno));
+  caw_sha256_init(&c);
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) caw_sha256_update(&c, buf, n);
+  fclose(f);
+  caw_sha256_hex(&c, hex);
+  lua_pushstring(L, hex);
+  return 1;
+}
+
+/* caw.write(path, text): write atomically (temp file + rename), so a
+   failed report never leaves half a file; "-" writes to stdout. */
+static int l_write(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  size_t len;
+  const char *text = luaL_checklstring(L, 2, &len);
+  char *tmp;
+  FILE *f;
+  int ok;
+  if (strcmp(path, "-") == 0) {
+    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+      return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write to stdout: %s",
+                          strerror(errno));
+    return 0;
+  }
+  tmp = lua_newuserdatauv(L, strlen(path) + 16, 0);
+  sprintf(tmp, "%s.tmp%ld", path, (long)getpid());
+  if (!(f = fopen(tmp, "wb")))
+    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
+                        strerror(errno));
+  ok = fwrite(text, 1, len, f) == len;
+  ok = (fclose(f) == 0) && ok;
+  if (!ok || rename(tmp, path) != 0) {
+    int e = errno;
+    remove(tmp);
+    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
+                        strerror(e));
+  }
+  return 0;
+}
+
+/* caw.log(...): a line on stderr (works in the sandbox). */
+static int l_log(lua_State *L) {
+  int i, n = lua_gettop(L);
+  caw_runtime *rt = runtime_of(L);
+  if (rt && rt->progress_shown) { fputs("\r\033[K", stderr); rt->progress_shown = 0; }
+  for (i = 1; i <= n; i++) {
+    if (i > 1) fputc(' ', stderr);
+    fputs(luaL_tolstring(L, i, NULL), stderr);
+    lua_pop(L, 1);
+  }
+  fputc('\n', stderr);
+  return 0;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* caw.progress(done, total, label, started) -- a progress line on stderr
+   when it is a terminal (at most 10 redraws a second); caw.progress()
+   with no arguments clears it. total may be 0 when unknown. */
+static int l_progress(lua_State *L) {
+  caw_runtime *rt = runtime_of(L);
+  double done, total, t, started, rate, eta;
+  const char *label;
+  if (!rt || rt->opts.quiet || !isatty(2)) return 0;
+  if (lua_isnoneornil(L, 1)) {
+    if (rt->progress_shown) fputs("\r\033[K", stderr);
+    rt->progress_shown = 0;
+    return 0;
+  }
+  t = now_s();
+  if (t - rt->progress_last < 0.1) return 0;
+  rt->progress_last = t;
+  done = luaL_checknumber(L, 1);
+  total = luaL_optnumber(L, 2, 0);
+  label = luaL_optstring(L, 3, "");
+  started = luaL_optnumber(L, 4, t);
+  rate = t > started ? done / (t - started) : 0;
+  if (total > 0) {
+    eta = rate > 0 ? (total - done) / rate : 0;
+    fprintf(stderr, "\r\033[K%s %.0f%% (%.0f/s, ETA %.0fs)", label,
+            100.0 * done / total, rate, eta > 0 ? eta : 0);
+  } else
+    fprintf(stderr, "\r\033[K%s %.0f (%.0f/s)", label, done, rate);
+  rt->progress_shown = 1;
+  return 0;
+}
+
+/* caw.clock() -> monotonic seconds */
+static int l_clock(lua_State *L) {
+  lua_pushnumber(L, now_s());
+  return 1;
+}
+
+/* caw.batch_begin(file, sha256, importer) -> id */
+static int l_batch_begin(lua_State *L) {
+  caw_store *st = store_of(L);
+  int64_t id;
+  char err[CAW_ERRMAX];
+  caw_status rc = caw_store_batch_begin(st, luaL_checkstring(L, 1),
+                                        luaL_checkstring(L, 2),
+                                        luaL_checkstring(L, 3), &id, err,
+                                        sizeof err);
+  if (rc != CAW_OK) return fail_status(L, rc, err);
+  lua_pushinteger(L, (lua_Integer)id);
+  return 1;
+}
+
+/* caw.batch_finish(id, {read=, added=, updated=, unchanged=, merged=,
+   rejected=}) */
+static int l_batch_finish(lua_State *L) {
+  caw_store *st = store_of(L);
+  caw_batch_counts n;
+  char err[CAW_ERRMAX];
+  caw_status rc;
+  luaL_checktype(L, 2, LUA_TTABLE);
+#define GET(f)                                                               \
+  (lua_getfield(L, 2, #f), n.f = (int64_t)lua_tointeger(L, -1), lua_pop(L, 1))
+  GET(read); GET(added); GET(updated); GET(unchanged); GET(merged);
+  GET(rejected);
+#undef GET
+  rc = caw_store_batch_finish(st, (int64_t)luaL_checkinteger(L, 1), &n, err,
+                              sizeof err);
+  if (rc != CAW_OK) return fail_status(L, rc, err);
+  return 0;
+}
+
+/* caw.count() -> number of events */
+static int l_count(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)caw_store_count(store_of(L)));
+  return 1;
+}
+
+/* ---- plugins ---- */
+
+/* Push the list of plugin directories, in search order. */
+static void push_plugin_dirs(lua_State *L) {
+  const char *env = getenv("CAW_PLUGIN_PATH"), *xdg = getenv("XDG_DATA_HOME");
+  const char *home = getenv("HOME");
+  lua_Integer n = 0;
+  struct stat sb;
+  lua_newtable(L);
+  if (env && *env) {
+    const char *p = env;
+    while (*p) {
+      const char *e = strchr(p, ':');
+      size_t len = e ? (size_t)(e - p) : strlen(p);
+      if (len) {
+        lua_pushlstring(L, p, len);
+        lua_rawseti(L, -2, ++n);
+      }
+      p += len + (e ? 1 : 0);
+    }
+  }
+  if (xdg && *xdg) lua_pushfstring(L, "%s/caw/plugins", xdg);
+  else if (home && *home) lua_pushfstring(L, "%s/.local/share/caw/plugins", home);
+  else lua_pushnil(L);
+  if (!lua_isnil(L, -1) && stat(lua_tostring(L, -1), &sb) == 0)
+    lua_rawseti(L, -2, ++n);
+  else lua_pop(L, 1);
+  if (stat(CAW_SOURCE_PLUGINS, &sb) == 0) {
+    lua_pushstring(L, CAW_SOURCE_PLUGINS);
+    lua_rawseti(L, -2, ++n);
+  }
+  if (strcmp(CAW_SOURCE_PLUGINS, CAW_INSTALL_PLUGINS) != 0 &&
+      stat(CAW_INSTALL_PLUGINS, &sb) == 0) {
+    lua_pushstring(L, CAW_INSTALL_PLUGINS);
+    lua_rawseti(L, -2, ++n);
+  }
+}
+
+static int cmp_cstr(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Append the *.lua files below dir (recursive, sorted) to the list at
+   the top of the stack. */
+static void list_lua(lua_State *L, const char *dir, lua_Integer *n,
+                     int depth) {
+  DIR *d;
+  struct dirent *e;
+  char **names = NULL;
+  size_t count = 0, cap = 0, i;
+  if (depth > 4 || !(d = opendir(dir))) return;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    if (count == cap) {
+      char **more = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof *names);
+      if (!more) break;
+      names = more;
+    }
+    if (!(names[count] = strdup(e->d_name))) break;
+    count++;
+  }
+  closedir(d);
+  qsort(names, count, sizeof *names, cmp_cstr);
+  for (i = 0; i < count; i++) {
+    char path[4096];
+    struct stat sb;
+    size_t len = strlen(names[i]);
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+      list_lua(L, path, n, depth + 1);
+    else if (len > 4 && strcmp(names[i] + len - 4, ".lua") == 0) {
+      lua_pushstring(L, path);
+      lua_rawseti(L, -2, ++*n);
+    }
+    free(names[i]);
+  }
+  free(names);
+}
+
+/* caw.plugin_files() -> sorted list of *.lua paths in the plugin dirs */
+static int l_plugin_files(lua_State *L) {
+  lua_Integer i, ndirs, n = 0;
+  push_plugin_dirs(L);
+  ndirs = (lua_Integer)luaL_len(L, -1);
+  lua_newtable(L);
+  for (i = 1; i <= ndirs; i++) {
+    lua_rawgeti(L, -2, i);
+    {
+      const char *dir = lua_tostring(L, -1);
+      lua_pop(L, 1); /* the string stays in the dirs table */
+      list_lua(L, dir, &n, 0);
+    }
+  }
+  return 1;
+}
+
+/* Load a file as text (never bytecode) with a fresh environment whose
+   __index is the shared globals; returns the chunk and the env. */
+static int load_isolated(lua_State *L, const char *path) {
+  int rc = luaL_loadfilex(L, path, "t");
+  if (rc != LUA_OK) return rc;
+  lua_newtable(L); /* env */
+  lua_newtable(L); /* its metatable */
+  lua_pushglobaltable(L);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setupvalue(L, -3, 1); /* _ENV of the chunk */
+  return LUA_OK;
+}
+
+/* caw.load_plugin(path) -> the plugin's table (what the file returns),
+   run in its own environment. */
+static int l_load_plugin(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  if (load_isolated(L, path) != LUA_OK) {
+    if (access(path, F_OK) != 0)
+      return caw_lua_fail(L, CAW_EXIT_NOINPUT, "no plugin at %s", path);
+    return lua_error(L);
+  }
+  lua_pop(L, 1); /* env */
+  lua_call(L, 0, 1);
+  if (!lua_istable(L, -1))
+    return caw_lua_fail(L, CAW_EXIT_SOFTWARE,
+                        "%s: a plugin must return its declaration table",
+                        path);
+  return 1;
+}
+
+/* package.searchers entry: find a module on package.path, load it as
+   text in its own environment. */
+static int text_searcher(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1), *path;
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, "searchpath");
+  lua_pushstring(L, name);
+  lua_getfield(L, -3, "path");
+  lua_call(L, 2, 2);
+  if (lua_isnil(L, -2)) return 1; /* the message says where it looked */
+  path = lua_tostring(L, -2);
+  if (load_isolated(L, path) != LUA_OK)
+    return luaL_error(L, "error loading module '%s' from %s:\n\t%s", name,
+                      path, lua_tostring(L, -1));
+  lua_pop(L, 1);
+  lua_pushstring(L, path);
+  return 2;
+}
+
+/* Text-only replacements for load, loadfile and dofile. The original
+   load is the upvalue of safe_load. */
+static int safe_load(lua_State *L) {
+  int nargs = lua_gettop(L) < 4 ? 3 : 4;
+  lua_settop(L, 4);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  lua_pushliteral(L, "t");
+  if (nargs == 4) lua_pushvalue(L, 4);
+  lua_call(L, nargs, 2);
+  return 2;
+}
+
+static int safe_loadfile(lua_State *L) {
+  const char *path = luaL_optstring(L, 1, NULL);
+  int rc = luaL_loadfilex(L, path, "t");
+  if (rc != LUA_OK) {
+    luaL_pushfail(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  if (!lua_isnone(L, 3)) {
+    lua_pushvalue(L, 3);
+    lua_setupvalue(L, -2, 1);
+  }
+  return 1;
+}
+
+static int safe_dofile(lua_State *L) {
+  const char *path = luaL_optstring(L, 1, NULL);
+  lua_settop(L, 1);
+  if (luaL_loadfilex(L, path, "t") != LUA_OK) return lua_error(L);
+  lua_call(L, 0, LUA_MULTRET);
+  return lua_gettop(L) - 1;
+}
+
+static int refuse(lua_State *L) {
+  return luaL_error(L, "%s is not available to caw scripts",
+                    lua_tostring(L, lua_upvalueindex(1)));
+}
+
+static void block(lua_State *L, const char *lib, const char *fn) {
+  if (lua_getglobal(L, lib) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pushfstring(L, "%s.%s", lib, fn);
+  lua_pushcclosure(L, refuse, 1);
+  lua_setfield(L, -2, fn);
+  lua_pop(L, 1);
+}
+
+/* Open the standard libraries with caw's policy applied. */
+static void open_libs(lua_State *L, const caw_runtime_opts *o) {
+  luaL_openlibs(L);
+  /* package: Lua modules only, found as text */
+  lua_getglobal(L, "package");
+  lua_pushnil(L);
+  lua_setfield(L, -2, "loadlib");
+  lua_pushstring(L, "");
+  lua_setfield(L, -2, "cpath");
+  lua_createtable(L, 2, 0);
+  lua_getfield(L, -2, "searchers");
+  lua_rawgeti(L, -1, 1); /* preload */
+  lua_rawseti(L, -3, 1);
+  lua_pop(L, 1);
+  lua_pushcfunction(L, text_searcher);
+  lua_rawseti(L, -2, 2);
+  lua_setfield(L, -2, "searchers");
+  lua_pop(L, 1);
+  /* no bytecode: load/loadfile/dofile take text only */
+  lua_getglobal(L, "load");
+  lua_pushcclosure(L, safe_load, 1);
+  lua_setglobal(L, "load");
+  lua_register(L, "loadfile", safe_loadfile);
+  lua_register(L, "dofile", safe_dofile);
+  /* no processes, no exit from inside a plugin */
+  block(L, "os", "execute");
+  block(L, "os", "exit");
+  block(L, "io", "popen");
+  if (o->sandbox) { /* no files either: reports write through -o */
+    lua_pushnil(L);
+    lua_setglobal(L, "io");
+    block(L, "os", "remove");
+    block(L, "os", "rename");
+    block(L, "os", "tmpname");
+    block(L, "os", "getenv");
+    lua_register(L, "loadfile", refuse);
+    lua_register(L, "dofile", refuse);
+    lua_pushnil(L);
+    lua_setglobal(L, "debug");
+  }
+}
+
+static const luaL_Reg caw_funcs[] = {
+  {"events", l_events},
+  {"event", l_event},
+  {"add_event", l_add_event},
+  {"put_actor", l_put_actor},
+  {"actors", l_actors},
+  {"transaction", l_transaction},
+  {"sql", l_sql},
+  {"count", l_count},
+  {"fail", l_fail},
+  {"error_code", l_error_code},
+  {"readfile", l_readfile},
+  {"sha256", l_sha256},
+  {"sha256_file", l_sha256_file},
+  {"write", l_write},
+  {"log", l_log},
+  {"progress", l_progress},
+  {"clock", l_clock},
+  {"batch_begin", l_batch_begin},
+  {"batch_finish", l_batch_finish},
+  {"plugin_files", l_plugin_files},
+  {"load_plugin", l_load_plugin},
+  {NULL, NULL}};
+
+static int readonly_newindex(lua_State *L) {
+  return luaL_error(L, "the caw module is read-only (cannot set '%s')",
+                    luaL_tolstring(L, 2, NULL));
+}
+
+/* Wrap the table at the top in a read-only proxy. */
+static void make_readonly(lua_State *L) {
+  lua_newtable(L);          /* proxy */
+  lua_createtable(L, 0, 4); /* its metatable */
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, readonly_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_remove(L, -2);
+}
+
+static int open_caw(lua_State *L) {
+  caw_runtime *rt = runtime_of(L);
+  luaL_newlib(L, caw_funcs);
+  luaopen_caw_json(L);
+  lua_getfield(L, -1, "encode");
+  lua_setfield(L, LUA_REGISTRYINDEX, "caw.json.encode");
+  make_readonly(L);
+  lua_setfield(L, -2, "json");
+  luaopen_caw_dsv(L);
+  make_readonly(L);
+  lua_setfield(L, -2, "dsv");
+  luaL_newlib(L, date_funcs);
+  make_readonly(L);
+  lua_setfield(L, -2, "date");
+  lua_pushstring(L, CAW_VERSION);
+  lua_setfield(L, -2, "version");
+  if (rt && rt->store) {
+    lua_pushstring(L, caw_store_path(rt->store));
+    lua_setfield(L, -2, "db_path");
+  }
+  lua_pushboolean(L, rt && rt->opts.sandbox);
+  lua_setfield(L, -2, "sandboxed");
+  push_plugin_dirs(L);
+  lua_setfield(L, -2, "plugin_dirs");
+  lua_createtable(L, 0, 6);
+  lua_pushinteger(L, CAW_EXIT_USAGE);
+  lua_setfield(L, -2, "USAGE");
+  lua_pushinteger(L, CAW_EXIT_DATAERR);
+  lua_setfield(L, -2, "DATAERR");
+  lua_pushinteger(L, CAW_EXIT_NOINPUT);
+  lua_setfield(L, -2, "NOINPUT");
+  lua_pushinteger(L, CAW_EXIT_SOFTWARE);
+  lua_setfield(L, -2, "SOFTWARE");
+  lua_pushinteger(L, CAW_EXIT_IOERR);
+  lua_setfield(L, -2, "IOERR");
+  lua_setfield(L, -2, "EXIT");
+  make_readonly(L);
+  return 1;
+}
+
+caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
+  caw_runtime *rt = calloc(1, sizeof *rt);
+  lua_State *L;
+  if (!rt) return NULL;
+  rt->store = store;
+  if (opts) rt->opts = *opts;
+  if (!(L = lua_newstate(limited_alloc, rt))) {
+    free(rt);
+    return NULL;
+  }
+  rt->L = L;
+  lua_pushlightuserdata(L, rt);
+  lua_setfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
+  luaL_newmetatable(L, ERROR_MT);
+  lua_pushcfunction(L, error_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, CURSOR_MT);
+  lua_pushcfunction(L, cursor_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, cursor_gc);
+  lua_setfield(L, -2, "__close");
+  lua_pop(L, 1);
+  open_libs(L, &rt->opts);
+  luaL_requiref(L, "caw", open_caw, 1);
+  lua_pop(L, 1);
+  { /* package.path: the plugin dirs */
+    lua_Integer i, n;
+    int pieces = 0;
+    lua_getglobal(L, "caw");
+    lua_getfield(L, -1, "plugin_dirs");
+    n = (lua_Integer)luaL_len(L, -1);
+    for (i = 1; i <= n; i++) {
+      const char *d;
+      lua_rawgeti(L, -1 - pieces, i);
+      d = lua_tostring(L, -1);
+      lua_pushfstring(L, "%s%s/?.lua;%s/?/init.lua", i > 1 ? ";" : "", d, d);
+      lua_remove(L, -2);
+      pieces++;
+    }
+    lua_concat(L, pieces);
+    lua_getglobal(L, "package");
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "path");
+    lua_pop(L, 3);
+  }
+  return rt;
+}
+
+void caw_runtime_free(caw_runtime *rt) {
+  if (!rt) return;
+  if (rt->store)
+    while (caw_store_depth(rt->store) > 0) caw_store_rollback(rt->store);
+  lua_close(rt->L);
+  free(rt);
+}
+
+lua_State *caw_runtime_state(caw_runtime *rt) { return rt->L; }
+
+/* Message handler: keep caw errors as they are, add a traceback to
+   everything else. */
+static int msgh(lua_State *L) {
+  if (lua_istable(L, 1) && luaL_getmetafield(L, 1, "__name") == LUA_TSTRING &&
+      strcmp(lua_tostring(L, -1), ERROR_MT) == 0) {
+    lua_pop(L, 1);
+    return 1;
+  }
+  if (!lua_isstring(L, 1)) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+      return 1;
+    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  } else lua_pushvalue(L, 1);
+  luaL_traceback(L, L, lua_tostring(L, -1), 1);
+  return 1;
+}
+
+/* Print the error at the top; return the exit code it carries. */
+static int report(caw_runtime *rt, int status) {
+  lua_State *L = rt->L;
+  int code = CAW_EXIT_SOFTWARE;
+  const char *msg;
+  if (rt->progress_shown) fputs("\r\033[K", stderr);
+  rt->progress_shown = 0;
+  if (status == LUA_ERRMEM || (rt->mem_exceeded && status != LUA_OK)) {
+    fprintf(stderr, "caw: stopped: the script used more than --max-memory"
+                    " %zu MB\n", rt->opts.max_memory >> 20);
+    return CAW_EXIT_SOFTWARE;
+  }
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "code");
+    code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : code;
+    lua_getfield(L, -2, "message");
+    msg = lua_tostring(L, -1);
+    fprintf(stderr, "caw: %s\n", msg ? msg : "error");
+    lua_pop(L, 2);
+  } else {
+    msg = lua_tostring(L, -1);
+    fprintf(stderr, "caw: %s\n", msg ? msg : "error");
+  }
+  lua_pop(L, 1);
+  return code ? code : CAW_EXIT_SOFTWARE;
+}
+
+int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
+                    int argc, char **argv) {
+  lua_State *L = rt->L;
+  int rc, i, base, exitcode = 0;
+  lua_pushcfunction(L, msgh);
+  base = lua_gettop(L);
+  lua_createtable(L, argc, 1); /* arg */
+  lua_pushstring(L, code ? "-e" : path);
+  lua_rawseti(L, -2, 0);
+  for (i = 0; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setglobal(L, "arg");
+  if (code) rc = luaL_loadbufferx(L, code, strlen(code), "=(command line)", "t");
+  else {
+    rc = luaL_loadfilex(L, path, "t");
+    if (rc == LUA_ERRFILE) {
+      fprintf(stderr, "caw: %s\n", lua_tostring(L, -1));
+      lua_settop(L, base - 1);
+      return CAW_EXIT_NOINPUT;
+    }
+    if (rc == LUA_OK) { /* the script's own directory comes first */
+      const char *slash = strrchr(path, '/');
+      lua_getglobal(L, "package");
+      if (slash) lua_pushlstring(L, path, (size_t)(slash - path));
+      else lua_pushliteral(L, ".");
+      lua_pushliteral(L, "/?.lua;");
+      lua_getfield(L, -3, "path");
+      lua_concat(L, 3);
+      lua_setfield(L, -2, "path");
+      lua_pop(L, 1);
+    }
+  }
+  if (rc != LUA_OK) {
+    exitcode = report(rt, rc);
+    lua_settop(L, base - 1);
+    return exitcode == CAW_EXIT_SOFTWARE ? CAW_EXIT_DATAERR : exitcode;
+  }
+  for (i = 0; i < argc; i++) lua_pushstring(L, argv[i]);
+  arm_timeout(rt);
+  rc = lua_pcall(L, argc, 1, base);
+  if (rc == LUA_OK && lua_istable(L, -1)) { /* a plugin with run(args) */
+    lua_getfield(L, -1, "run");
+    if (lua_isfunction(L, -1)) {
+      lua_getglobal(L, "arg");
+      rc = lua_pcall(L, 1, 1, base);
+    } else lua_pop(L, 1);
+  }
+  disarm_timeout();
+  if (rc != LUA_OK) exitcode = report(rt, rc);
+  else if (lua_isinteger(L, -1)) exitcode = (int)lua_tointeger(L, -1);
+  if (rt->progress_shown) fputs("\r\033[K", stderr);
+  lua_settop(L, base - 1);
+  fflush(stdout);
+  return exitcode;
+}

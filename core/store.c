@@ -1,0 +1,1083 @@
+/*
+** store.c -- caw's event store on SQLite.
+** Owns the schema (migrations keyed on PRAGMA user_version), validation
+** of events against caw's vocabularies, nested transactions and the
+** streaming event query. Knows nothing of Lua; parses dates via date.c
+** and fingerprints events via sha256.c. runtime.c is its caller.
+*/
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "caw/date.h"
+#include "caw/sha256.h"
+#include "caw/store.h"
+
+const char *const caw_event_types[] = {
+  "meeting", "summit", "visit", "statement", "report", "appointment",
+  "agreement", "trade", "funding", "investment", "sanction", "vote",
+  "military", "protest", "conflict", "other", NULL};
+const char *const caw_roles[] = {"initiator", "target", "participant", "host",
+                                 NULL};
+const char *const caw_levels[] = {"head", "minister", "official", NULL};
+const char *const caw_stances[] = {"yes", "no", "abstain", "absent", NULL};
+const char *const caw_money_kinds[] = {"pledge", "commitment", "disbursement",
+                                       "investment", NULL};
+const char *const caw_actor_kinds[] = {"state", "organisation", "bloc",
+                                       "company", "person", "group", NULL};
+
+/* Active ISO 4217 codes (2024), sorted for bsearch. */
+static const char *const currencies[] = {
+  "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN",
+  "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL",
+  "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY",
+  "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP",
+  "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD",
+  "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR",
+  "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF",
+  "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL",
+  "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR",
+  "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR",
+  "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR",
+  "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD",
+  "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SYP", "SZL", "THB", "TJS",
+  "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD",
+  "UYU", "UZS", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XDR", "XOF",
+  "XPF", "YER", "ZAR", "ZMW", "ZWL"};
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int caw_currency_known(const char *code) {
+  if (!code || strlen(code) != 3) return 0;
+  return bsearch(&code, currencies, sizeof currencies / sizeof *currencies,
+                 sizeof *currencies, cmp_str) != NULL;
+}
+
+/* Statements prepared once per connection. */
+enum {
+  S_FIND_EVENT, S_DEL_EVENT, S_INS_EVENT, S_INS_ACTOR_REF, S_INS_MONEY,
+  S_INS_SOURCE, S_INS_TAG, S_FIND_ACTOR, S_PUT_ACTOR, S_PUT_MEMBER,
+  S_CHILD_ACTORS, S_CHILD_MONEY, S_CHILD_SOURCES, S_CHILD_TAGS, S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+  "SELECT rowid, fingerprint FROM events WHERE id = ?1",
+  "DELETE FROM events WHERE rowid = ?1",
+  "INSERT INTO events(id, date, day_lo, day_hi, precision, qualifiers, type,"
+  " title, summary, location, confidence, cameo, goldstein, attrs,"
+  " fingerprint, batch)"
+  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
+  "INSERT INTO event_actors(event, seq, actor, role, level, person, stance)"
+  " VALUES(?1,?2,?3,?4,?5,?6,?7)",
+  "INSERT INTO money(event, seq, amount, currency, kind, period, period_lo,"
+  " period_hi, provider, recipient, source, is_primary, note)"
+  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+  "INSERT INTO sources(event, seq, url, publisher, title, published, quote)"
+  " VALUES(?1,?2,?3,?4,?5,?6,?7)",
+  "INSERT OR IGNORE INTO event_tags(event, tag) VALUES(?1,?2)",
+  "SELECT 1 FROM actors WHERE code = ?1",
+  "INSERT INTO actors(code, name, kind, country) VALUES(?1,?2,?3,?4)"
+  " ON CONFLICT(code) DO UPDATE SET name=excluded.name, kind=excluded.kind,"
+  " country=coalesce(excluded.country, country)",
+  "INSERT OR REPLACE INTO memberships(grp, member, period, day_lo, day_hi)"
+  " VALUES(?1,?2,?3,?4,?5)",
+  "SELECT ea.actor, ea.role, ea.level, ea.person, ea.stance, a.name, a.kind"
+  " FROM event_actors ea JOIN actors a ON a.code = ea.actor"
+  " WHERE ea.event = ?1 ORDER BY ea.seq",
+  "SELECT amount, currency, kind, period, period_lo, period_hi, provider,"
+  " recipient, source, is_primary, note FROM money WHERE event = ?1"
+  " ORDER BY seq",
+  "SELECT url, publisher, title, published, quote FROM sources"
+  " WHERE event = ?1 ORDER BY seq",
+  "SELECT tag FROM event_tags WHERE event = ?1 ORDER BY tag"};
+
+struct caw_store {
+  sqlite3 *db;
+  char *path;
+  int depth; /* transaction nesting */
+  sqlite3_stmt *stmt[S_COUNT];
+};
+
+/* Schema version 1. Documented in docs/schema.md. */
+static const char schema_v1[] =
+  "CREATE TABLE event_types(name TEXT PRIMARY KEY) WITHOUT ROWID;\n"
+  "CREATE TABLE roles(name TEXT PRIMARY KEY) WITHOUT ROWID;\n"
+  "CREATE TABLE money_kinds(name TEXT PRIMARY KEY) WITHOUT ROWID;\n"
+  "CREATE TABLE actor_kinds(name TEXT PRIMARY KEY) WITHOUT ROWID;\n"
+  "CREATE TABLE actors(\n"
+  "  code TEXT PRIMARY KEY,\n"
+  "  name TEXT NOT NULL,\n"
+  "  kind TEXT NOT NULL REFERENCES actor_kinds(name),\n"
+  "  country TEXT\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE memberships(\n"
+  "  grp TEXT NOT NULL REFERENCES actors(code),\n"
+  "  member TEXT NOT NULL REFERENCES actors(code),\n"
+  "  period TEXT NOT NULL,\n"
+  "  day_lo INTEGER NOT NULL,\n"
+  "  day_hi INTEGER NOT NULL,\n"
+  "  PRIMARY KEY(grp, member, period)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE batches(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  file TEXT NOT NULL,\n"
+  "  sha256 TEXT NOT NULL,\n"
+  "  importer TEXT NOT NULL,\n"
+  "  started TEXT NOT NULL,\n"
+  "  finished TEXT,\n"
+  "  n_read INTEGER, n_added INTEGER, n_updated INTEGER,\n"
+  "  n_unchanged INTEGER, n_merged INTEGER, n_rejected INTEGER\n"
+  ");\n"
+  "CREATE TABLE events(\n"
+  "  rowid INTEGER PRIMARY KEY,\n"
+  "  id TEXT NOT NULL UNIQUE,\n"
+  "  date TEXT NOT NULL,\n"
+  "  day_lo INTEGER NOT NULL,\n"
+  "  day_hi INTEGER NOT NULL CHECK (day_hi >= day_lo),\n"
+  "  precision TEXT NOT NULL,\n"
+  "  qualifiers INTEGER NOT NULL DEFAULT 0,\n"
+  "  type TEXT NOT NULL REFERENCES event_types(name),\n"
+  "  title TEXT NOT NULL,\n"
+  "  summary TEXT,\n"
+  "  location TEXT,\n"
+  "  confidence REAL NOT NULL DEFAULT 1 CHECK (confidence BETWEEN 0 AND 1),\n"
+  "  cameo TEXT,\n"
+  "  goldstein REAL,\n"
+  "  attrs TEXT CHECK (attrs IS NULL OR json_valid(attrs)),\n"
+  "  fingerprint TEXT NOT NULL,\n"
+  "  batch INTEGER REFERENCES batches(id)\n"
+  ");\n"
+  "CREATE INDEX events_days ON events(day_lo, day_hi);\n"
+  "CREATE INDEX events_type ON events(type, day_lo);\n"
+  "CREATE TABLE event_actors(\n"
+  "  event INTEGER NOT NULL REFERENCES events(rowid) ON DELETE CASCADE,\n"
+  "  seq INTEGER NOT NULL,\n"
+  "  actor TEXT NOT NULL REFERENCES actors(code),\n"
+  "  role TEXT NOT NULL REFERENCES roles(name),\n"
+  "  level TEXT CHECK (level IN ('head','minister','official')),\n"
+  "  person TEXT,\n"
+  "  stance TEXT CHECK (stance IN ('yes','no','abstain','absent')),\n"
+  "  PRIMARY KEY(event, seq)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE INDEX event_actors_actor ON event_actors(actor, event);\n"
+  "CREATE TABLE money(\n"
+  "  event INTEGER NOT NULL REFERENCES events(rowid) ON DELETE CASCADE,\n"
+  "  seq INTEGER NOT NULL,\n"
+  "  amount REAL NOT NULL CHECK (amount > 0),\n"
+  "  currency TEXT NOT NULL,\n"
+  "  kind TEXT NOT NULL REFERENCES money_kinds(name),\n"
+  "  period TEXT,\n"
+  "  period_lo INTEGER,\n"
+  "  period_hi INTEGER,\n"
+  "  provider TEXT REFERENCES actors(code),\n"
+  "  recipient TEXT REFERENCES actors(code),\n"
+  "  source INTEGER,\n"
+  "  is_primary INTEGER NOT NULL DEFAULT 1,\n"
+  "  note TEXT,\n"
+  "  PRIMARY KEY(event, seq)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE sources(\n"
+  "  event INTEGER NOT NULL REFERENCES events(rowid) ON DELETE CASCADE,\n"
+  "  seq INTEGER NOT NULL,\n"
+  "  url TEXT NOT NULL,\n"
+  "  publisher TEXT,\n"
+  "  title TEXT,\n"
+  "  published TEXT,\n"
+  "  quote TEXT,\n"
+  "  PRIMARY KEY(event, seq)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE event_tags(\n"
+  "  event INTEGER NOT NULL REFERENCES events(rowid) ON DELETE CASCADE,\n"
+  "  tag TEXT NOT NULL,\n"
+  "  PRIMARY KEY(event, tag)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE INDEX event_tags_tag ON event_tags(tag, event);\n";
+
+/* Flat views for pandas, R, Datasette and the sqlite3 shell. */
+static const char schema_v1_views[] =
+  "CREATE VIEW events_flat AS SELECT e.id, e.date,\n"
+  "  CASE WHEN e.day_lo <= -9007199254740992 THEN NULL\n"
+  "       ELSE date(e.day_lo * 86400, 'unixepoch') END AS earliest,\n"
+  "  CASE WHEN e.day_hi >= 9007199254740992 THEN NULL\n"
+  "       ELSE date(e.day_hi * 86400, 'unixepoch') END AS latest,\n"
+  "  e.precision, e.type, e.title, e.summary, e.location, e.confidence,\n"
+  "  e.cameo, e.goldstein,\n"
+  "  (SELECT group_concat(actor || ':' || role, ';') FROM\n"
+  "     (SELECT actor, role FROM event_actors WHERE event = e.rowid\n"
+  "      ORDER BY seq)) AS actors,\n"
+  "  (SELECT group_concat(url, ' ') FROM\n"
+  "     (SELECT url FROM sources WHERE event = e.rowid ORDER BY seq))\n"
+  "     AS sources,\n"
+  "  (SELECT group_concat(tag, ';') FROM\n"
+  "     (SELECT tag FROM event_tags WHERE event = e.rowid ORDER BY tag))\n"
+  "     AS tags\n"
+  "  FROM events e ORDER BY e.day_lo, e.day_hi, e.id;\n"
+  "CREATE VIEW money_flat AS SELECT e.id AS event_id, e.date, e.title,\n"
+  "  m.seq, m.amount, m.currency, m.kind, m.period, m.provider,\n"
+  "  m.recipient, m.is_primary, m.note, s.url AS source_url\n"
+  "  FROM money m JOIN events e ON e.rowid = m.event\n"
+  "  LEFT JOIN sources s ON s.event = m.event AND s.seq = m.source\n"
+  "  ORDER BY e.day_lo, e.id, m.seq;\n";
+
+static void fmt(char *err, size_t n, const char *f, ...) {
+  va_list ap;
+  if (!err || !n) return;
+  va_start(ap, f);
+  vsnprintf(err, n, f, ap);
+  va_end(ap);
+}
+
+static caw_status from_sqlite(int rc) {
+  switch (rc & 0xff) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED: return CAW_EBUSY;
+  case SQLITE_NOMEM: return CAW_ENOMEM;
+  case SQLITE_IOERR:
+  case SQLITE_FULL:
+  case SQLITE_READONLY:
+  case SQLITE_CANTOPEN: return CAW_EIO;
+  case SQLITE_NOTADB:
+  case SQLITE_CORRUPT: return CAW_EINVAL;
+  case SQLITE_CONSTRAINT: return CAW_EINVAL;
+  }
+  return CAW_EINTERNAL;
+}
+
+static caw_status sqlerr(caw_store *st, int rc, char *err, size_t n,
+                         const char *what) {
+  caw_status s = from_sqlite(rc);
+  if (s == CAW_EBUSY)
+    fmt(err, n, "database is busy (another caw is writing %s); try again",
+        st->path);
+  else
+    fmt(err, n, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+  return s;
+}
+
+static caw_status exec(caw_store *st, const char *sql, char *err, size_t n) {
+  int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+  return rc == SQLITE_OK ? CAW_OK : sqlerr(st, rc, err, n, "query failed");
+}
+
+static sqlite3_stmt *stmt(caw_store *st, int which) {
+  if (!st->stmt[which] &&
+      sqlite3_prepare_v3(st->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                         &st->stmt[which], NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_reset(st->stmt[which]);
+  sqlite3_clear_bindings(st->stmt[which]);
+  return st->stmt[which];
+}
+
+static caw_status seed_vocab(caw_store *st, const char *table,
+                             const char *const *words, char *err, size_t n) {
+  char sql[128];
+  sqlite3_stmt *s = NULL;
+  caw_status rc = CAW_OK;
+  snprintf(sql, sizeof sql, "INSERT INTO %s(name) VALUES(?1)", table);
+  if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+    return sqlerr(st, sqlite3_errcode(st->db), err, n, "seeding vocabulary");
+  for (; *words; words++) {
+    sqlite3_bind_text(s, 1, *words, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+      rc = sqlerr(st, sqlite3_errcode(st->db), err, n, "seeding vocabulary");
+      break;
+    }
+    sqlite3_reset(s);
+  }
+  sqlite3_finalize(s);
+  return rc;
+}
+
+static caw_status migrate(caw_store *st, int readonly, char *err, size_t n) {
+  sqlite3_stmt *s = NULL;
+  int version, rc;
+  caw_status res;
+  rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+  if (rc != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+    rc = sqlite3_errcode(st->db);
+    sqlite3_finalize(s);
+    if ((rc & 0xff) == SQLITE_NOTADB) {
+      fmt(err, n, "%s is not a caw database (not an SQLite file)", st->path);
+      return CAW_EINVAL;
+    }
+    return sqlerr(st, rc, err, n, "reading the schema version");
+  }
+  version = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  if (version > CAW_SCHEMA_VERSION) {
+    fmt(err, n,
+        "%s has schema version %d, newer than this caw understands (%d);"
+        " upgrade caw to open it",
+        st->path, version, CAW_SCHEMA_VERSION);
+    return CAW_ESCHEMA;
+  }
+  if (version == CAW_SCHEMA_VERSION) return CAW_OK;
+  if (readonly) {
+    fmt(err, n, "%s needs a schema upgrade but was opened read-only",
+        st->path);
+    return CAW_EIO;
+  }
+  if ((res = exec(st, "BEGIN IMMEDIATE", err, n)) != CAW_OK) return res;
+  if (version < 1) { /* each step moves the schema up one version */
+    if ((res = exec(st, schema_v1, err, n)) != CAW_OK ||
+        (res = exec(st, schema_v1_views, err, n)) != CAW_OK ||
+        (res = seed_vocab(st, "event_types", caw_event_types, err, n)) ||
+        (res = seed_vocab(st, "roles", caw_roles, err, n)) ||
+        (res = seed_vocab(st, "money_kinds", caw_money_kinds, err, n)) ||
+        (res = seed_vocab(st, "actor_kinds", caw_actor_kinds, err, n)))
+      goto fail;
+  }
+  if ((res = exec(st, "PRAGMA user_version = 1", err, n)) != CAW_OK ||
+      (res = exec(st, "COMMIT", err, n)) != CAW_OK)
+    goto fail;
+  return CAW_OK;
+fail:
+  sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  return res;
+}
+
+caw_status caw_store_open(const char *path, int flags, caw_store **out,
+                          char *err, size_t n) {
+  caw_store *st;
+  struct stat sb;
+  int readonly = (flags & CAW_STORE_READONLY) != 0;
+  int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  caw_status res;
+  *out = NULL;
+  if (stat(path, &sb) != 0) {
+    if (errno != ENOENT || !(flags & CAW_STORE_CREATE) || readonly) {
+      fmt(err, n, "cannot open database %s: %s", path, strerror(errno));
+      return errno == ENOENT ? CAW_ENOENT : CAW_EIO;
+    }
+    oflags |= SQLITE_OPEN_CREATE;
+  } else if (S_ISDIR(sb.st_mode)) {
+    fmt(err, n, "cannot open database %s: it is a directory", path);
+    return CAW_EIO;
+  }
+  if (!(st = calloc(1, sizeof *st)) || !(st->path = strdup(path))) {
+    free(st);
+    fmt(err, n, "out of memory");
+    return CAW_ENOMEM;
+  }
+  if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) !=
+      SQLITE_OK) {
+    fmt(err, n, "cannot open database %s: %s", path,
+        st->db ? sqlite3_errmsg(st->db) : "out of memory");
+    res = CAW_EIO;
+    goto fail;
+  }
+  sqlite3_busy_timeout(st->db, 5000);
+  sqlite3_extended_result_codes(st->db, 1);
+  if ((res = exec(st, "PRAGMA foreign_keys = ON", err, n)) != CAW_OK)
+    goto fail;
+  if (!readonly) {
+    sqlite3_stmt *s = NULL;
+    /* journal_mode only writes the header when it changes */
+    if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW &&
+        strcmp((const char *)sqlite3_column_text(s, 0), "wal") != 0) {
+      sqlite3_finalize(s);
+      s = NULL;
+      if ((res = exec(st, "PRAGMA journal_mode = WAL", err, n)) != CAW_OK)
+        goto fail;
+    } else if (!s || sqlite3_errcode(st->db) == SQLITE_NOTADB) {
+      sqlite3_finalize(s);
+      fmt(err, n, "%s is not a caw database (not an SQLite file)", path);
+      res = CAW_EINVAL;
+      goto fail;
+    }
+    sqlite3_finalize(s);
+    exec(st, "PRAGMA synchronous = NORMAL", NULL, 0);
+  }
+  if ((res = migrate(st, readonly, err, n)) != CAW_OK) goto fail;
+  *out = st;
+  return CAW_OK;
+fail:
+  caw_store_close(st);
+  return res;
+}
+
+void caw_store_close(caw_store *st) {
+  int i;
+  if (!st) return;
+  for (i = 0; i < S_COUNT; i++) sqlite3_finalize(st->stmt[i]);
+  sqlite3_close(st->db);
+  free(st->path);
+  free(st);
+}
+
+sqlite3 *caw_store_db(caw_store *st) { return st->db; }
+const char *caw_store_path(caw_store *st) { return st->path; }
+int caw_store_depth(caw_store *st) { return st->depth; }
+
+caw_status caw_store_begin(caw_store *st, char *err, size_t n) {
+  char sql[64];
+  caw_status res;
+  if (st->depth == 0)
+    res = exec(st, "BEGIN IMMEDIATE", err, n);
+  else {
+    snprintf(sql, sizeof sql, "SAVEPOINT caw_%d", st->depth);
+    res = exec(st, sql, err, n);
+  }
+  if (res == CAW_OK) st->depth++;
+  return res;
+}
+
+caw_status caw_store_commit(caw_store *st, char *err, size_t n) {
+  char sql[64];
+  caw_status res;
+  if (st->depth == 0) {
+    fmt(err, n, "commit without a transaction");
+    return CAW_EINTERNAL;
+  }
+  if (st->depth == 1)
+    res = exec(st, "COMMIT", err, n);
+  else {
+    snprintf(sql, sizeof sql, "RELEASE caw_%d", st->depth - 1);
+    res = exec(st, sql, err, n);
+  }
+  if (res == CAW_OK) st->depth--;
+  return res;
+}
+
+caw_status caw_store_rollback(caw_store *st) {
+  char sql[96];
+  if (st->depth == 0) return CAW_OK;
+  st->depth--;
+  if (st->depth == 0) {
+    if (sqlite3_get_autocommit(st->db)) return CAW_OK; /* already undone */
+    return exec(st, "ROLLBACK", NULL, 0);
+  }
+  snprintf(sql, sizeof sql, "ROLLBACK TO caw_%d; RELEASE caw_%d", st->depth,
+           st->depth);
+  return exec(st, sql, NULL, 0);
+}
+
+/* ---- validation ---- */
+
+static int in_vocab(const char *w, const char *const *words) {
+  for (; *words; words++)
+    if (strcmp(w, *words) == 0) return 1;
+  return 0;
+}
+
+static void vocab_list(char *buf, size_t n, const char *const *words) {
+  size_t used = 0;
+  buf[0] = '\0';
+  for (; *words && used + 1 < n; words++)
+    used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? ", " : "",
+                             *words);
+}
+
+/* Length of the valid UTF-8 prefix of s; equals strlen(s) when valid. */
+static size_t utf8_valid_prefix(const char *str) {
+  const unsigned char *s = (const unsigned char *)str, *p = s;
+  while (*p) {
+    unsigned c = *p, need, min;
+    unsigned long cp;
+    if (c < 0x80) { p++; continue; }
+    if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; min = 0x10000; }
+    else break;
+    {
+      unsigned i;
+      for (i = 1; i <= need; i++) {
+        if ((p[i] & 0xc0) != 0x80) goto bad;
+        cp = cp << 6 | (p[i] & 0x3f);
+      }
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) break;
+    p += need + 1;
+  }
+bad:
+  return (size_t)(p - s);
+}
+
+typedef struct vctx {
+  char *err;
+  size_t n;
+} vctx;
+
+/* Check an optional text field for UTF-8; name is the field path. */
+static int text_ok(vctx *v, const char *name, const char *s) {
+  size_t good;
+  if (!s) return 1;
+  good = utf8_valid_prefix(s);
+  if (s[good] == '\0') return 1;
+  fmt(v->err, v->n, "field '%s': invalid UTF-8 at byte %zu", name, good + 1);
+  return 0;
+}
+
+static int required(vctx *v, const char *name, const char *s) {
+  const char *p = s;
+  while (p && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  if (p && *p) return text_ok(v, name, s);
+  fmt(v->err, v->n, "field '%s': required%s", name,
+      s ? " (it is empty)" : " (it is missing)");
+  return 0;
+}
+
+static int vocab_ok(vctx *v, const char *name, const char *s,
+                    const char *const *words, int optional) {
+  char list[256];
+  if (!s && optional) return 1;
+  if (!required(v, name, s)) return 0;
+  if (in_vocab(s, words)) return 1;
+  vocab_list(list, sizeof list, words);
+  fmt(v->err, v->n, "field '%s': unknown value '%.60s' (expected one of: %s)",
+      name, s, list);
+  return 0;
+}
+
+static int date_ok(vctx *v, const char *name, const char *s, caw_date *d,
+                   int optional) {
+  char msg[CAW_ERRMAX];
+  if (!s && optional) return 1;
+  if (!required(v, name, s)) return 0;
+  if (caw_date_parse(s, strlen(s), d, msg, sizeof msg) == CAW_OK) return 1;
+  fmt(v->err, v->n, "field '%s': %s", name, msg);
+  return 0;
+}
+
+static int code_ok(vctx *v, const char *name, const char *s) {
+  const char *p;
+  if (!required(v, name, s)) return 0;
+  for (p = s; *p; p++)
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+          *p == '-' || *p == '.' || *p == '+'))
+      break;
+  if (!*p && p - s <= 32) return 1;
+  fmt(v->err, v->n,
+      "field '%s': bad actor code '%.40s' (use up to 32 of A-Z 0-9 _ - . +)",
+      name, s);
+  return 0;
+}
+
+static int actor_known(caw_store *st, const char *code) {
+  sqlite3_stmt *s = stmt(st, S_FIND_ACTOR);
+  int found;
+  if (!s) return 0;
+  sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+  found = sqlite3_step(s) == SQLITE_ROW;
+  sqlite3_reset(s);
+  return found;
+}
+
+static int actor_ok(caw_store *st, vctx *v, const char *name,
+                    const char *code) {
+  if (!code_ok(v, name, code)) return 0;
+  if (actor_known(st, code)) return 1;
+  fmt(v->err, v->n,
+      "field '%s': unknown actor '%s' (define it in the file's actors list,"
+      " or give name and kind)",
+      name, code);
+  return 0;
+}
+
+static int number_ok(vctx *v, const char *name, double x, double lo,
+                     double hi) {
+  if (isfinite(x) && x >= lo && x <= hi) return 1;
+  fmt(v->err, v->n, "field '%s': %g is out of range (%g to %g)", name, x, lo,
+      hi);
+  return 0;
+}
+
+/* Everything that can be checked without the database. */
+static int validate(vctx *v, const caw_event *ev, caw_date *date) {
+  char f[64];
+  size_t i;
+  const char *p;
+  if (ev->id) {
+    if (!required(v, "id", ev->id)) return 0;
+    if (strlen(ev->id) > 128) {
+      fmt(v->err, v->n, "field 'id': longer than 128 bytes");
+      return 0;
+    }
+    for (p = ev->id; *p; p++)
+      if ((unsigned char)*p <= ' ') {
+        fmt(v->err, v->n, "field 'id': contains white space or control bytes");
+        return 0;
+      }
+  }
+  if (!date_ok(v, "date", ev->date, date, 0) ||
+      !vocab_ok(v, "type", ev->type, caw_event_types, 0) ||
+      !required(v, "title", ev->title) || !text_ok(v, "summary", ev->summary) ||
+      !text_ok(v, "location", ev->location) ||
+      !number_ok(v, "confidence", ev->confidence, 0, 1) ||
+      (ev->has_goldstein &&
+       !number_ok(v, "goldstein", ev->goldstein, -10, 10)) ||
+      !text_ok(v, "attrs", ev->attrs))
+    return 0;
+  if (ev->cameo) {
+    size_t len = strlen(ev->cameo);
+    for (p = ev->cameo; *p >= '0' && *p <= '9'; p++) {}
+    if (*p || len < 2 || len > 4) {
+      fmt(v->err, v->n, "field 'cameo': '%.20s' is not a CAMEO code (2-4 digits)",
+          ev->cameo);
+      return 0;
+    }
+  }
+  for (i = 0; i < ev->n_actors; i++) {
+    const caw_actor_ref *a = &ev->actors[i];
+#define F(x) (snprintf(f, sizeof f, "actors[%zu].%s", i + 1, x), f)
+    if (!code_ok(v, F("code"), a->code) ||
+        !vocab_ok(v, F("role"), a->role, caw_roles, 0) ||
+        !vocab_ok(v, F("level"), a->level, caw_levels, 1) ||
+        !vocab_ok(v, F("stance"), a->stance, caw_stances, 1) ||
+        !text_ok(v, F("person"), a->person) || !text_ok(v, F("name"), a->name) ||
+        !vocab_ok(v, F("kind"), a->kind, caw_actor_kinds, 1))
+      return 0;
+#undef F
+  }
+  if (ev->n_sources == 0) {
+    fmt(v->err, v->n, "field 'sources': at least one source is required");
+    return 0;
+  }
+  for (i = 0; i < ev->n_sources; i++) {
+    const caw_source *s = &ev->sources[i];
+    caw_date pub;
+#define F(x) (snprintf(f, sizeof f, "sources[%zu].%s", i + 1, x), f)
+    if (!required(v, F("url"), s->url)) return 0;
+    if (!strchr(s->url, ':')) {
+      fmt(v->err, v->n, "field '%s': '%.80s' is not a URL", F("url"), s->url);
+      return 0;
+    }
+    if (!text_ok(v, F("publisher"), s->publisher) ||
+        !text_ok(v, F("title"), s->title) || !text_ok(v, F("quote"), s->quote) ||
+        !date_ok(v, F("published"), s->published, &pub, 1))
+      return 0;
+#undef F
+  }
+  for (i = 0; i < ev->n_money; i++) {
+    const caw_money *m = &ev->money[i];
+    caw_date per;
+#define F(x) (snprintf(f, sizeof f, "money[%zu].%s", i + 1, x), f)
+    if (!(isfinite(m->amount) && m->amount > 0)) {
+      fmt(v->err, v->n, "field '%s': amount must be a positive number, got %g",
+          F("amount"), m->amount);
+      return 0;
+    }
+    if (!required(v, F("currency"), m->currency)) return 0;
+    if (!caw_currency_known(m->currency)) {
+      fmt(v->err, v->n, "field '%s': unknown currency '%.20s' (ISO 4217 code"
+          " such as USD, EUR, GBP, CNY, RUB)", F("currency"), m->currency);
+      return 0;
+    }
+    if (!vocab_ok(v, F("kind"), m->kind, caw_money_kinds, 0) ||
+        !date_ok(v, F("period"), m->period, &per, 1) ||
+        !text_ok(v, F("note"), m->note))
+      return 0;
+    if (m->source < 0 || (size_t)m->source > ev->n_sources) {
+      fmt(v->err, v->n, "field '%s': %d does not name one of the event's %zu"
+          " sources", F("source"), m->source, ev->n_sources);
+      return 0;
+    }
+#undef F
+  }
+  for (i = 0; i < ev->n_tags; i++) {
+    snprintf(f, sizeof f, "tags[%zu]", i + 1);
+    if (!required(v, f, ev->tags[i])) return 0;
+    if (strlen(ev->tags[i]) > 64) {
+      fmt(v->err, v->n, "field '%s': longer than 64 bytes", f);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* Content fingerprint: every field, in order, with separators. */
+static void put(caw_sha256 *c, const char *s) {
+  static const char none = 0x1e, sep = 0x1f;
+  if (s) caw_sha256_update(c, s, strlen(s));
+  else caw_sha256_update(c, &none, 1);
+  caw_sha256_update(c, &sep, 1);
+}
+
+static void putnum(caw_sha256 *c, double x) {
+  char buf[40];
+  snprintf(buf, sizeof buf, "%.17g", x);
+  put(c, buf);
+}
+
+static void fingerprint(const caw_event *ev, char out[65]) {
+  caw_sha256 c;
+  size_t i;
+  caw_sha256_init(&c);
+  put(&c, ev->date); put(&c, ev->type); put(&c, ev->title);
+  put(&c, ev->summary); put(&c, ev->location); put(&c, ev->cameo);
+  put(&c, ev->attrs); putnum(&c, ev->confidence);
+  if (ev->has_goldstein) putnum(&c, ev->goldstein); else put(&c, NULL);
+  for (i = 0; i < ev->n_actors; i++) {
+    const caw_actor_ref *a = &ev->actors[i];
+    put(&c, "A"); put(&c, a->code); put(&c, a->role); put(&c, a->level);
+    put(&c, a->person); put(&c, a->stance);
+  }
+  for (i = 0; i < ev->n_money; i++) {
+    const caw_money *m = &ev->money[i];
+    put(&c, "M"); putnum(&c, m->amount); put(&c, m->currency);
+    put(&c, m->kind); put(&c, m->period); put(&c, m->provider);
+    put(&c, m->recipient); put(&c, m->note); putnum(&c, m->source);
+    putnum(&c, m->primary);
+  }
+  for (i = 0; i < ev->n_sources; i++) {
+    const caw_source *s = &ev->sources[i];
+    put(&c, "S"); put(&c, s->url); put(&c, s->publisher); put(&c, s->title);
+    put(&c, s->published); put(&c, s->quote);
+  }
+  for (i = 0; i < ev->n_tags; i++) { put(&c, "T"); put(&c, ev->tags[i]); }
+  caw_sha256_hex(&c, out);
+}
+
+static void bind_opt(sqlite3_stmt *s, int i, const char *v) {
+  if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+  else sqlite3_bind_null(s, i);
+}
+
+static int step_done(sqlite3_stmt *s) {
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  return rc == SQLITE_DONE;
+}
+
+caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
+                               char id_out[129], caw_outcome *outcome,
+                               char *err, size_t n) {
+  vctx v = {err, n};
+  caw_date date;
+  char fp[65], f[64];
+  sqlite3_stmt *s;
+  sqlite3_int64 rowid, old = 0;
+  caw_status res;
+  size_t i;
+  int began = 0;
+
+  if (!validate(&v, ev, &date)) return CAW_EINVAL;
+  fingerprint(ev, fp);
+  if (ev->id) snprintf(id_out, 129, "%s", ev->id);
+  else snprintf(id_out, 129, "ev-%.20s", fp);
+
+  if (!(s = stmt(st, S_FIND_EVENT)))
+    return sqlerr(st, sqlite3_errcode(st->db), err, n, "looking up event");
+  sqlite3_bind_text(s, 1, id_out, -1, SQLITE_STATIC);
+  if (sqlite3_step(s) == SQLITE_ROW) {
+    old = sqlite3_column_int64(s, 0);
+    if (strcmp((const char *)sqlite3_column_text(s, 1), fp) == 0) {
+      sqlite3_reset(s);
+      *outcome = CAW_UNCHANGED;
+      return CAW_OK;
+    }
+  }
+  sqlite3_reset(s);
+
+  if ((res = caw_store_begin(st, err, n)) != CAW_OK) return res;
+  began = 1;
+  res = CAW_EINVAL;
+  /* actors must exist, or be defined inline */
+  for (i = 0; i < ev->n_actors; i++) {
+    const caw_actor_ref *a = &ev->actors[i];
+    snprintf(f, sizeof f, "actors[%zu].code", i + 1);
+    if (actor_known(st, a->code)) continue;
+    if (a->name && a->kind) {
+      if ((res = caw_store_put_actor(st, a->code, a->name, a->kind, NULL, err,
+                                     n)) != CAW_OK)
+        goto done;
+      continue;
+    }
+    actor_ok(st, &v, f, a->code);
+    res = CAW_EINVAL;
+    goto done;
+  }
+  for (i = 0; i < ev->n_money; i++) {
+    snprintf(f, sizeof f, "money[%zu].provider", i + 1);
+    if (ev->money[i].provider && !actor_ok(st, &v, f, ev->money[i].provider))
+      goto done;
+    snprintf(f, sizeof f, "money[%zu].recipient", i + 1);
+    if (ev->money[i].recipient && !actor_ok(st, &v, f, ev->money[i].recipient))
+      goto done;
+  }
+  if (old) {
+    s = stmt(st, S_DEL_EVENT);
+    sqlite3_bind_int64(s, 1, old);
+    if (!step_done(s)) goto sqlfail;
+  }
+  if (!(s = stmt(st, S_INS_EVENT))) goto sqlfail;
+  sqlite3_bind_text(s, 1, id_out, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, ev->date, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 3, date.lo);
+  sqlite3_bind_int64(s, 4, date.hi);
+  sqlite3_bind_text(s, 5, caw_date_precision_name(date.precision), -1,
+                    SQLITE_STATIC);
+  sqlite3_bind_int(s, 6, (int)date.qualifiers);
+  sqlite3_bind_text(s, 7, ev->type, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 8, ev->title, -1, SQLITE_STATIC);
+  bind_opt(s, 9, ev->summary);
+  bind_opt(s, 10, ev->location);
+  sqlite3_bind_double(s, 11, ev->confidence);
+  bind_opt(s, 12, ev->cameo);
+  if (ev->has_goldstein) sqlite3_bind_double(s, 13, ev->goldstein);
+  bind_opt(s, 14, ev->attrs);
+  sqlite3_bind_text(s, 15, fp, -1, SQLITE_STATIC);
+  if (ev->batch) sqlite3_bind_int64(s, 16, ev->batch);
+  if (!step_done(s)) {
+    if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT &&
+        ev->attrs) {
+      fmt(err, n, "field 'attrs': not a valid JSON text");
+      goto done;
+    }
+    goto sqlfail;
+  }
+  rowid = sqlite3_last_insert_rowid(st->db);
+
+  for (i = 0; i < ev->n_actors; i++) {
+    const caw_actor_ref *a = &ev->actors[i];
+    if (!(s = stmt(st, S_INS_ACTOR_REF))) goto sqlfail;
+    sqlite3_bind_int64(s, 1, rowid);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)i + 1);
+    sqlite3_bind_text(s, 3, a->code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, a->role, -1, SQLITE_STATIC);
+    bind_opt(s, 5, a->level);
+    bind_opt(s, 6, a->person);
+    bind_opt(s, 7, a->stance);
+    if (!step_done(s)) goto sqlfail;
+  }
+  for (i = 0; i < ev->n_money; i++) {
+    const caw_money *m = &ev->money[i];
+    caw_date per;
+    if (!(s = stmt(st, S_INS_MONEY))) goto sqlfail;
+    sqlite3_bind_int64(s, 1, rowid);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)i + 1);
+    sqlite3_bind_double(s, 3, m->amount);
+    sqlite3_bind_text(s, 4, m->currency, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, m->kind, -1, SQLITE_STATIC);
+    if (m->period &&
+        caw_date_parse(m->period, strlen(m->period), &per, NULL, 0) == CAW_OK) {
+      sqlite3_bind_text(s, 6, m->period, -1, SQLITE_STATIC);
+      sqlite3_bind_int64(s, 7, per.lo);
+      sqlite3_bind_int64(s, 8, per.hi);
+    }
+    bind_opt(s, 9, m->provider);
+    bind_opt(s, 10, m->recipient);
+    sqlite3_bind_int(s, 11, m->source ? m->source : 1);
+    sqlite3_bind_int(s, 12, m->primary ? 1 : 0);
+    bind_opt(s, 13, m->note);
+    if (!step_done(s)) goto sqlfail;
+  }
+  for (i = 0; i < ev->n_sources; i++) {
+    const caw_source *src = &ev->sources[i];
+    if (!(s = stmt(st, S_INS_SOURCE))) goto sqlfail;
+    sqlite3_bind_int64(s, 1, rowid);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)i + 1);
+    sqlite3_bind_text(s, 3, src->url, -1, SQLITE_STATIC);
+    bind_opt(s, 4, src->publisher);
+    bind_opt(s, 5, src->title);
+    bind_opt(s, 6, src->published);
+    bind_opt(s, 7, src->quote);
+    if (!step_done(s)) goto sqlfail;
+  }
+  for (i = 0; i < ev->n_tags; i++) {
+    if (!(s = stmt(st, S_INS_TAG))) goto sqlfail;
+    sqlite3_bind_int64(s, 1, rowid);
+    sqlite3_bind_text(s, 2, ev->tags[i], -1, SQLITE_STATIC);
+    if (!step_done(s)) goto sqlfail;
+  }
+  *outcome = old ? CAW_UPDATED : CAW_ADDED;
+  res = caw_store_commit(st, err, n);
+  if (res == CAW_OK) began = 0;
+  goto done;
+sqlfail:
+  res = sqlerr(st, sqlite3_extended_errcode(st->db), err, n,
+               "storing an event");
+done:
+  if (began) caw_store_rollback(st);
+  return res;
+}
+
+caw_status caw_store_put_actor(caw_store *st, const char *code,
+                               const char *name, const char *kind,
+                               const char *country, char *err, size_t n) {
+  vctx v = {err, n};
+  sqlite3_stmt *s;
+  if (!code_ok(&v, "code", code) || !required(&v, "name", name) ||
+      !vocab_ok(&v, "kind", kind, caw_actor_kinds, 0) ||
+      (country && !code_ok(&v, "country", country)))
+    return CAW_EINVAL;
+  if (!(s = stmt(st, S_PUT_ACTOR)))
+    return sqlerr(st, sqlite3_errcode(st->db), err, n, "storing an actor");
+  sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+  bind_opt(s, 4, country);
+  if (!step_done(s))
+    return sqlerr(st, sqlite3_extended_errcode(st->db), err, n,
+                  "storing an actor");
+  return CAW_OK;
+}
+
+caw_status caw_store_put_member(caw_store *st, const char *group,
+                                const char *member, const char *period,
+                                char *err, size_t n) {
+  vctx v = {err, n};
+  caw_date d;
+  sqlite3_stmt *s;
+  if (!actor_ok(st, &v, "group", group) || !actor_ok(st, &v, "member", member) ||
+      !date_ok(&v, "period", period, &d, 0))
+    return CAW_EINVAL;
+  if (!(s = stmt(st, S_PUT_MEMBER)))
+    return sqlerr(st, sqlite3_errcode(st->db), err, n, "storing a membership");
+  sqlite3_bind_text(s, 1, group, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, member, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 3, period, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 4, d.lo);
+  sqlite3_bind_int64(s, 5, d.hi);
+  if (!step_done(s))
+    return sqlerr(st, sqlite3_extended_errcode(st->db), err, n,
+                  "storing a membership");
+  return CAW_OK;
+}
+
+static void utc_now(char buf[32]) {
+  time_t t = time(NULL);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+caw_status caw_store_batch_begin(caw_store *st, const char *file,
+                                 const char *sha256, const char *importer,
+                                 int64_t *id, char *err, size_t n) {
+  sqlite3_stmt *s = NULL;
+  char now[32];
+  int rc;
+  utc_now(now);
+  rc = sqlite3_prepare_v2(st->db,
+                          "INSERT INTO batches(file, sha256, importer, started)"
+                          " VALUES(?1,?2,?3,?4)",
+                          -1, &s, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, importer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
+  }
+  sqlite3_finalize(s);
+  if (rc != SQLITE_OK) return sqlerr(st, rc, err, n, "recording the import");
+  *id = sqlite3_last_insert_rowid(st->db);
+  return CAW_OK;
+}
+
+caw_status caw_store_batch_finish(caw_store *st, int64_t id,
+                                  const caw_batch_counts *c, char *err,
+                                  size_t n) {
+  sqlite3_stmt *s = NULL;
+  char now[32];
+  int rc;
+  utc_now(now);
+  rc = sqlite3_prepare_v2(
+    st->db,
+    "UPDATE batches SET finished=?2, n_read=?3, n_added=?4, n_updated=?5,"
+    " n_unchanged=?6, n_merged=?7, n_rejected=?8 WHERE id=?1",
+    -1, &s, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, c->read);
+    sqlite3_bind_int64(s, 4, c->added);
+    sqlite3_bind_int64(s, 5, c->updated);
+    sqlite3_bind_int64(s, 6, c->unchanged);
+    sqlite3_bind_int64(s, 7, c->merged);
+    sqlite3_bind_int64(s, 8, c->rejected);
+    rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
+  }
+  sqlite3_finalize(s);
+  return rc == SQLITE_OK ? CAW_OK
+                         : sqlerr(st, rc, err, n, "recording the import");
+}
+
+/* ---- reading ---- */
+
+caw_status caw_store_events(caw_store *st, const caw_filter *f,
+                            sqlite3_stmt **out, char *err, size_t n) {
+  /* Fixed text with optional clauses; every value is a bound parameter. */
+  char sql[1536];
+  size_t used;
+  sqlite3_stmt *s = NULL;
+  int rc;
+  used = (size_t)snprintf(
+    sql, sizeof sql,
+    "SELECT e.rowid, e.id, e.date, e.day_lo, e.day_hi, e.precision, e.type,"
+    " e.title, e.summary, e.location, e.confidence, e.cameo, e.goldstein,"
+    " e.attrs, e.batch FROM events e WHERE 1");
+#define ADD(x) (used += (size_t)snprintf(sql + used, sizeof sql - used, "%s", x))
+  if (f->has_from) ADD(f->certain ? " AND e.day_lo >= ?1" : " AND e.day_hi >= ?1");
+  if (f->has_to) ADD(f->certain ? " AND e.day_hi <= ?2" : " AND e.day_lo <= ?2");
+  if (f->id) ADD(" AND e.id = ?3");
+  if (f->actor)
+    ADD(" AND EXISTS (SELECT 1 FROM event_actors ea WHERE ea.event = e.rowid"
+        " AND ea.actor = ?4)");
+  if (f->type) ADD(" AND e.type = ?5");
+  if (f->tag)
+    ADD(" AND EXISTS (SELECT 1 FROM event_tags t WHERE t.event = e.rowid"
+        " AND t.tag = ?6)");
+  if (f->text)
+    ADD(" AND (e.title LIKE ?7 ESCAPE '\\' OR e.summary LIKE ?7 ESCAPE '\\')");
+  ADD(" ORDER BY e.day_lo, e.day_hi, e.id");
+  if (f->limit > 0) ADD(" LIMIT ?8");
+#undef ADD
+  rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  if (rc != SQLITE_OK) return sqlerr(st, rc, err, n, "preparing a query");
+  if (f->has_from) sqlite3_bind_int64(s, 1, f->from_day);
+  if (f->has_to) sqlite3_bind_int64(s, 2, f->to_day);
+  if (f->id) sqlite3_bind_text(s, 3, f->id, -1, SQLITE_TRANSIENT);
+  if (f->actor) sqlite3_bind_text(s, 4, f->actor, -1, SQLITE_TRANSIENT);
+  if (f->type) sqlite3_bind_text(s, 5, f->type, -1, SQLITE_TRANSIENT);
+  if (f->tag) sqlite3_bind_text(s, 6, f->tag, -1, SQLITE_TRANSIENT);
+  if (f->text) {
+    size_t len = strlen(f->text), i, j = 0;
+    char *pat = malloc(2 * len + 3);
+    if (!pat) {
+      sqlite3_finalize(s);
+      fmt(err, n, "out of memory");
+      return CAW_ENOMEM;
+    }
+    pat[j++] = '%';
+    for (i = 0; i < len; i++) { /* the search text is literal */
+      if (f->text[i] == '%' || f->text[i] == '_' || f->text[i] == '\\')
+        pat[j++] = '\\';
+      pat[j++] = f->text[i];
+    }
+    pat[j++] = '%';
+    sqlite3_bind_text(s, 7, pat, (int)j, free);
+  }
+  if (f->limit > 0) sqlite3_bind_int64(s, 8, f->limit);
+  *out = s;
+  return CAW_OK;
+}
+
+sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,
+                                 int64_t rowid) {
+  sqlite3_stmt *s = stmt(st, S_CHILD_ACTORS + (int)kind);
+  if (s) sqlite3_bind_int64(s, 1, rowid);
+  return s;
+}
+
+int64_t caw_store_count(caw_store *st) {
+  sqlite3_stmt *s = NULL;
+  int64_t count = -1;
+  if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM events", -1, &s,
+                         NULL) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW)
+    count = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  return count;
+}

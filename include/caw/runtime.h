@@ -1,0 +1,54 @@
+/*
+** runtime.h -- the embedded Lua 5.4 runtime and the `caw` module that
+** scripts and plugins see. Sits above store/date/dsv/json; the CLI
+** (cli.c) is its only caller.
+*/
+#ifndef CAW_RUNTIME_H
+#define CAW_RUNTIME_H
+
+#include <lua.h>
+
+#include "caw/caw.h"
+#include "caw/store.h"
+
+typedef struct caw_runtime caw_runtime;
+
+/* Limits and policy for one runtime; zero means "no limit". */
+typedef struct caw_runtime_opts {
+  double timeout_s;       /* stop Lua after this many seconds */
+  size_t max_memory;      /* cap on Lua's heap, in bytes */
+  int sandbox;            /* 1: no io, no os file functions */
+  int quiet;              /* 1: no progress output */
+} caw_runtime_opts;
+
+/*
+** Create a runtime over an open store (which the caller keeps owning and
+** must close after caw_runtime_free). Returns NULL on out-of-memory.
+*/
+caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts);
+void caw_runtime_free(caw_runtime *rt);
+lua_State *caw_runtime_state(caw_runtime *rt);
+
+/*
+** Run a script file (or, when code is non-NULL, the chunk `code` named
+** chunkname) with the global `arg` set to argv[0..argc-1] (arg[0] = the
+** script). Errors are printed to stderr with a traceback. Returns the
+** process exit code: 0, or the code carried by a caw error (65 bad data,
+** 66 no input, 74 I/O ...), or 70 for any other Lua error.
+*/
+int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
+                    int argc, char **argv);
+
+/*
+** Raise a Lua error that carries a process exit code (CAW_EXIT_*): the
+** message is "fmt..." and `caw run` exits with `exitcode` if it is not
+** caught. Never returns. For bindings: e.g. a data error is
+**   return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%d: bad row", file, line);
+*/
+int caw_lua_fail(lua_State *L, int exitcode, const char *fmt, ...);
+
+/* Openers for the sub-modules of `caw` (each leaves one table on the stack). */
+int luaopen_caw_dsv(lua_State *L);
+int luaopen_caw_json(lua_State *L);
+
+#endif

@@ -1,0 +1,194 @@
+/*
+** store.h -- caw's event store on SQLite: schema and migrations,
+** validation of events against caw's vocabularies, transactions, and
+** streaming queries. Knows nothing of Lua; uses date.h for EDTF.
+*/
+#ifndef CAW_STORE_H
+#define CAW_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "caw/caw.h"
+
+/* The schema version this binary writes (PRAGMA user_version). */
+#define CAW_SCHEMA_VERSION 1
+
+typedef struct caw_store caw_store;
+
+enum {
+  CAW_STORE_CREATE = 1,  /* create the file (and schema) if missing */
+  CAW_STORE_READONLY = 2 /* open read-only */
+};
+
+/*
+** Open (and migrate) the database at path. On success *out owns the
+** connection; close it with caw_store_close. On failure returns
+** CAW_ENOENT (no file and no CREATE), CAW_ESCHEMA (schema newer than this
+** binary), CAW_EBUSY, CAW_EIO, with a message in err.
+*/
+caw_status caw_store_open(const char *path, int flags, caw_store **out,
+                          char *err, size_t errlen);
+void caw_store_close(caw_store *st);
+sqlite3 *caw_store_db(caw_store *st);
+const char *caw_store_path(caw_store *st);
+
+/*
+** Transactions nest: the outermost begin/commit is a real transaction,
+** inner ones are savepoints. caw_store_rollback undoes the innermost.
+*/
+caw_status caw_store_begin(caw_store *st, char *err, size_t errlen);
+caw_status caw_store_commit(caw_store *st, char *err, size_t errlen);
+caw_status caw_store_rollback(caw_store *st);
+int caw_store_depth(caw_store *st);
+
+/* ---- vocabularies (static, NULL-terminated) ---- */
+extern const char *const caw_event_types[];
+extern const char *const caw_roles[];
+extern const char *const caw_levels[];
+extern const char *const caw_stances[];
+extern const char *const caw_money_kinds[];
+extern const char *const caw_actor_kinds[];
+/* Is code an active ISO 4217 currency code? */
+int caw_currency_known(const char *code);
+
+/* ---- writing ---- */
+
+typedef struct caw_actor_ref {
+  const char *code;   /* required */
+  const char *role;   /* required: initiator|target|participant|host */
+  const char *level;  /* optional: head|minister|official */
+  const char *person; /* optional */
+  const char *stance; /* optional: yes|no|abstain|absent (votes) */
+  const char *name;   /* optional: with kind, defines an unknown actor */
+  const char *kind;
+} caw_actor_ref;
+
+typedef struct caw_money {
+  double amount;         /* > 0, in units of currency */
+  const char *currency;  /* ISO 4217 */
+  const char *kind;      /* pledge|commitment|disbursement|investment */
+  const char *period;    /* optional EDTF */
+  const char *provider;  /* optional actor code */
+  const char *recipient; /* optional actor code */
+  const char *note;
+  int source;            /* 1-based index into the event's sources; 0 = none */
+  int primary;           /* 1 unless an alternative statement */
+} caw_money;
+
+typedef struct caw_source {
+  const char *url; /* required */
+  const char *publisher, *title, *published, *quote;
+} caw_source;
+
+typedef struct caw_event {
+  const char *id;    /* optional: derived from the content when NULL */
+  const char *date;  /* EDTF, required */
+  const char *type;  /* required, one of caw_event_types */
+  const char *title; /* required */
+  const char *summary, *location;
+  const char *cameo; /* optional CAMEO code, kept as a string */
+  const char *attrs; /* optional JSON object text of extra attributes */
+  double confidence; /* 0..1 */
+  double goldstein;
+  int has_goldstein;
+  const caw_actor_ref *actors;
+  size_t n_actors;
+  const caw_money *money;
+  size_t n_money;
+  const caw_source *sources;
+  size_t n_sources;
+  const char *const *tags;
+  size_t n_tags;
+  int64_t batch; /* import batch id, 0 = none */
+} caw_event;
+
+/* What caw_store_add_event did. */
+typedef enum caw_outcome {
+  CAW_ADDED = 1,
+  CAW_UPDATED,  /* an event with this id existed with other content */
+  CAW_UNCHANGED /* an identical event with this id existed */
+} caw_outcome;
+
+/*
+** Validate ev and write it (replacing an event with the same id whose
+** content differs). The whole write is one savepoint: on failure nothing
+** of the event is stored. id_out receives the event's id (at most 128
+** bytes + NUL). On bad data returns CAW_EINVAL with a message naming the
+** field, e.g. "field 'money[2].currency': unknown currency 'XYZ'".
+*/
+caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
+                               char id_out[129], caw_outcome *outcome,
+                               char *err, size_t errlen);
+
+/* Define or update an actor. kind must be one of caw_actor_kinds. */
+caw_status caw_store_put_actor(caw_store *st, const char *code,
+                               const char *name, const char *kind,
+                               const char *country, char *err,
+                               size_t errlen);
+
+/* Record that member belongs to group over the EDTF period. */
+caw_status caw_store_put_member(caw_store *st, const char *group,
+                                const char *member, const char *period,
+                                char *err, size_t errlen);
+
+/* Import batches: begin returns the new id; finish fills in the counts. */
+typedef struct caw_batch_counts {
+  int64_t read, added, updated, unchanged, merged, rejected;
+} caw_batch_counts;
+caw_status caw_store_batch_begin(caw_store *st, const char *file,
+                                 const char *sha256, const char *importer,
+                                 int64_t *id, char *err, size_t errlen);
+caw_status caw_store_batch_finish(caw_store *st, int64_t id,
+                                  const caw_batch_counts *n, char *err,
+                                  size_t errlen);
+
+/* ---- reading ---- */
+
+typedef struct caw_filter {
+  int has_from, has_to;
+  int64_t from_day, to_day; /* inclusive day range */
+  int certain;              /* 1: event certainly within; 0: overlaps */
+  const char *id, *actor, *type, *tag, *text;
+  int64_t limit; /* 0 = no limit */
+} caw_filter;
+
+/* Columns of the statement caw_store_events prepares, in order. */
+enum {
+  CAW_COL_ROWID, CAW_COL_ID, CAW_COL_DATE, CAW_COL_DAY_LO, CAW_COL_DAY_HI,
+  CAW_COL_PRECISION, CAW_COL_TYPE, CAW_COL_TITLE, CAW_COL_SUMMARY,
+  CAW_COL_LOCATION, CAW_COL_CONFIDENCE, CAW_COL_CAMEO, CAW_COL_GOLDSTEIN,
+  CAW_COL_ATTRS, CAW_COL_BATCH, CAW_COL_COUNT
+};
+
+/*
+** Prepare a statement that streams the events matching f, ordered by
+** (day_lo, day_hi, id). The caller steps it and finalizes it.
+*/
+caw_status caw_store_events(caw_store *st, const caw_filter *f,
+                            sqlite3_stmt **out, char *err, size_t errlen);
+
+/* Child rows of one event, by kind. */
+typedef enum caw_child {
+  CAW_CHILD_ACTORS, /* code, role, level, person, stance, name, kind */
+  CAW_CHILD_MONEY,  /* amount, currency, kind, period, period_lo, period_hi,
+                       provider, recipient, source, is_primary, note */
+  CAW_CHILD_SOURCES, /* url, publisher, title, published, quote */
+  CAW_CHILD_TAGS,    /* tag */
+  CAW_CHILD_COUNT
+} caw_child;
+
+/*
+** A statement over the child rows of the event with the given rowid,
+** reset and bound; owned by the store (do not finalize; valid until the
+** next call with the same kind).
+*/
+sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,
+                                 int64_t rowid);
+
+/* Count of events in the store, or -1 on error. */
+int64_t caw_store_count(caw_store *st);
+
+#endif

@@ -1,0 +1,180 @@
+-- lib/importer.lua -- runs importer plugins: finds them, picks one for a
+-- file, gives it a source and a sink, and makes each file one transaction
+-- recorded as an import batch (file, sha256, importer, counts).
+--
+-- The importer contract (docs/plugins.md):
+--   return {
+--     name = "caw-json", kind = "importer",
+--     description = "...",
+--     handles = { "json", "jsonl" },          -- file name endings
+--     detect = function(head, path) ... end,   -- optional: true if the
+--                                              -- first 4 KiB look like its format
+--     import = function(src, sink, opts) ... end,
+--   }
+-- src:  { path = , name = , text = function() -> whole contents }
+-- sink: sink.event(ev, line)  store one event (a table as caw.add_event takes)
+--       sink.actor(a, line)   define an actor (as caw.put_actor takes)
+--       sink.reject(line, msg) report a bad row (fails the file unless
+--                             --skip-bad is given)
+--       sink.merged(n)        count rows merged into earlier events
+--       sink.read(n)          count rows read (default: one per event call)
+--       sink.progress(done_bytes, total_bytes)
+local M = {}
+
+local DRY_RUN = setmetatable({}, { __tostring = function() return "dry run" end })
+
+-- Every importer plugin on the plugin path, by name, in path order.
+function M.list()
+  local found, order = {}, {}
+  for _, path in ipairs(caw.plugin_files()) do
+    if path:match("/importers/[^/]+%.lua$") then
+      local ok, p = pcall(caw.load_plugin, path)
+      if ok and p.kind == "importer" and p.name and not found[p.name] then
+        p.path = path
+        found[p.name] = p
+        order[#order + 1] = p
+      end
+    end
+  end
+  return order, found
+end
+
+local function head_of(path)
+  local f = io and io.open(path, "rb")
+  if not f then return caw.readfile(path):sub(1, 4096) end
+  local h = f:read(4096) or ""
+  f:close()
+  return h
+end
+
+-- Choose the importer for path: by name when given, else by content
+-- (detect), else by the file name's ending.
+function M.choose(path, name)
+  local order, by_name = M.list()
+  if name then
+    local p = by_name[name]
+    if not p then
+      local names = {}
+      for _, q in ipairs(order) do names[#names + 1] = q.name end
+      caw.fail(caw.EXIT.USAGE, string.format("no importer named '%s' (have: %s)",
+        name, table.concat(names, ", ")))
+    end
+    return p
+  end
+  local head = head_of(path)
+  for _, p in ipairs(order) do
+    if p.detect and p.detect(head, path) then return p end
+  end
+  local ext = path:match("%.([%w]+)$")
+  ext = ext and ext:lower()
+  for _, p in ipairs(order) do
+    for _, h in ipairs(p.handles or {}) do
+      if h == ext then return p end
+    end
+  end
+  caw.fail(caw.EXIT.DATAERR, string.format(
+    "%s: cannot tell which importer reads this file; name one with --importer",
+    path))
+end
+
+local function new_counts()
+  return { read = 0, added = 0, updated = 0, unchanged = 0, merged = 0, rejected = 0 }
+end
+
+-- Build the sink an importer writes to. name is how messages call the file.
+local function make_sink(name, batch, counts, opts)
+  local sink = {}
+  local rejects = opts.rejects -- list of {line, msg} when --skip-bad
+  local explicit_read = false
+  local started = caw.clock()
+  local function where(line) return line and (name .. ":" .. line) or name end
+  function sink.reject(line, msg)
+    counts.rejected = counts.rejected + 1
+    if rejects then
+      rejects[#rejects + 1] = { line = line, message = msg }
+    else
+      caw.fail(caw.EXIT.DATAERR, where(line) .. ": " .. msg)
+    end
+  end
+  function sink.event(ev, line)
+    if not explicit_read then counts.read = counts.read + 1 end
+    ev.batch = batch
+    local ok, id_or_err, outcome = pcall(caw.add_event, ev)
+    if not ok then
+      local code = caw.error_code(id_or_err)
+      if code == caw.EXIT.DATAERR then
+        sink.reject(line, tostring(id_or_err))
+        return nil
+      end
+      error(id_or_err, 0)
+    end
+    counts[outcome] = counts[outcome] + 1
+    return id_or_err, outcome
+  end
+  function sink.actor(a, line)
+    local ok, err = pcall(caw.put_actor, a)
+    if not ok then
+      if caw.error_code(err) == caw.EXIT.DATAERR then
+        caw.fail(caw.EXIT.DATAERR, where(line) .. ": " .. tostring(err))
+      end
+      error(err, 0)
+    end
+  end
+  function sink.read(n)
+    explicit_read = true
+    counts.read = counts.read + (n or 1)
+  end
+  function sink.merged(n) counts.merged = counts.merged + (n or 1) end
+  function sink.progress(done, total)
+    if not opts.quiet then caw.progress(done, total, name, started) end
+  end
+  return sink
+end
+
+-- Import one source with plugin p. src = {path=, name=, text=}. Returns
+-- the counts. The whole source is one transaction.
+function M.run(p, src, opts)
+  opts = opts or {}
+  local counts = new_counts()
+  local sha = src.sha256 or (src.path and caw.sha256_file(src.path)) or caw.sha256(src.text())
+  local ok, err = pcall(caw.transaction, function()
+    local batch = caw.batch_begin(src.name, sha, p.name)
+    local sink = make_sink(src.name, batch, counts, opts)
+    p.import(src, sink, opts)
+    caw.progress()
+    caw.batch_finish(batch, counts)
+    if opts.dry_run then error(DRY_RUN, 0) end
+  end)
+  caw.progress()
+  if not ok and err ~= DRY_RUN then error(err, 0) end
+  return counts
+end
+
+local function file_source(path)
+  local cached
+  return {
+    path = path,
+    name = path,
+    text = function()
+      cached = cached or caw.readfile(path)
+      return cached
+    end,
+  }
+end
+
+function M.import_file(path, opts)
+  opts = opts or {}
+  local p = M.choose(path, opts.importer)
+  return M.run(p, file_source(path), opts), p
+end
+
+-- Import text (the bundled dataset); returns the number of events.
+function M.import_text(text, name, importer)
+  local _, by_name = M.list()
+  local p = by_name[importer] or caw.fail(caw.EXIT.SOFTWARE, "no importer " .. importer)
+  local counts = M.run(p, { name = name, text = function() return text end,
+                            sha256 = caw.sha256(text) }, { quiet = true })
+  return counts.added + counts.updated + counts.unchanged
+end
+
+return M
