@@ -67,19 +67,26 @@ static int usage_error(const char *fmt, const char *arg) {
   return CAW_EXIT_USAGE;
 }
 
+/* mkdir -p: make dir and its missing parents (errors show up at open). */
+static void make_dirs(char *dir) {
+  char *p;
+  for (p = dir + 1; *p; p++)
+    if (*p == '/') {
+      *p = '\0';
+      mkdir(dir, 0755);
+      *p = '/';
+    }
+  mkdir(dir, 0755);
+}
+
 /* The default database path; the caller frees it. Makes the folder. */
 static char *default_db(void) {
   const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
   char dir[4096], *path;
   if (xdg && *xdg) snprintf(dir, sizeof dir, "%s/caw", xdg);
-  else if (home && *home) {
-    snprintf(dir, sizeof dir, "%s/.local", home);
-    mkdir(dir, 0755);
-    snprintf(dir, sizeof dir, "%s/.local/share", home);
-    mkdir(dir, 0755);
-    snprintf(dir, sizeof dir, "%s/.local/share/caw", home);
-  } else snprintf(dir, sizeof dir, "caw-data");
-  mkdir(dir, 0755);
+  else if (home && *home) snprintf(dir, sizeof dir, "%s/.local/share/caw", home);
+  else snprintf(dir, sizeof dir, "caw-data");
+  make_dirs(dir);
   if (!(path = malloc(strlen(dir) + 8))) return NULL;
   sprintf(path, "%s/caw.db", dir);
   return path;
@@ -170,6 +177,8 @@ static int cmd_init(cli *c, int argc, char **argv) {
   for (i = 0; i < argc; i++) {
     if (strcmp(argv[i], "--empty") == 0) empty = 1;
     else if (strcmp(argv[i], "--force") == 0) force = 1;
+    else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
+      c->quiet = 1;
     else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       printf("usage: caw [--db PATH] init [--empty] [--force]\n"
              "Create the database: from the bundled Central Asia dataset, or\n"

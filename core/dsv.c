@@ -86,6 +86,14 @@ static caw_status stick(caw_dsv *r, char *err, size_t errlen, caw_status st,
   return fail(err, errlen, st, "%s", r->stuck_msg);
 }
 
+/* The current row passed max_line: maybe a quote that never closes. */
+static caw_status too_long(caw_dsv *r, char *err, size_t errlen) {
+  return stick(r, err, errlen, CAW_EINVAL,
+               "%s:%lld: row is longer than %zu bytes%s", r->name,
+               r->row_line, r->o.max_line,
+               r->o.quote ? " (a quote that never closes?)" : "");
+}
+
 caw_dsv_opts caw_dsv_defaults(unsigned char sep) {
   caw_dsv_opts o;
   memset(&o, 0, sizeof o);
@@ -106,10 +114,7 @@ static caw_status fill(caw_dsv *r, char *err, size_t errlen) {
     r->end -= r->start;
     r->start = 0;
   }
-  if (r->end >= limit)
-    return stick(r, err, errlen, CAW_EINVAL,
-                 "%s:%lld: row is longer than %zu bytes", r->name,
-                 r->row_line, r->o.max_line);
+  if (r->end >= limit) return too_long(r, err, errlen);
   if (r->end == r->cap) {
     size_t cap = r->cap < limit / 2 ? r->cap * 2 : limit;
     char *buf = realloc(r->buf, cap + 1);
@@ -140,7 +145,7 @@ static caw_status fill(caw_dsv *r, char *err, size_t errlen) {
     }
     if (errno != EINTR)
       return stick(r, err, errlen, CAW_EIO, "%s:%lld: read failed: %s",
-                   r->name, r->row_line, strerror(errno));
+                   r->name, r->line, strerror(errno));
   }
 }
 
@@ -225,6 +230,11 @@ static int scan_plain(caw_dsv *r, char **row, size_t *nfields, char *err,
   const uint64_t seps = ONES * r->o.sep, nls = ONES * '\n';
   uint64_t dirty = 0;
   size_t n = 0;
+  int at_end = r->eof;          /* no more input after e */
+  if ((size_t)(e - p) > r->o.max_line + 2) { /* see no further than fill */
+    e = p + r->o.max_line + 2;
+    at_end = 0;
+  }
   for (; s + 8 <= e; s += 8) {
     uint64_t w = load8(s);
     uint64_t m = zero_bytes(w ^ seps) | zero_bytes(w ^ nls);
@@ -250,14 +260,13 @@ static int scan_plain(caw_dsv *r, char **row, size_t *nfields, char *err,
       f = s + 1;
     }
   }
-  if (!r->eof) return SCAN_MORE;
+  if (!at_end) return SCAN_MORE;
 found:
   le = nl != NULL ? nl : e;     /* no line end: the file's last row */
   r->start = (size_t)((nl != NULL ? nl + 1 : e) - r->buf);
   if (le > p && le[-1] == '\r') le--;
   if ((size_t)(le - p) > r->o.max_line) {
-    stick(r, err, errlen, CAW_EINVAL, "%s:%lld: row is longer than %zu bytes",
-          r->name, r->row_line, r->o.max_line);
+    too_long(r, err, errlen);
     return SCAN_FAIL;
   }
   if (nl != NULL) r->line++;
@@ -282,12 +291,17 @@ nomem:
 static int scan_quoted(caw_dsv *r, char **row, size_t *nfields, char *err,
                        size_t errlen) {
   char *p = r->buf + r->start, *e = r->buf + r->end;
-  char *nl = memchr(p, '\n', (size_t)(e - p));
-  char *f = p, *row_end, *next;
+  char *nl, *f = p, *row_end, *next;
   const char sep = (char)r->o.sep;
   size_t n = 0;
   long long lines = 0;
-  if (nl != NULL || r->eof) {   /* whole line here: quotes in it? */
+  int at_end = r->eof;          /* no more input after e */
+  if ((size_t)(e - p) > r->o.max_line + 2) { /* see no further than fill */
+    e = p + r->o.max_line + 2;
+    at_end = 0;
+  }
+  nl = memchr(p, '\n', (size_t)(e - p));
+  if (nl != NULL || at_end) {   /* whole line here: quotes in it? */
     char *le = nl ? nl : e;
     if (memchr(p, '"', (size_t)(le - p)) == NULL)
       return scan_plain(r, row, nfields, err, errlen);
@@ -301,13 +315,13 @@ static int scan_quoted(caw_dsv *r, char **row, size_t *nfields, char *err,
       for (;;) {
         char *c = memchr(q, '"', (size_t)(e - q));
         if (c == NULL) {
-          if (!r->eof) return SCAN_MORE;
+          if (!at_end) return SCAN_MORE;
           stick(r, err, errlen, CAW_EINVAL,
                 "%s:%lld: field %zu: quoted field not closed at end of file",
                 r->name, r->row_line, n + 1);
           return SCAN_FAIL;
         }
-        if (c + 1 == e && !r->eof) return SCAN_MORE; /* "" or end? */
+        if (c + 1 == e && !at_end) return SCAN_MORE; /* "" or end? */
         if (c + 1 < e && c[1] == '"') {
           esc = 1;
           q = c + 2;
@@ -333,7 +347,7 @@ static int scan_quoted(caw_dsv *r, char **row, size_t *nfields, char *err,
       }
       if (*after == '\r') {
         if (after + 1 == e) {
-          if (!r->eof) return SCAN_MORE;
+          if (!at_end) return SCAN_MORE;
           row_end = after;
           next = e;
           break;
@@ -351,7 +365,7 @@ static int scan_quoted(caw_dsv *r, char **row, size_t *nfields, char *err,
     } else {
       char *q = f, *le;
       while (q < e && *q != sep && *q != '\n') q++;
-      if (q == e && !r->eof) return SCAN_MORE;
+      if (q == e && !at_end) return SCAN_MORE;
       if (q < e && *q == sep) {
         if (add_span(r, n++, (size_t)(f - p), (size_t)(q - f), 0)) goto nomem;
         f = q + 1;
@@ -366,8 +380,7 @@ static int scan_quoted(caw_dsv *r, char **row, size_t *nfields, char *err,
     }
   }
   if ((size_t)(row_end - p) > r->o.max_line) {
-    stick(r, err, errlen, CAW_EINVAL, "%s:%lld: row is longer than %zu bytes",
-          r->name, r->row_line, r->o.max_line);
+    too_long(r, err, errlen);
     return SCAN_FAIL;
   }
   for (const char *s = p; (s = memchr(s, '\n', (size_t)(next - s))); s++)
@@ -513,12 +526,12 @@ caw_status caw_dsv_next(caw_dsv *r, size_t *nfields, char *err,
     size_t n = 0;
     caw_status st;
     int got;
-    r->row_line = r->line;
-    if (r->start == r->end) {
+    if (r->start == r->end) {   /* row_line stays the last row's */
       if (r->eof) return CAW_OK;
       if ((st = fill(r, err, errlen)) != CAW_OK) return st;
       continue;
     }
+    r->row_line = r->line;
     got = r->o.quote ? scan_quoted(r, &row, &n, err, errlen)
                      : scan_plain(r, &row, &n, err, errlen);
     switch (got) {

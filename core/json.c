@@ -115,6 +115,7 @@ static int json_decode(lua_State *L) {
     off = end ? (size_t)(end - s) : 0;
     if (off > len) off = len;
     line_col(s, off, &line, &col);
+    while (off < len && strchr(" \t\r\n", s[off])) off++;
     if (len == 0 || off >= len)
       return caw_lua_fail(L, CAW_EXIT_DATAERR,
                           "%s:%ld:%ld: invalid JSON: the text ends too early"

@@ -13,6 +13,9 @@
 ** on a row: before the first step, after the last, after an error and
 ** after close, touching it raises "row expired".
 */
+#include <limits.h>
+#include <string.h>
+
 #include <lauxlib.h>
 #include <lua.h>
 
@@ -89,7 +92,8 @@ static int row_index(lua_State *L) {
       return 1;
     }
   } else if (lua_type(L, 2) == LUA_TSTRING) {
-    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) return 1;
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) return 1; /* method */
     if (strcmp(lua_tostring(L, 2), "line") == 0) {
       lua_pushinteger(L, (lua_Integer)caw_dsv_line(rw->rd->dsv));
       return 1;
@@ -154,14 +158,14 @@ static int row_named(lua_State *L) {
 
 static int row_tostring(lua_State *L) {
   lrow *rw = lua_touserdata(L, 1);
-  if (rw == NULL || !rw->rd->live)
+  size_t n;
+  if (rw == NULL || !rw->rd->live) {
     lua_pushliteral(L, "caw.dsv row (expired)");
-  else
-    lua_pushfstring(L, "caw.dsv row (line %I, %I fields)",
-                    (lua_Integer)caw_dsv_line(rw->rd->dsv),
-                    (lua_Integer)caw_dsv_row(rw->rd->dsv, NULL) -
-                        (lua_Integer)0 * 0 +
-                        0);
+    return 1;
+  }
+  caw_dsv_row(rw->rd->dsv, &n);
+  lua_pushfstring(L, "caw.dsv row (line %I, %I fields)",
+                  (lua_Integer)caw_dsv_line(rw->rd->dsv), (lua_Integer)n);
   return 1;
 }
 

@@ -232,12 +232,14 @@ static const char *get_str(conv *c, int idx, const char *key) {
     s = lua_tolstring(c->L, -1, &len);
     if (strlen(s) != len) conv_fail(c, key, "contains a NUL byte");
   } else if (t != LUA_TNIL && !(t == LUA_TLIGHTUSERDATA &&
-                                lua_touserdata(c->L, -1) == NULL))
-    conv_fail(c, key, "expected a string, got %s%s%s%s",
-              luaL_typename(c->L, -1), t == LUA_TNUMBER ? " " : "",
+                                lua_touserdata(c->L, -1) == NULL)) {
+    const char *tname = luaL_typename(c->L, -1); /* before tostring converts */
+    conv_fail(c, key, "expected a string, got %s%s%s%s", tname,
+              t == LUA_TNUMBER ? " " : "",
               t == LUA_TNUMBER ? lua_tostring(c->L, -1) : "",
               strcmp(key, "cameo") == 0 ? " (write CAMEO codes as strings:"
                                           " leading zeros matter)" : "");
+  }
   lua_pop(c->L, 1);
   return s;
 }
@@ -277,7 +279,8 @@ static size_t get_list(conv *c, int idx, const char *key) {
 }
 
 static void *scratch(lua_State *L, size_t n) {
-  return lua_newuserdatauv(L, n ? n : 1, 0); /* freed by the GC */
+  void *p = lua_newuserdatauv(L, n ? n : 1, 0); /* freed by the GC */
+  return memset(p, 0, n ? n : 1);
 }
 
 static const char *const event_keys[] = {
@@ -507,6 +510,7 @@ static void push_children(lua_State *L, caw_store *st, int64_t rowid,
   int ncols = 0, c;
   while (cols[ncols]) ncols++;
   lua_newtable(L);
+  luaL_setmetatable(L, "caw.json.array"); /* encodes as [] when empty */
   while (s && sqlite3_step(s) == SQLITE_ROW) {
     if (kind == CAW_CHILD_TAGS) {
       lua_pushstring(L, (const char *)sqlite3_column_text(s, 0));

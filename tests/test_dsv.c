@@ -160,6 +160,7 @@ static void gdelt2_export(void **state) {
     }
   }
   assert_int_equal(n, 0);
+  assert_int_equal(caw_dsv_line(r), 2111); /* still the last row's */
   assert_int_equal(rows, 2111);
   assert_int_equal(zero_codes, 1503);
   assert_int_equal(first_zero_line, 2);
@@ -513,6 +514,24 @@ static void unterminated_quote(void **state) {
   caw_dsv_close(r);
 }
 
+/* A quote that never closes in a big file ends at the row limit, and the
+** message says what probably happened. */
+static void unclosed_quote_hits_row_limit(void **state) {
+  const char *path = WRITE("runaway.csv", "id,text\n1,\"it said\n2,ok\n3,ok\n"
+                                          "4,ok\n5,ok\n6,ok\n7,ok\n");
+  caw_dsv_opts o = caw_dsv_defaults(',');
+  caw_dsv *r;
+  (void)state;
+  o.max_line = 16;
+  o.max_field = 8;
+  r = open_ok(path, &o);
+  assert_int_equal(next_ok(r), 2);
+  assert_row_error(r, CAW_EINVAL, "runaway.csv:2: row is longer than 16 bytes "
+                                  "(a quote that never closes?)");
+  assert_int_equal(caw_dsv_stuck(r), CAW_EINVAL);
+  caw_dsv_close(r);
+}
+
 static void missing_file_and_bad_options(void **state) {
   caw_dsv *r = (caw_dsv *)1;
   char err[CAW_ERRMAX] = "";
@@ -677,6 +696,7 @@ int main(void) {
       cmocka_unit_test(nul_byte),
       cmocka_unit_test(long_field_and_row),
       cmocka_unit_test(unterminated_quote),
+      cmocka_unit_test(unclosed_quote_hits_row_limit),
       cmocka_unit_test(missing_file_and_bad_options),
       cmocka_unit_test(sweep_reference),
       cmocka_unit_test(every_buffer_size),

@@ -124,7 +124,10 @@ const caw_dsv_field *caw_dsv_header(const caw_dsv *r, size_t *nfields);
 */
 long caw_dsv_column(const caw_dsv *r, const char *name, size_t len);
 
-/* Line on which the current (or the failed) row starts; 0 before any. */
+/*
+** Line on which the current (or the failed) row starts: still the last
+** row's at the end of the file; 0 before the first row.
+*/
 long long caw_dsv_line(const caw_dsv *r);
 
 /*

@@ -61,16 +61,16 @@ local function check_top(doc, name)
   for k in pairs(doc) do
     if k ~= "caw" and k ~= "actors" and k ~= "events" then
       caw.fail(caw.EXIT.DATAERR, string.format(
-        "%s: unknown top-level field '%s' (expected caw, actors, events)", name, k))
+        "%s:1: unknown top-level field '%s' (expected caw, actors, events)", name, k))
     end
   end
   if doc.caw ~= nil and doc.caw ~= 1 then
     caw.fail(caw.EXIT.DATAERR, string.format(
-      "%s: field 'caw': format version %s is not one this caw reads (1)",
+      "%s:1: field 'caw': format version %s is not one this caw reads (1)",
       name, tostring(doc.caw)))
   end
   if doc.events ~= nil and type(doc.events) ~= "table" then
-    caw.fail(caw.EXIT.DATAERR, name .. ": field 'events': expected a list")
+    caw.fail(caw.EXIT.DATAERR, name .. ":1: field 'events': expected a list")
   end
 end
 

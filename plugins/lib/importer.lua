@@ -111,7 +111,10 @@ local function make_sink(name, batch, counts, opts)
     counts[outcome] = counts[outcome] + 1
     return id_or_err, outcome
   end
-  function sink.actor(a, line)
+  -- Memberships wait until the end, so that a bloc may come before
+  -- its members in the file.
+  local deferred = {}
+  local function put_actor(a, line)
     local ok, err = pcall(caw.put_actor, a)
     if not ok then
       if caw.error_code(err) == caw.EXIT.DATAERR then
@@ -119,6 +122,19 @@ local function make_sink(name, batch, counts, opts)
       end
       error(err, 0)
     end
+  end
+  function sink.actor(a, line)
+    if type(a) == "table" and a.members then
+      deferred[#deferred + 1] = { a = a, line = line }
+      local copy = {}
+      for k, v in pairs(a) do if k ~= "members" then copy[k] = v end end
+      a = copy
+    end
+    put_actor(a, line)
+  end
+  function sink.finish()
+    for _, d in ipairs(deferred) do put_actor(d.a, d.line) end
+    deferred = {}
   end
   function sink.read(n)
     explicit_read = true
@@ -141,6 +157,7 @@ function M.run(p, src, opts)
     local batch = caw.batch_begin(src.name, sha, p.name)
     local sink = make_sink(src.name, batch, counts, opts)
     p.import(src, sink, opts)
+    sink.finish()
     caw.progress()
     caw.batch_finish(batch, counts)
     if opts.dry_run then error(DRY_RUN, 0) end

@@ -1,0 +1,45 @@
+# tests/cli/lib.sh -- helpers for the end-to-end tests (sourced).
+# Env: CAW (binary), CAW_SRC (source tree), CAW_SHARED_DATA (real data).
+set -u
+: "${CAW:?CAW must name the caw binary}"
+: "${CAW_SRC:?CAW_SRC must name the source tree}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/caw-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export HOME="$T/home" XDG_DATA_HOME="$T/xdg"
+unset CAW_DB CAW_PLUGIN_PATH
+mkdir -p "$HOME"
+failures=0
+checks=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+ok() { checks=$((checks + 1)); }
+
+# run CMD...: runs, captures stdout in $T/out, stderr in $T/err, code in $rc
+run() {
+  set +e
+  "$@" >"$T/out" 2>"$T/err"
+  rc=$?
+  set -e
+}
+
+expect_rc() { # expected description
+  if [ "$rc" -ne "$1" ]; then
+    fail "$2: exit $rc, expected $1; stderr: $(head -c 600 "$T/err")"
+  else ok; fi
+}
+expect_out() { # pattern description
+  if grep -qF -- "$1" "$T/out"; then ok; else fail "$2: stdout lacks '$1'; got: $(head -c 400 "$T/out")"; fi
+}
+expect_err() { # pattern description
+  if grep -qF -- "$1" "$T/err"; then ok; else fail "$2: stderr lacks '$1'; got: $(head -c 600 "$T/err")"; fi
+}
+expect_not_out() {
+  if grep -qF -- "$1" "$T/out"; then fail "$2: stdout has '$1'"; else ok; fi
+}
+digest() { sha256sum "$1" | cut -c1-64; }
+
+finish() {
+  echo "$checks checks, $failures failed"
+  [ "$failures" -eq 0 ]
+}
+set -e
