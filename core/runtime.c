@@ -77,10 +77,11 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 static volatile sig_atomic_t alarm_fired;
 static lua_State *alarm_L;
 
+/* Stays set once the time is up: every further instruction fails again,
+   so a pcall in the script cannot swallow the stop. */
 static void stop_hook(lua_State *L, lua_Debug *ar) {
   caw_runtime *rt;
   (void)ar;
-  lua_sethook(L, NULL, 0, 0);
   lua_getfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
   rt = lua_touserdata(L, -1);
   lua_pop(L, 1);
@@ -96,8 +97,7 @@ static void on_alarm(int sig) {
   (void)sig;
   alarm_fired = 1;
   if (alarm_L)
-    lua_sethook(alarm_L, stop_hook,
-                LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
+    lua_sethook(alarm_L, stop_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
 }
 
 static void arm_timeout(caw_runtime *rt) {
@@ -459,9 +459,13 @@ static int l_put_actor(lua_State *L) {
   name = get_str(&c, 1, "name");
   kind = get_str(&c, 1, "kind");
   country = get_str(&c, 1, "country");
-  if ((rc = caw_store_put_actor(st, code, name, kind, country, err,
-                                sizeof err)) != CAW_OK)
+  if ((rc = caw_store_begin(st, err, sizeof err)) != CAW_OK)
     return fail_status(L, rc, err);
+  if ((rc = caw_store_put_actor(st, code, name, kind, country, err,
+                                sizeof err)) != CAW_OK) {
+    caw_store_rollback(st);
+    return fail_status(L, rc, err);
+  }
   n = get_list(&c, 1, "members");
   for (i = 0; i < n; i++) {
     const char *member, *period;
@@ -471,11 +475,16 @@ static int l_put_actor(lua_State *L) {
       caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table", c.path);
     member = get_str(&c, lua_gettop(L), "code");
     period = get_str(&c, lua_gettop(L), "period");
-    if ((rc = caw_store_put_member(st, code, member, period ? period : "../..",
-                                   err, sizeof err)) != CAW_OK) {
+    if ((rc = caw_store_put_member(st, code, member, period, err,
+                                   sizeof err)) != CAW_OK) {
+      caw_store_rollback(st);
       return caw_lua_fail(L, caw_status_exit(rc), "%s: %s", c.path, err);
     }
     lua_pop(L, 1);
+  }
+  if ((rc = caw_store_commit(st, err, sizeof err)) != CAW_OK) {
+    caw_store_rollback(st);
+    return fail_status(L, rc, err);
   }
   return 0;
 }
@@ -933,7 +942,7 @@ static int l_write(lua_State *L) {
   FILE *f;
   int ok;
   if (strcmp(path, "-") == 0) {
-    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+    if (fwrite(text, 1, len, stdout) != len) /* flushed when the run ends */
       return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write to stdout: %s",
                           strerror(errno));
     return 0;
@@ -1286,8 +1295,12 @@ static void open_libs(lua_State *L, const caw_runtime_opts *o) {
     block(L, "os", "rename");
     block(L, "os", "tmpname");
     block(L, "os", "getenv");
-    lua_register(L, "loadfile", refuse);
-    lua_register(L, "dofile", refuse);
+    lua_pushliteral(L, "loadfile");
+    lua_pushcclosure(L, refuse, 1);
+    lua_setglobal(L, "loadfile");
+    lua_pushliteral(L, "dofile");
+    lua_pushcclosure(L, refuse, 1);
+    lua_setglobal(L, "dofile");
     lua_pushnil(L);
     lua_setglobal(L, "debug");
   }
@@ -1358,6 +1371,8 @@ static int open_caw(lua_State *L) {
   }
   lua_pushboolean(L, rt && rt->opts.sandbox);
   lua_setfield(L, -2, "sandboxed");
+  lua_pushboolean(L, rt && rt->opts.quiet);
+  lua_setfield(L, -2, "quiet");
   push_plugin_dirs(L);
   lua_setfield(L, -2, "plugin_dirs");
   lua_createtable(L, 0, 6);
@@ -1371,6 +1386,8 @@ static int open_caw(lua_State *L) {
   lua_setfield(L, -2, "SOFTWARE");
   lua_pushinteger(L, CAW_EXIT_IOERR);
   lua_setfield(L, -2, "IOERR");
+  lua_pushinteger(L, CAW_EXIT_TEMPFAIL);
+  lua_setfield(L, -2, "TEMPFAIL");
   lua_setfield(L, -2, "EXIT");
   make_readonly(L);
   return 1;
@@ -1516,7 +1533,7 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
   if (rc != LUA_OK) {
     exitcode = report(rt, rc);
     lua_settop(L, base - 1);
-    return exitcode == CAW_EXIT_SOFTWARE ? CAW_EXIT_DATAERR : exitcode;
+    return exitcode;
   }
   for (i = 0; i < argc; i++) lua_pushstring(L, argv[i]);
   arm_timeout(rt);
@@ -1529,6 +1546,7 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
     } else lua_pop(L, 1);
   }
   disarm_timeout();
+  lua_sethook(L, NULL, 0, 0);
   if (rc != LUA_OK) exitcode = report(rt, rc);
   else if (lua_isinteger(L, -1)) exitcode = (int)lua_tointeger(L, -1);
   if (rt->progress_shown) fputs("\r\033[K", stderr);

@@ -726,7 +726,8 @@ static void fingerprint(const caw_event *ev, char out[65]) {
     const caw_money *m = &ev->money[i];
     put(&c, "M"); putnum(&c, m->amount); put(&c, m->currency);
     put(&c, m->kind); put(&c, m->period); put(&c, m->provider);
-    put(&c, m->recipient); put(&c, m->note); putnum(&c, m->source);
+    put(&c, m->recipient); put(&c, m->note);
+    putnum(&c, m->source ? m->source : 1); /* as stored */
     putnum(&c, m->primary);
   }
   for (i = 0; i < ev->n_sources; i++) {
@@ -734,7 +735,18 @@ static void fingerprint(const caw_event *ev, char out[65]) {
     put(&c, "S"); put(&c, s->url); put(&c, s->publisher); put(&c, s->title);
     put(&c, s->published); put(&c, s->quote);
   }
-  for (i = 0; i < ev->n_tags; i++) { put(&c, "T"); put(&c, ev->tags[i]); }
+  { /* tags as stored: sorted, without duplicates */
+    const char *sorted[64];
+    size_t n = ev->n_tags < 64 ? ev->n_tags : 64;
+    memcpy(sorted, ev->tags, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_str);
+    for (i = 0; i < n; i++)
+      if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0) {
+        put(&c, "T");
+        put(&c, sorted[i]);
+      }
+    for (i = n; i < ev->n_tags; i++) { put(&c, "T"); put(&c, ev->tags[i]); }
+  }
   caw_sha256_hex(&c, out);
 }
 
@@ -929,7 +941,7 @@ caw_status caw_store_put_member(caw_store *st, const char *group,
   vctx v = {err, n};
   caw_date d;
   sqlite3_stmt *s;
-  if (!actor_ok(st, &v, "group", group) || !actor_ok(st, &v, "member", member) ||
+  if (!actor_ok(st, &v, "group", group) || !actor_ok(st, &v, "code", member) ||
       !date_ok(&v, "period", period, &d, 0))
     return CAW_EINVAL;
   if (!(s = stmt(st, S_PUT_MEMBER)))

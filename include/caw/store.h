@@ -74,7 +74,7 @@ typedef struct caw_money {
   const char *provider;  /* optional actor code */
   const char *recipient; /* optional actor code */
   const char *note;
-  int source;            /* 1-based index into the event's sources; 0 = none */
+  int source;            /* 1-based index into the event's sources; 0 = the first */
   int primary;           /* 1 unless an alternative statement */
 } caw_money;
 

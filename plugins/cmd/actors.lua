@@ -25,14 +25,14 @@ local function run(argv)
   end
   if opts.format == "table" then
     for _, r in ipairs(rows) do r[4] = text.truncate(r[4], 60) end
-    io.stdout:write(text.table({ "CODE", "KIND", "NAME", "MEMBERS" }, rows))
+    caw.write("-", text.table({ "CODE", "KIND", "NAME", "MEMBERS" }, rows))
   elseif opts.format == "csv" then
-    io.stdout:write(text.csv_row({ "code", "kind", "name", "members" }))
-    for _, r in ipairs(rows) do io.stdout:write(text.csv_row(r, 4)) end
+    caw.write("-", text.csv_row({ "code", "kind", "name", "members" }))
+    for _, r in ipairs(rows) do caw.write("-", text.csv_row(r, 4)) end
   else
     local list = {}
     for i, r in ipairs(rows) do list[i] = { code = r[1], kind = r[2], name = r[3], members = r[4] } end
-    io.stdout:write(caw.json.encode(caw.json.array(list), { indent = true }), "\n")
+    caw.write("-", caw.json.encode(caw.json.array(list), { indent = true }) .. "\n")
   end
   return 0
 end

@@ -18,7 +18,7 @@ spec.max_args = 0
 local function run(argv)
   local opts = args.parse(spec, argv)
   if not opts then return 0 end
-  local out = io.stdout
+  local out = { write = function(_, ...) caw.write("-", table.concat({ ... })) end }
   local n = 0
   if opts.format == "table" then
     local rows = {}
@@ -47,7 +47,7 @@ local function run(argv)
     end
     out:write(n == 0 and "]\n" or "\n]\n")
   end
-  if opts.format == "table" and n == 0 then caw.log("caw: no events match") end
+  if opts.format == "table" and n == 0 and not caw.quiet then caw.log("caw: no events match") end
   return 0
 end
 

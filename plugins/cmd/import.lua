@@ -23,7 +23,7 @@ local spec = {
 local function run(argv)
   local opts, files = args.parse(spec, argv)
   if not opts then return 0 end
-  opts.quiet = opts.quiet or opts.q
+  opts.quiet = opts.quiet or opts.q or caw.quiet
   local rejects = opts.skip_bad and {} or nil
   local total = { read = 0, added = 0, updated = 0, unchanged = 0, merged = 0, rejected = 0 }
   local reject_lines = {}

@@ -23,7 +23,7 @@ local function run(argv)
       end
     end
   end
-  io.stdout:write(text.table({ "NAME", "KIND", "DESCRIPTION", "FILE" }, rows))
+  caw.write("-", text.table({ "NAME", "KIND", "DESCRIPTION", "FILE" }, rows))
   return 0
 end
 

@@ -103,7 +103,15 @@ local function import(src, sink, opts)
   local jsonl = opts.jsonl or (src.path and src.path:match("%.jsonl$"))
     or (src.path and src.path:match("%.ndjson$"))
   if jsonl then return import_lines(text, name, sink) end
-  local doc = json.decode(text, name)
+  local ok, doc = pcall(json.decode, text, name)
+  if not ok then
+    -- JSON Lines under another name: the first line is a whole object
+    local first = text:match("^%s*([^\n]*)")
+    if first and first:match("^{") and pcall(json.decode, first) then
+      return import_lines(text, name, sink)
+    end
+    error(doc, 0)
+  end
   if type(doc) ~= "table" then
     caw.fail(caw.EXIT.DATAERR, name .. ":1: expected a JSON object or array")
   end

@@ -45,7 +45,7 @@ function M.help(spec)
 end
 
 local function usage_error(spec, fmt, ...)
-  local cmd = spec.usage:match("^(caw %S+ ?%S*)") or "caw"
+  local cmd = spec.usage:gsub("%[%-%-db PATH%] ", ""):match("^(caw %S+ ?%S*)") or "caw"
   caw.fail(caw.EXIT.USAGE, string.format(fmt, ...) ..
     string.format(" (see '%s --help')", cmd:gsub("%s*%[.*", "")))
 end
@@ -61,7 +61,7 @@ function M.parse(spec, argv)
   while i <= n do
     local a = argv[i]
     if a == "-h" or a == "--help" then
-      io.stdout:write(M.help(spec))
+      caw.write("-", M.help(spec))
       return nil
     elseif a == "--" then
       for j = i + 1, n do rest[#rest + 1] = argv[j] end

@@ -6,6 +6,11 @@
 -- from the database at the event's date: the EU's "members" in the actor
 -- registry), plus anything listed in extra_west.
 -- China and Russia: the states themselves.
+--
+-- Scoring also reads: central_asia (the states scored), regional (blocs
+-- that stand for their members, e.g. C5 in a C5+1 event), multilateral
+-- (large bodies whose events are scored at the "multilateral" format) and
+-- vote_leads (whose UN vote is a pole's vote).
 local M = {}
 
 M.order = { "WEST", "CHN", "RUS" }
@@ -23,19 +28,64 @@ M.central_asia_list = { "KAZ", "KGZ", "TJK", "TKM", "UZB" }
 -- Blocs that stand for all five (a regional package or a C5+1 format).
 M.regional = { C5 = true }
 
-local eu_cache = {}
--- Is code an EU member on day (a day number)?
-local function eu_member(code, day)
-  local key = code .. "@" .. tostring(day)
-  if eu_cache[key] == nil then
-    local found = false
-    for _ in caw.sql("SELECT 1 FROM memberships WHERE grp = 'EU' AND member = ?1" ..
-                     " AND day_lo <= ?2 AND day_hi >= ?2", code, day) do
-      found = true
+-- Large multilateral bodies: an event where one of them takes part is a
+-- multilateral event (SCO summit, CIS summit, a UN vote). A pole that
+-- takes part in it as a state (CHN and RUS at the SCO) still counts.
+M.multilateral = { SCO = true, CIS = true, UN = true, CSTO = true, EAEU = true,
+                   OSCE = true, CICA = true, OTS = true, G20 = true, BRICS = true }
+
+-- Whose vote is the pole's vote in a UN vote, in order of preference; for
+-- WEST, when neither the US nor the EU voted, the majority of the EU
+-- member states present in the event.
+M.vote_leads = { WEST = { "USA", "EU" }, CHN = { "CHN" }, RUS = { "RUS" } }
+M.vote_majority_of = { WEST = "EU" }
+
+-- Membership intervals of a group, read once: members[grp][code] =
+-- list of {day_lo, day_hi}.
+local intervals = {}
+local function group_intervals(grp)
+  local t = intervals[grp]
+  if not t then
+    t = {}
+    for r in caw.sql("SELECT member, day_lo, day_hi FROM memberships WHERE grp = ?1" ..
+                     " ORDER BY member, day_lo", grp) do
+      local list = t[r.member]
+      if not list then list = {}; t[r.member] = list end
+      list[#list + 1] = { r.day_lo, r.day_hi }
     end
-    eu_cache[key] = found
+    intervals[grp] = t
   end
-  return eu_cache[key]
+  return t
+end
+
+-- Is code a member of grp on day (a day number)?
+function M.member_of(grp, code, day)
+  local list = group_intervals(grp)[code]
+  if not list then return false end
+  for i = 1, #list do
+    local iv = list[i]
+    if iv[1] <= day and iv[2] >= day then return true end
+  end
+  return false
+end
+
+-- The members of grp on day, sorted by code. The list is cached and
+-- shared between callers: do not modify it.
+local members_cache = {}
+function M.members(grp, day)
+  local by_day = members_cache[grp]
+  if not by_day then by_day = {}; members_cache[grp] = by_day end
+  local out = by_day[day]
+  if out then return out end
+  out = {}
+  for code, list in pairs(group_intervals(grp)) do
+    for i = 1, #list do
+      if list[i][1] <= day and list[i][2] >= day then out[#out + 1] = code; break end
+    end
+  end
+  table.sort(out)
+  by_day[day] = out
+  return out
 end
 
 -- The pole of an actor code on a day, or nil when it belongs to none.
@@ -44,7 +94,7 @@ function M.of(code, day)
   if M.china[code] then return "CHN" end
   if M.russia[code] then return "RUS" end
   if M.west[code] or M.extra_west[code] then return "WEST" end
-  if day and eu_member(code, day) then return "WEST" end
+  if day and M.member_of("EU", code, day) then return "WEST" end
   return nil
 end
 

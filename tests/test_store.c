@@ -1,0 +1,266 @@
+/* test_store.c -- the SQLite store: schema, validation messages, ids and
+   fingerprints, nested transactions, overlap vs certain queries. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "caw/date.h"
+#include "caw/store.h"
+
+static char dbpath[256];
+
+static int setup(void **state) {
+  caw_store *st;
+  char err[CAW_ERRMAX];
+  snprintf(dbpath, sizeof dbpath, "/tmp/caw-test-store-%ld.db", (long)getpid());
+  remove(dbpath);
+  if (caw_store_open(dbpath, CAW_STORE_CREATE, &st, err, sizeof err) != CAW_OK) {
+    fprintf(stderr, "%s\n", err);
+    return -1;
+  }
+  if (caw_store_put_actor(st, "KAZ", "Kazakhstan", "state", NULL, err, sizeof err) ||
+      caw_store_put_actor(st, "GBR", "United Kingdom", "state", NULL, err, sizeof err) ||
+      caw_store_put_actor(st, "C5", "Central Asian Five", "bloc", NULL, err, sizeof err))
+    return -1;
+  *state = st;
+  return 0;
+}
+
+static int teardown(void **state) {
+  char side[300];
+  caw_store_close(*state);
+  remove(dbpath);
+  snprintf(side, sizeof side, "%s-wal", dbpath);
+  remove(side);
+  snprintf(side, sizeof side, "%s-shm", dbpath);
+  remove(side);
+  return 0;
+}
+
+static const caw_source one_source[] = {{"https://example.org/a", "Example", NULL, NULL, NULL}};
+
+static caw_event base_event(void) {
+  caw_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.date = "2024-04-22/2024-04-26~";
+  ev.type = "visit";
+  ev.title = "Foreign Secretary visits Central Asia";
+  ev.confidence = 0.9;
+  ev.sources = one_source;
+  ev.n_sources = 1;
+  return ev;
+}
+
+static void expect_invalid(caw_store *st, const caw_event *ev, const char *msg) {
+  char id[129], err[CAW_ERRMAX];
+  caw_outcome out;
+  int64_t before = caw_store_count(st);
+  assert_int_equal(caw_store_add_event(st, ev, id, &out, err, sizeof err), CAW_EINVAL);
+  if (!strstr(err, msg)) fail_msg("message '%s' lacks '%s'", err, msg);
+  assert_int_equal(caw_store_count(st), before); /* nothing written */
+}
+
+static void schema_is_versioned(void **state) {
+  sqlite3_stmt *s;
+  caw_store *st = *state;
+  assert_int_equal(sqlite3_prepare_v2(caw_store_db(st), "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(s, 0), CAW_SCHEMA_VERSION);
+  sqlite3_finalize(s);
+}
+
+static void newer_schema_refused(void **state) {
+  caw_store *st = *state, *other = NULL;
+  char err[CAW_ERRMAX];
+  assert_int_equal(sqlite3_exec(caw_store_db(st), "PRAGMA user_version = 42", NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(caw_store_open(dbpath, 0, &other, err, sizeof err), CAW_ESCHEMA);
+  assert_null(other);
+  assert_non_null(strstr(err, "schema version 42"));
+  sqlite3_exec(caw_store_db(st), "PRAGMA user_version = 1", NULL, NULL, NULL);
+}
+
+static void missing_file_without_create(void **state) {
+  caw_store *other = NULL;
+  char err[CAW_ERRMAX];
+  (void)state;
+  assert_int_equal(caw_store_open("/tmp/caw-no-such-dir/x.db", 0, &other, err, sizeof err), CAW_ENOENT);
+}
+
+static void add_and_read_back(void **state) {
+  caw_store *st = *state;
+  caw_actor_ref actors[] = {{"GBR", "initiator", "minister", "David Cameron", NULL, NULL, NULL},
+                            {"KAZ", "host", NULL, NULL, NULL, NULL, NULL}};
+  caw_money money[] = {{50e6, "GBP", "commitment", "2024/2026", "GBR", "C5", "over three years", 1, 1}};
+  const char *tags[] = {"uk", "c5+1"};
+  caw_event ev = base_event();
+  caw_filter f;
+  sqlite3_stmt *s;
+  char id[129], err[CAW_ERRMAX];
+  caw_outcome out;
+  ev.id = "uk-visit";
+  ev.actors = actors; ev.n_actors = 2;
+  ev.money = money; ev.n_money = 1;
+  ev.tags = tags; ev.n_tags = 2;
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  assert_string_equal(id, "uk-visit");
+  assert_int_equal(out, CAW_ADDED);
+  /* same content again: unchanged; changed title: updated, not duplicated */
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  assert_int_equal(out, CAW_UNCHANGED);
+  ev.title = "Foreign Secretary visits all five states";
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  assert_int_equal(out, CAW_UPDATED);
+  assert_int_equal(caw_store_count(st), 1);
+  memset(&f, 0, sizeof f);
+  f.id = "uk-visit";
+  assert_int_equal(caw_store_events(st, &f, &s, err, sizeof err), CAW_OK);
+  assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(s, CAW_COL_TITLE), "Foreign Secretary visits all five states");
+  assert_int_equal(sqlite3_column_int64(s, CAW_COL_DAY_LO), caw_date_days(2024, 4, 22));
+  assert_int_equal(sqlite3_column_int64(s, CAW_COL_DAY_HI), caw_date_days(2024, 4, 26));
+  {
+    sqlite3_stmt *c = caw_store_children(st, CAW_CHILD_MONEY, sqlite3_column_int64(s, CAW_COL_ROWID));
+    assert_int_equal(sqlite3_step(c), SQLITE_ROW);
+    assert_true(sqlite3_column_double(c, 0) == 50e6);
+    assert_string_equal((const char *)sqlite3_column_text(c, 1), "GBP");
+    assert_int_equal(sqlite3_column_int64(c, 4), caw_date_days(2024, 1, 1));
+    assert_int_equal(sqlite3_column_int64(c, 5), caw_date_days(2026, 12, 31));
+    sqlite3_reset(c);
+  }
+  sqlite3_finalize(s);
+}
+
+static void id_from_content(void **state) {
+  caw_store *st = *state;
+  caw_event ev = base_event();
+  char id1[129], id2[129], err[CAW_ERRMAX];
+  caw_outcome out;
+  assert_int_equal(caw_store_add_event(st, &ev, id1, &out, err, sizeof err), CAW_OK);
+  assert_int_equal(strncmp(id1, "ev-", 3), 0);
+  assert_int_equal(caw_store_add_event(st, &ev, id2, &out, err, sizeof err), CAW_OK);
+  assert_string_equal(id1, id2); /* same content, same id */
+  assert_int_equal(out, CAW_UNCHANGED);
+  ev.title = "Another title";
+  assert_int_equal(caw_store_add_event(st, &ev, id2, &out, err, sizeof err), CAW_OK);
+  assert_string_not_equal(id1, id2);
+}
+
+static void validation_names_the_field(void **state) {
+  caw_store *st = *state;
+  caw_event ev = base_event();
+  caw_actor_ref bad_role[] = {{"KAZ", "boss", NULL, NULL, NULL, NULL, NULL}};
+  caw_actor_ref unknown[] = {{"ZZZ", "host", NULL, NULL, NULL, NULL, NULL}};
+  caw_money neg[] = {{-5, "USD", "pledge", NULL, NULL, NULL, NULL, 1, 1}};
+  caw_money cur[] = {{5, "XYZ", "pledge", NULL, NULL, NULL, NULL, 1, 1}};
+  caw_money src[] = {{5, "USD", "pledge", NULL, NULL, NULL, NULL, 3, 1}};
+  ev.date = "2024-13";
+  expect_invalid(st, &ev, "field 'date': bad date \"2024-13\" at column 6");
+  ev = base_event(); ev.type = "party";
+  expect_invalid(st, &ev, "field 'type': unknown value 'party'");
+  ev = base_event(); ev.title = "   ";
+  expect_invalid(st, &ev, "field 'title': required (it is empty)");
+  ev = base_event(); ev.n_sources = 0;
+  expect_invalid(st, &ev, "field 'sources': at least one source is required");
+  ev = base_event(); ev.actors = bad_role; ev.n_actors = 1;
+  expect_invalid(st, &ev, "field 'actors[1].role': unknown value 'boss'");
+  ev = base_event(); ev.actors = unknown; ev.n_actors = 1;
+  expect_invalid(st, &ev, "field 'actors[1].code': unknown actor 'ZZZ'");
+  ev = base_event(); ev.money = neg; ev.n_money = 1;
+  expect_invalid(st, &ev, "field 'money[1].amount': amount must be a positive number");
+  ev = base_event(); ev.money = cur; ev.n_money = 1;
+  expect_invalid(st, &ev, "field 'money[1].currency': unknown currency 'XYZ'");
+  ev = base_event(); ev.money = src; ev.n_money = 1;
+  expect_invalid(st, &ev, "field 'money[1].source': 3 does not name one of the event's 1 sources");
+  ev = base_event(); ev.confidence = 1.5;
+  expect_invalid(st, &ev, "field 'confidence': 1.5 is out of range");
+  ev = base_event(); ev.cameo = "4x";
+  expect_invalid(st, &ev, "field 'cameo'");
+  ev = base_event(); ev.title = "bad \xff byte";
+  expect_invalid(st, &ev, "field 'title': invalid UTF-8 at byte 5");
+  ev = base_event(); ev.attrs = "{not json";
+  expect_invalid(st, &ev, "field 'attrs': not a valid JSON text");
+}
+
+/* "autumn 2023" overlaps October 2023 but is not certainly within it */
+static void overlap_and_certain(void **state) {
+  caw_store *st = *state;
+  caw_event ev = base_event();
+  caw_filter f;
+  sqlite3_stmt *s;
+  char id[129], err[CAW_ERRMAX];
+  caw_outcome out;
+  int n;
+  ev.id = "autumn"; ev.date = "2023-23"; ev.type = "report";
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  memset(&f, 0, sizeof f);
+  f.has_from = f.has_to = 1;
+  f.from_day = caw_date_days(2023, 10, 1);
+  f.to_day = caw_date_days(2023, 10, 31);
+  f.type = "report";
+  for (f.certain = 0; f.certain <= 1; f.certain++) {
+    assert_int_equal(caw_store_events(st, &f, &s, err, sizeof err), CAW_OK);
+    for (n = 0; sqlite3_step(s) == SQLITE_ROW; n++) {}
+    sqlite3_finalize(s);
+    assert_int_equal(n, f.certain ? 0 : 1);
+  }
+  f.from_day = caw_date_days(2023, 1, 1);
+  f.to_day = caw_date_days(2023, 12, 31);
+  assert_int_equal(caw_store_events(st, &f, &s, err, sizeof err), CAW_OK);
+  assert_int_equal(sqlite3_step(s), SQLITE_ROW); /* certainly within 2023 */
+  sqlite3_finalize(s);
+}
+
+static void nested_transactions(void **state) {
+  caw_store *st = *state;
+  caw_event ev = base_event();
+  char id[129], err[CAW_ERRMAX];
+  caw_outcome out;
+  int64_t before = caw_store_count(st);
+  assert_int_equal(caw_store_begin(st, err, sizeof err), CAW_OK);
+  ev.id = "outer";
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_begin(st, err, sizeof err), CAW_OK);
+  ev.id = "inner";
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_rollback(st), CAW_OK); /* drops only inner */
+  assert_int_equal(caw_store_count(st), before + 1);
+  assert_int_equal(caw_store_commit(st, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_depth(st), 0);
+  assert_int_equal(caw_store_count(st), before + 1);
+  assert_int_equal(caw_store_begin(st, err, sizeof err), CAW_OK);
+  ev.id = "dropped";
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_rollback(st), CAW_OK);
+  assert_int_equal(caw_store_count(st), before + 1);
+}
+
+static void currencies(void **state) {
+  (void)state;
+  assert_true(caw_currency_known("USD"));
+  assert_true(caw_currency_known("KZT"));
+  assert_true(caw_currency_known("UZS"));
+  assert_false(caw_currency_known("usd"));
+  assert_false(caw_currency_known("XYZ"));
+  assert_false(caw_currency_known("US"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
+    cmocka_unit_test_setup_teardown(newer_schema_refused, setup, teardown),
+    cmocka_unit_test(missing_file_without_create),
+    cmocka_unit_test_setup_teardown(add_and_read_back, setup, teardown),
+    cmocka_unit_test_setup_teardown(id_from_content, setup, teardown),
+    cmocka_unit_test_setup_teardown(validation_names_the_field, setup, teardown),
+    cmocka_unit_test_setup_teardown(overlap_and_certain, setup, teardown),
+    cmocka_unit_test_setup_teardown(nested_transactions, setup, teardown),
+    cmocka_unit_test(currencies),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
