@@ -150,9 +150,22 @@ static int cmp_keys(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static cJSON *to_json(lua_State *L, int idx, int depth, const char *path);
+/* Attach item to parent (an array when key is NULL); returns item. */
+static cJSON *attach(cJSON *parent, const char *key, cJSON *item) {
+  if (!item) return NULL;
+  if (key) cJSON_AddItemToObject(parent, key, item);
+  else cJSON_AddItemToArray(parent, item);
+  return item;
+}
 
-static cJSON *table_to_json(lua_State *L, int idx, int depth) {
+/* Encode the value at idx and attach it to parent at once, so that a Lua
+   error half-way leaves nothing unreachable: the whole tree hangs from a
+   root that a userdata's __gc frees. */
+static void to_json(lua_State *L, int idx, int depth, const char *path,
+                    cJSON *parent, const char *key);
+
+static void table_to_json(lua_State *L, int idx, int depth, cJSON *parent,
+                          const char *key) {
   lua_Integer n, i;
   cJSON *out;
   int is_array = 0;
@@ -162,15 +175,14 @@ static cJSON *table_to_json(lua_State *L, int idx, int depth) {
   }
   n = seq_len(L, idx);
   if (n > 0 || (n == 0 && is_array)) {
-    out = cJSON_CreateArray();
-    for (i = 1; out && i <= n; i++) {
-      cJSON *item;
+    if (!(out = attach(parent, key, cJSON_CreateArray())))
+      luaL_error(L, "out of memory encoding JSON");
+    for (i = 1; i <= n; i++) {
       lua_rawgeti(L, idx, i);
-      item = to_json(L, lua_gettop(L), depth + 1, "array item");
+      to_json(L, lua_gettop(L), depth + 1, "array item", out, NULL);
       lua_pop(L, 1);
-      cJSON_AddItemToArray(out, item);
     }
-    return out;
+    return;
   }
   { /* an object: collect the keys as strings, sort, emit in order */
     size_t nkeys = 0, k;
@@ -200,34 +212,35 @@ static cJSON *table_to_json(lua_State *L, int idx, int depth) {
       keys[k] = lua_tostring(L, -1);
       lua_pop(L, 1);
     }
-    qsort(keys, nkeys, sizeof *keys, cmp_keys);
-    out = cJSON_CreateObject();
-    for (k = 0; out && k < nkeys; k++) {
-      cJSON *item;
+    if (nkeys) qsort(keys, nkeys, sizeof *keys, cmp_keys);
+    if (!(out = attach(parent, key, cJSON_CreateObject())))
+      luaL_error(L, "out of memory encoding JSON");
+    for (k = 0; k < nkeys; k++) {
       lua_getfield(L, orig, keys[k]);
       lua_gettable(L, idx);
-      item = to_json(L, lua_gettop(L), depth + 1, keys[k]);
+      to_json(L, lua_gettop(L), depth + 1, keys[k], out, keys[k]);
       lua_pop(L, 1);
-      cJSON_AddItemToObject(out, keys[k], item);
     }
     lua_pop(L, 3);
-    return out;
   }
 }
 
-static cJSON *to_json(lua_State *L, int idx, int depth, const char *path) {
+static void to_json(lua_State *L, int idx, int depth, const char *path,
+                    cJSON *parent, const char *key) {
+  cJSON *item = NULL;
   if (depth > JSON_MAXDEPTH)
     luaL_error(L, "cannot encode as JSON: nested too deeply (a cycle?)");
   luaL_checkstack(L, 8, "JSON nested too deeply");
   switch (lua_type(L, idx)) {
-  case LUA_TNIL: return cJSON_CreateNull();
-  case LUA_TBOOLEAN: return cJSON_CreateBool(lua_toboolean(L, idx));
+  case LUA_TNIL: item = cJSON_CreateNull(); break;
+  case LUA_TBOOLEAN: item = cJSON_CreateBool(lua_toboolean(L, idx)); break;
   case LUA_TNUMBER: {
     double d = lua_tonumber(L, idx);
     if (!isfinite(d))
       luaL_error(L, "cannot encode %s as JSON (value of '%s')",
                  lua_tostring(L, idx), path);
-    return cJSON_CreateNumber(d);
+    item = cJSON_CreateNumber(d);
+    break;
   }
   case LUA_TSTRING: {
     size_t len;
@@ -235,21 +248,35 @@ static cJSON *to_json(lua_State *L, int idx, int depth, const char *path) {
     if (utf8_check((const unsigned char *)s, len) < len ||
         memchr(s, '\0', len))
       luaL_error(L, "cannot encode as JSON: invalid UTF-8 in '%s'", path);
-    return cJSON_CreateString(s);
+    item = cJSON_CreateString(s);
+    break;
   }
   case LUA_TLIGHTUSERDATA:
-    if (lua_touserdata(L, idx) == NULL) return cJSON_CreateNull();
+    if (lua_touserdata(L, idx) == NULL) item = cJSON_CreateNull();
     break;
-  case LUA_TTABLE: return table_to_json(L, idx, depth);
+  case LUA_TTABLE: table_to_json(L, idx, depth, parent, key); return;
   }
-  luaL_error(L, "cannot encode a %s as JSON ('%s')", luaL_typename(L, idx),
-             path);
-  return NULL;
+  if (!item) {
+    int t = lua_type(L, idx);
+    if (t == LUA_TLIGHTUSERDATA || t == LUA_TFUNCTION || t == LUA_TUSERDATA ||
+        t == LUA_TTHREAD) /* no JSON form */
+      luaL_error(L, "cannot encode a %s as JSON ('%s')", luaL_typename(L, idx),
+                 path);
+    luaL_error(L, "out of memory encoding JSON");
+  }
+  attach(parent, key, item);
+}
+
+static int box_gc(lua_State *L) {
+  cJSON **box = lua_touserdata(L, 1);
+  cJSON_Delete(*box);
+  *box = NULL;
+  return 0;
 }
 
 /* caw.json.encode(value [, {indent=true}]) -> string */
 static int json_encode(lua_State *L) {
-  cJSON *root;
+  cJSON **box;
   char *text;
   int indent = 0;
   luaL_checkany(L, 1);
@@ -259,10 +286,18 @@ static int json_encode(lua_State *L) {
     lua_pop(L, 1);
   }
   lua_settop(L, 1);
-  root = to_json(L, 1, 0, "value");
-  if (!root) return luaL_error(L, "out of memory encoding JSON");
-  text = indent ? cJSON_Print(root) : cJSON_PrintUnformatted(root);
-  cJSON_Delete(root);
+  box = lua_newuserdatauv(L, sizeof *box, 0);
+  *box = NULL;
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, box_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  if (!(*box = cJSON_CreateArray()))
+    return luaL_error(L, "out of memory encoding JSON");
+  to_json(L, 1, 0, "value", *box, NULL);
+  text = indent ? cJSON_Print((*box)->child) : cJSON_PrintUnformatted((*box)->child);
+  cJSON_Delete(*box);
+  *box = NULL;
   if (!text) return luaL_error(L, "out of memory encoding JSON");
   lua_pushstring(L, text);
   cJSON_free(text);

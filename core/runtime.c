@@ -1121,7 +1121,7 @@ static void list_lua(lua_State *L, const char *dir, lua_Integer *n,
     count++;
   }
   closedir(d);
-  qsort(names, count, sizeof *names, cmp_cstr);
+  if (count) qsort(names, count, sizeof *names, cmp_cstr);
   for (i = 0; i < count; i++) {
     char path[4096];
     struct stat sb;

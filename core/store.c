@@ -738,8 +738,10 @@ static void fingerprint(const caw_event *ev, char out[65]) {
   { /* tags as stored: sorted, without duplicates */
     const char *sorted[64];
     size_t n = ev->n_tags < 64 ? ev->n_tags : 64;
-    memcpy(sorted, ev->tags, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, cmp_str);
+    if (n) {
+      memcpy(sorted, ev->tags, n * sizeof *sorted);
+      qsort(sorted, n, sizeof *sorted, cmp_str);
+    }
     for (i = 0; i < n; i++)
       if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0) {
         put(&c, "T");
