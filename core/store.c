@@ -397,6 +397,7 @@ caw_status caw_store_open(const char *path, int flags, caw_store **out,
     }
     sqlite3_finalize(s);
     exec(st, "PRAGMA synchronous = NORMAL", NULL, 0);
+    exec(st, "PRAGMA cache_size = -16384", NULL, 0); /* 16 MiB: big imports */
   }
   if ((res = migrate(st, readonly, err, n)) != CAW_OK) goto fail;
   *out = st;

@@ -233,14 +233,21 @@ local function has_tag(ev, tag)
   return false
 end
 
+local countries_, own_, via_, pole_list_, pactor_ = {}, {}, {}, {}, {}
+
 local function score(ev, ctx)
   local P = ctx.params
   local day = ev.day_lo
   if day <= -OPEN then day = ev.day_hi end
   -- who takes part: Central Asian states (a C5 bloc stands for its
   -- members), poles (the most senior actor of each), multilateral bodies
-  local countries, own, via = {}, {}, {}
-  local pole_list, pactor = {}, {}
+  -- scratch tables reused from call to call (rules are not re-entered)
+  local countries, own, via, pole_list, pactor = countries_, own_, via_, pole_list_, pactor_
+  for i = #countries, 1, -1 do
+    local c = countries[i]
+    own[c], via[c], countries[i] = nil, nil, nil
+  end
+  for i = #pole_list, 1, -1 do pactor[pole_list[i]], pole_list[i] = nil, nil end
   local multilateral = false
   for _, a in ipairs(ev.actors) do
     local code = a.code

@@ -138,4 +138,20 @@ run "$CAW" --db "$DB" plugins
 expect_out "caw-json" "plugins lists the JSON importer"
 expect_out "funding_report" "plugins lists the funding report"
 
+# CAW_PLUGIN_PATH: a user's own modules and plugins come first
+mkdir -p "$T/myplugins/lib" "$T/myplugins/importers"
+printf 'return { greet = function() return "hello from my lib" end }\n' >"$T/myplugins/lib/mine.lua"
+printf 'return { name = "my-importer", kind = "importer", description = "an analyst importer", handles = {"xyz"}, import = function() end }\n' >"$T/myplugins/importers/mine.lua"
+CAW_PLUGIN_PATH="$T/myplugins" run "$CAW" --db "$DB" run -e 'print(require("lib.mine").greet())'
+expect_out "hello from my lib" "require finds modules on CAW_PLUGIN_PATH"
+CAW_PLUGIN_PATH="$T/myplugins" run "$CAW" --db "$DB" plugins
+expect_out "an analyst importer" "plugins lists plugins on CAW_PLUGIN_PATH"
+
+# the example analysis scripts run
+run "$CAW" --db "$DB" run "$CAW_SRC/scripts/examples/pole_timeline.lua" 2022 2025
+expect_rc 0 "pole_timeline example"
+expect_out "KAZ    West" "pole_timeline shows Kazakhstan and the West"
+run "$CAW" --db "$DB" run "$CAW_SRC/scripts/examples/unverified.lua"
+expect_out "(confidence 0.3)" "unverified example lists low-confidence events"
+
 finish
