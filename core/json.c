@@ -82,6 +82,25 @@ static void push_value(lua_State *L, const cJSON *v, int depth) {
   }
 }
 
+/* Offset of the bracket that opens level JSON_MAXDEPTH + 1 of the valid
+   JSON text s, or len: cJSON accepts 1000 levels, push_value fewer. */
+static size_t too_deep(const char *s, size_t len) {
+  size_t i, depth = 0;
+  int in_string = 0;
+  for (i = 0; i < len; i++) {
+    if (in_string) {
+      if (s[i] == '\\') i++;
+      else if (s[i] == '"') in_string = 0;
+    } else if (s[i] == '"') in_string = 1;
+    else if (s[i] == '[' || s[i] == '{') {
+      if (++depth > JSON_MAXDEPTH) return i;
+    } else if (s[i] == ']' || s[i] == '}') depth--;
+  }
+  return len;
+}
+
+static int box_gc(lua_State *L);
+
 /* caw.json.decode(text [, name]) -> value; data error on bad JSON. */
 static int json_decode(lua_State *L) {
   size_t len, bad, off;
@@ -89,7 +108,7 @@ static int json_decode(lua_State *L) {
   const char *name = luaL_optstring(L, 2, "JSON text");
   const char *end = NULL;
   long line, col;
-  cJSON *root;
+  cJSON *root, **box;
   if ((bad = utf8_check((const unsigned char *)s, len)) < len) {
     line_col(s, bad, &line, &col);
     return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%ld:%ld: invalid UTF-8",
@@ -100,16 +119,33 @@ static int json_decode(lua_State *L) {
     return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%ld:%ld: NUL byte in JSON",
                         name, line, col);
   }
-  root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
+  /* the tree hangs from a userdata whose __gc frees it, so that an error
+     while pushing it (out of memory) leaks nothing */
+  box = lua_newuserdatauv(L, sizeof *box, 0);
+  *box = NULL;
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, box_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  root = *box = cJSON_ParseWithLengthOpts(s, len, &end, 0);
   if (root) { /* only white space may follow the value */
     off = (size_t)(end - s);
     while (off < len && strchr(" \t\r\n", s[off])) off++;
     if (off < len) {
       cJSON_Delete(root);
+      *box = NULL;
       line_col(s, off, &line, &col);
       return caw_lua_fail(L, CAW_EXIT_DATAERR,
                           "%s:%ld:%ld: invalid JSON: unexpected text after"
                           " the value", name, line, col);
+    }
+    if ((off = too_deep(s, len)) < len) {
+      cJSON_Delete(root);
+      *box = NULL;
+      line_col(s, off, &line, &col);
+      return caw_lua_fail(L, CAW_EXIT_DATAERR,
+                          "%s:%ld:%ld: invalid JSON: nested deeper than %d"
+                          " levels", name, line, col, JSON_MAXDEPTH);
     }
   } else {
     off = end ? (size_t)(end - s) : 0;
@@ -126,6 +162,7 @@ static int json_decode(lua_State *L) {
   }
   push_value(L, root, 0);
   cJSON_Delete(root);
+  *box = NULL;
   return 1;
 }
 

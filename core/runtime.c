@@ -1306,6 +1306,20 @@ static void open_libs(lua_State *L, const caw_runtime_opts *o) {
   }
 }
 
+/* caw.score{...}: the scoring engine lives in Lua (plugins/lib/score.lua);
+   this is its entry in the caw module. */
+static int l_score(lua_State *L) {
+  int n = lua_gettop(L);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "lib.score");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "score");
+  lua_replace(L, -2);
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
 static const luaL_Reg caw_funcs[] = {
   {"events", l_events},
   {"event", l_event},
@@ -1328,6 +1342,7 @@ static const luaL_Reg caw_funcs[] = {
   {"batch_finish", l_batch_finish},
   {"plugin_files", l_plugin_files},
   {"load_plugin", l_load_plugin},
+  {"score", l_score},
   {NULL, NULL}};
 
 static int readonly_newindex(lua_State *L) {

@@ -50,6 +50,18 @@ local function exact(x)
 end
 local fmt = score.fmt
 
+-- Standard output through caw.write, so that `caw score --sandbox` works:
+-- out:write(...) collects, out:close() writes.
+local function output()
+  local buf = {}
+  return {
+    write = function(_, ...)
+      for i = 1, select("#", ...) do buf[#buf + 1] = select(i, ...) end
+    end,
+    close = function() caw.write("-", table.concat(buf)) end,
+  }
+end
+
 local function params_line(res)
   if #res.overrides == 0 then return "defaults" end
   local out = {}
@@ -75,7 +87,7 @@ end
 local COLS = { "country", "period", "pole", "share", "net", "positive", "friction", "volume", "events" }
 
 local function print_scores(res, format)
-  local out = io.stdout
+  local out = output()
   if format == "csv" then
     out:write(text.csv_row(COLS))
     for _, r in ipairs(res.rows) do
@@ -101,6 +113,7 @@ local function print_scores(res, format)
     out:write(text.table({ "COUNTRY", "PERIOD", "POLE", "SHARE", "NET", "POSITIVE", "FRICTION", "VOLUME", "EVENTS" }, rows))
     if #rows == 0 then caw.log("caw: no contributions in this range") end
   end
+  out:close()
 end
 
 -- ---- --explain ----
@@ -149,7 +162,7 @@ local function explain(opts)
     end
   end
   local order = res.factor_order
-  local out = io.stdout
+  local out = output()
   if opts.format == "csv" then
     local cols = { "row", "country", "period", "pole", "value", "positive", "friction", "net", "volume", "share", "events" }
     for _, f in ipairs(order) do cols[#cols + 1] = f end
@@ -208,6 +221,7 @@ local function explain(opts)
     end
     out:write(text.table({ "POLE", "POSITIVE", "FRICTION", "NET", "VOLUME", "SHARE", "EVENTS" }, trs))
   end
+  out:close()
 end
 
 -- ---- --compare ----
@@ -231,7 +245,7 @@ local function compare(opts)
     if x.period ~= y.period then return x.period < y.period end
     return PO[x.pole] < PO[y.pole]
   end)
-  local out = io.stdout
+  local out = output()
   local function d(x, y)
     if x == nil or y == nil then return nil end
     return y - x
@@ -270,6 +284,7 @@ local function compare(opts)
     end
     out:write(text.table({ "COUNTRY", "PERIOD", "POLE", "SHARE A", "SHARE B", "Δ PTS", "NET A", "NET B" }, rows))
   end
+  out:close()
 end
 
 local function list_params(opts)
@@ -279,12 +294,14 @@ local function list_params(opts)
   for _, p in ipairs(rule.params or {}) do
     rows[#rows + 1] = { p.name, num(p.default), num(P[p.name]), p.help or "" }
   end
-  io.stdout:write(string.format("rule %s (%s): %s\n", rule.name, rule.file, rule.description or ""))
-  io.stdout:write(text.table({ "PARAMETER", "DEFAULT", "VALUE", "MEANING" }, rows))
+  local out = output()
+  out:write(string.format("rule %s (%s): %s\n", rule.name, rule.file, rule.description or ""))
+  out:write(text.table({ "PARAMETER", "DEFAULT", "VALUE", "MEANING" }, rows))
   local frows = {}
   for _, f in ipairs(rule.factors) do frows[#frows + 1] = { f.name, f.help or "" } end
   frows[#frows + 1] = { "mass", "share of the event's EDTF day range in the period (added by caw)" }
-  io.stdout:write("\n" .. text.table({ "FACTOR", "MEANING" }, frows))
+  out:write("\n" .. text.table({ "FACTOR", "MEANING" }, frows))
+  out:close()
 end
 
 local function run(argv)

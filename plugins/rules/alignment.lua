@@ -9,7 +9,8 @@
 --
 -- base: the Goldstein weight of the event's CAMEO code. The event's own
 --   `cameo` field wins; without one, the code comes from TYPE_CAMEO below.
---   Sanctions use the `sanction` parameter; UN votes use
+--   Sanctions (CAMEO 163, or type sanction without a code) use the
+--   `sanction` parameter; UN votes (type vote) use
 --   vote_scale·(2a − 1), a = 1 − |v_country − v_pole| (yes 1, abstain ½, no 0).
 local poles = require("lib.poles")
 local rates = require("lib.rates")
@@ -65,7 +66,7 @@ local TYPES = { "agreement", "appointment", "conflict", "funding", "investment",
 
 local params = {
   { name = "sanction", default = -6.5,
-    help = "base weight of a sanction (type sanction or CAMEO 163) between a pole and a Central Asian state; " ..
+    help = "base weight of a sanction (CAMEO 163, or type sanction without a code) between a pole and a Central Asian state; " ..
            "-6.5 as in Phoenix's CAMEO scale, GDELT's lookup gives -8" },
   { name = "vote_scale", default = 5, help = "UN votes: base = vote_scale·(2a − 1), a = 1 − |v_country − v_pole|" },
   { name = "level_head", default = 1.0, help = "level: head of state or government" },
@@ -293,7 +294,8 @@ local function score(ev, ctx)
   end
 
   local is_vote = ev.type == "vote"
-  local is_sanction = ev.type == "sanction" or ev.cameo == "163"
+  -- the event's own CAMEO code wins over its type here too
+  local is_sanction = ev.cameo == "163" or (ev.cameo == nil and ev.type == "sanction")
   local out = {}
   for _, p in ipairs(pole_list) do
     local pa = pactor[p]
@@ -328,11 +330,11 @@ local function score(ev, ctx)
         end
         if b then
           local level = level_factor(P, pa.level)
-          local level_note = pa.level
-          if not level then
+          local level_note = level and pa.code .. " " .. pa.level
+          if not level then -- the pole's actors have none: the state's
             local ca = own[c] or via[c]
             level = ca and level_factor(P, ca.level)
-            level_note = ca and ca.level
+            level_note = level and ca.code .. " " .. ca.level
           end
           if not level then level, level_note = P.level_unknown, "no level" end
           local money = 1
@@ -345,7 +347,7 @@ local function score(ev, ctx)
                         certainty = certainty, confidence = confidence },
           }
           if explain then
-            local parts = { note, pa.code .. " " .. (level_note or "no level"),
+            local parts = { note, level_note,
               format_name == "C5+1" and string.format("C5+1 (%d states)", #countries) or format_name }
             if dollars then parts[#parts + 1] = string.format("USD %.2fm", dollars / 1e6) end
             local mnote = usd_notes and usd_notes[c] and usd_notes[c][p]

@@ -8,6 +8,13 @@ trap 'rm -rf "$T"' EXIT
 export HOME="$T/home" XDG_DATA_HOME="$T/xdg"
 unset CAW_DB CAW_PLUGIN_PATH
 mkdir -p "$HOME"
+# CAW_VALGRIND=1: every caw run goes through valgrind memcheck; any error
+# or definite leak fails the command with exit 99.
+if [ -n "${CAW_VALGRIND:-}" ]; then
+  printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite "%s" "$@"\n' "$CAW" >"$T/caw-vg"
+  chmod +x "$T/caw-vg"
+  CAW="$T/caw-vg"
+fi
 failures=0
 checks=0
 

@@ -155,6 +155,7 @@ want=$(echo "$want" | tr ' ' '\n' | grep . | sort | tr '\n' ' ')
 shares=$(join -t, -j1 <(sed 1d "$T/base.csv" | awk -F, '{ print $1"/"$2"/"$3","$4 }' | sort) \
                       <(sed 1d "$T/set.csv" | awk -F, '{ print $1"/"$2"/"$3","$4 }' | sort) |
          awk -F, '$2 != $3 { split($1, k, "/"); print k[1]"/"k[2] }' | sort -u | tr '\n' ' ')
+[ -n "$shares" ] && ok || fail "--set format_c5 moved no share at all"
 for cp in $shares; do
   case " $want" in *" $cp/"*) ok ;; *) fail "--set moved a share in $cp, which has no C5+1 event" ;; esac
 done

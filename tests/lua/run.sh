@@ -5,5 +5,8 @@ set -u
 T=$(mktemp -d "${TMPDIR:-/tmp}/caw-lua.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export HOME="$T" XDG_DATA_HOME="$T/xdg"
-"$CAW" --db "$T/test.db" init -q || exit 1
-cd "$T" && "$CAW" --db "$T/test.db" run "$1" "$T"
+if [ -n "${CAW_VALGRIND:-}" ]; then
+  CAW="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite $CAW"
+fi
+$CAW --db "$T/test.db" init -q || exit 1
+cd "$T" && $CAW --db "$T/test.db" run "$1" "$T"

@@ -1,0 +1,245 @@
+-- importers/acled.lua -- ACLED CSV exports: a header row naming ACLED's
+-- columns (event_id_cnty, event_date, year, time_precision, disorder_type,
+-- event_type, sub_event_type, actor1, ..., fatalities, tags, timestamp).
+-- Columns are found by name, so a file with columns added or dropped by
+-- ACLED (iso3, data_id, event_id_no_cnty have come and gone) still reads.
+--
+-- Mapping (docs/importers.md):
+--   id        acled:<event_id_cnty>
+--   date      event_date at ACLED's time_precision: 1 -> YYYY-MM-DD,
+--             2 -> YYYY-MM (ACLED: "within the month"), 3 -> YYYY
+--   type      event_type / sub_event_type through M.types below
+--   actors    state forces named "Military Forces of X (...)", "Police
+--             Forces of X (...)", "Government of X (...)" as initiator /
+--             target; the country where it happened as host
+--   summary   notes;  location  location, admin1, country
+--   sources   urn:acled:<event_id_cnty>, publisher = source
+--   attrs     actors as ACLED names them, fatalities, interaction codes,
+--             coordinates, geo (ISO alpha-3 of country), ACLED's tags, ...
+local countries = require("lib.countries")
+local where = require("lib.where")
+
+local M = {
+  name = "acled",
+  kind = "importer",
+  description = "ACLED CSV exports (header starting event_id_cnty)",
+  handles = {},
+}
+
+M.required = { "event_id_cnty", "event_date", "time_precision", "event_type",
+               "sub_event_type", "actor1", "country" }
+
+-- event_type (or "event_type/sub_event_type", looked up first) -> caw type
+M.types = {
+  ["Battles"] = "conflict",
+  ["Explosions/Remote violence"] = "conflict",
+  ["Violence against civilians"] = "conflict",
+  ["Protests"] = "protest",
+  ["Riots"] = "protest",
+  ["Strategic developments"] = "other",
+  ["Strategic developments/Agreement"] = "agreement",
+  ["Strategic developments/Disrupted weapons use"] = "military",
+  ["Strategic developments/Headquarters or base established"] = "military",
+  ["Strategic developments/Looting/property destruction"] = "conflict",
+}
+
+M.progress_every = 2048
+
+local MONTHS = { january = 1, february = 2, march = 3, april = 4, may = 5, june = 6,
+                 july = 7, august = 8, september = 9, october = 10,
+                 november = 11, december = 12 }
+
+-- "2023-03-15", or "15 March 2023" as ACLED's website writes it -> y, m, d
+local function parse_date(s)
+  local y, m, d = s:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
+  if not y then
+    local dd, mon, yy = s:match("^(%d%d?) (%a+) (%d%d%d%d)$")
+    if dd and MONTHS[mon:lower()] then y, m, d = yy, MONTHS[mon:lower()], dd end
+  end
+  if not y then return nil end
+  y, m, d = tonumber(y), tonumber(m), tonumber(d)
+  local y2, m2, d2 = caw.date.civil(caw.date.day(y, m, d))
+  if y2 ~= y or m2 ~= m or d2 ~= d then return nil end
+  return y, m, d
+end
+
+-- The state behind an ACLED actor name, or nil.
+local STATE_FORCES = { "^Military Forces of (.-) %(", "^Police Forces of (.-) %(",
+                       "^Government of (.-) %(", "^Military Forces of (.-)$",
+                       "^Police Forces of (.-)$", "^Government of (.-)$" }
+local function state_of(actor)
+  if not actor or actor == "" then return nil end
+  for _, p in ipairs(STATE_FORCES) do
+    local c = actor:match(p)
+    if c then return countries.code(c) end
+  end
+  return nil
+end
+
+local function blank(s)
+  if s == nil or s == "" then return nil end
+  return s
+end
+
+function M.import(src, sink, opts)
+  local pred = opts.where and where.get(opts.where) or nil
+  local reader = caw.dsv.open(src.path, { sep = ",", quote = true, header = true })
+  local col = {}
+  for i, h in ipairs(reader.header) do
+    h = h:lower():gsub("^%s+", ""):gsub("%s+$", "")
+    if col[h] == nil then col[h] = i end
+  end
+  for _, c in ipairs(M.required) do
+    if not col[c] then
+      reader:close()
+      caw.fail(caw.EXIT.DATAERR, string.format("%s:1: missing column '%s' (an ACLED export has %s)",
+        src.name, c, table.concat(M.required, ", ")))
+    end
+  end
+  local names = { "event_id_cnty", "event_date", "year", "time_precision", "disorder_type",
+                  "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1",
+                  "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+                  "iso", "region", "country", "admin1", "admin2", "admin3", "location",
+                  "latitude", "longitude", "geo_precision", "source", "source_scale",
+                  "notes", "fatalities", "tags", "timestamp" }
+  local idx = {}
+  for i, n in ipairs(names) do idx[i] = col[n] or 0 end -- 0: absent, gives nil
+  local every = M.progress_every
+  local filtered = 0
+  local view = pred and { actors = {}, places = {}, source = "acled" }
+
+  sink.read(0)
+  local nread = 0
+  local step, state = reader:rows()
+  local last_err
+  while true do
+    local row
+    if opts.rejects then
+      local ok, r = pcall(step, state)
+      if not ok then
+        local msg = tostring(r)
+        if msg == last_err then error(r, 0) end
+        last_err = msg
+        local line, rest = msg:match(":(%d+): (.*)$")
+        nread = nread + 1
+        sink.reject(tonumber(line), rest or msg)
+        goto continue
+      end
+      row = r
+    else
+      row = step(state)
+    end
+    if not row then break end
+    nread = nread + 1
+    do
+      local line = row.line
+      local f = { row:get(table.unpack(idx)) }
+      local v = {}
+      for i, n in ipairs(names) do v[n] = blank(f[i]) end
+      if not v.event_id_cnty or v.event_id_cnty:find("[^%w_.-]") then
+        sink.reject(line, "column 'event_id_cnty': '" .. (v.event_id_cnty or "") .. "' is not an ACLED event id")
+        goto continue
+      end
+      local y, m, d = parse_date(v.event_date or "")
+      if not y then
+        sink.reject(line, "column 'event_date': '" .. (v.event_date or "") .. "' is not a date")
+        goto continue
+      end
+      if v.year and tonumber(v.year) ~= y then
+        sink.reject(line, string.format("column 'event_date': year %04d does not match column 'year' (%s)",
+          y, v.year))
+        goto continue
+      end
+      local date
+      if v.time_precision == "1" then date = string.format("%04d-%02d-%02d", y, m, d)
+      elseif v.time_precision == "2" then date = string.format("%04d-%02d", y, m)
+      elseif v.time_precision == "3" then date = string.format("%04d", y)
+      else
+        sink.reject(line, "column 'time_precision': '" .. (v.time_precision or "") .. "' is not 1, 2 or 3")
+        goto continue
+      end
+      local etype = v.event_type or ""
+      local ctype = M.types[etype .. "/" .. (v.sub_event_type or "")] or M.types[etype]
+      if not ctype then
+        sink.reject(line, "column 'event_type': unknown ACLED event type '" .. etype ..
+          "' (add it to M.types in importers/acled.lua)")
+        goto continue
+      end
+      local fatalities = v.fatalities and tonumber(v.fatalities)
+      if v.fatalities and not (fatalities and fatalities >= 0) then
+        sink.reject(line, "column 'fatalities': '" .. v.fatalities .. "' is not a count")
+        goto continue
+      end
+      local geo = countries.code(v.country)
+      local c1, c2 = state_of(v.actor1), state_of(v.actor2)
+
+      if pred then
+        local act, pl = view.actors, view.places
+        act[1], act[2] = nil, nil
+        if c1 then act[1] = c1 end
+        if c2 then act[#act + 1] = c2 end
+        pl[1] = geo
+        view.day, view.cameo = caw.date.day(y, m, d), nil
+        if not pred(view) then
+          filtered = filtered + 1
+          goto continue
+        end
+      end
+
+      local actors = {}
+      if c1 then actors[1] = { code = c1, role = "initiator", name = countries.name(c1), kind = "state" } end
+      if c2 and c2 ~= c1 then
+        actors[#actors + 1] = { code = c2, role = "target", name = countries.name(c2), kind = "state" }
+      end
+      if geo and geo ~= c1 and geo ~= c2 then
+        actors[#actors + 1] = { code = geo, role = "host", name = countries.name(geo), kind = "state" }
+      end
+      local place = {}
+      for _, p in ipairs({ "location", "admin1", "country" }) do
+        if v[p] and v[p] ~= place[#place] then place[#place + 1] = v[p] end
+      end
+      local who = v.actor1 or "?"
+      if v.actor2 then who = who .. " vs " .. v.actor2 end
+      sink.event({
+        id = "acled:" .. v.event_id_cnty,
+        date = date,
+        type = ctype,
+        title = (v.sub_event_type or etype) .. ": " .. who .. (v.location and (", " .. v.location) or ""),
+        summary = v.notes,
+        location = #place > 0 and table.concat(place, ", ") or nil,
+        actors = actors,
+        sources = { { url = "urn:acled:" .. v.event_id_cnty, publisher = v.source } },
+        attrs = {
+          disorder_type = v.disorder_type, event_type = etype, sub_event_type = v.sub_event_type,
+          actor1 = v.actor1, assoc_actor_1 = v.assoc_actor_1, inter1 = tonumber(v.inter1) or v.inter1,
+          actor2 = v.actor2, assoc_actor_2 = v.assoc_actor_2, inter2 = tonumber(v.inter2) or v.inter2,
+          interaction = tonumber(v.interaction) or v.interaction,
+          civilian_targeting = v.civilian_targeting, fatalities = fatalities,
+          time_precision = tonumber(v.time_precision), geo = geo, iso = tonumber(v.iso) or v.iso,
+          region = v.region, admin1 = v.admin1, admin2 = v.admin2, admin3 = v.admin3,
+          latitude = tonumber(v.latitude), longitude = tonumber(v.longitude),
+          geo_precision = tonumber(v.geo_precision), source_scale = v.source_scale,
+          acled_tags = v.tags, timestamp = tonumber(v.timestamp) or v.timestamp,
+        },
+      }, line)
+    end
+    ::continue::
+    if nread % every == 0 then
+      sink.read(every)
+      sink.progress(reader:progress())
+    end
+  end
+  sink.read(nread % every)
+  reader:close()
+  if pred and not opts.quiet and filtered > 0 then
+    caw.log(string.format("%s: %d rows outside --where %s", src.name, filtered, opts.where))
+  end
+end
+
+-- An ACLED export: the header starts with event_id_cnty (maybe quoted).
+function M.detect(head)
+  local first = head:gsub("^\239\187\191", ""):match("^([^\r\n]*)")
+  return first ~= nil and first:lower():gsub('"', ""):find("^event_id_cnty,") ~= nil
+end
+
+return M

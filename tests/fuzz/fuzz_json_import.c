@@ -1,0 +1,35 @@
+/*
+** fuzz_json_import.c -- libFuzzer harness for the JSON import path: each
+** input is one file given to lib/importer.lua with the caw-json importer,
+** which decodes it with caw.json (json.c) and stores events through
+** caw.add_event (runtime.c, store.c) into a store seeded with the bundled
+** dataset. Errors are expected; crashes, leaks, undefined behaviour, a
+** half-done import or a damaged database are findings.
+*/
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "targets.h"
+
+#ifndef CAW_FUZZ_PLUGINS
+#error "build with -DCAW_FUZZ_PLUGINS='\"/path/to/plugins\"'"
+#endif
+
+#define CHECK_EVERY 1000 /* integrity_check is slow: not every input */
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc;
+  (void)argv;
+  caw_fuzz_json_init(CAW_FUZZ_PLUGINS);
+  atexit(caw_fuzz_json_fini); /* libFuzzer ends with exit() */
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  caw_fuzz_json(data, size, CHECK_EVERY);
+  return 0;
+}

@@ -1,0 +1,513 @@
+/*
+** targets.c -- what each fuzz target does with one input, and the
+** invariants it checks. Compiled into the libFuzzer harnesses
+** (tests/fuzz/fuzz_*.c) and into the regression test
+** (tests/test_fuzz_regress.c); calls date.c and dsv.c directly, and the
+** JSON import path through runtime.c (lib/importer.lua, the caw-json
+** importer, caw.add_event) over a store.c database.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "caw/date.h"
+#include "caw/dsv.h"
+#include "caw/runtime.h"
+#include "caw/store.h"
+#include "targets.h"
+
+/* A broken invariant is a finding: abort so that libFuzzer (or the
+   regression test) stops here and keeps the input. */
+#define CHECK(cond, ...)                                                     \
+  do {                                                                       \
+    if (!(cond)) {                                                           \
+      fprintf(stderr, "caw-fuzz: %s:%d: check failed: %s: ", __FILE__,       \
+              __LINE__, #cond);                                              \
+      fprintf(stderr, __VA_ARGS__);                                          \
+      fputc('\n', stderr);                                                   \
+      abort();                                                               \
+    }                                                                        \
+  } while (0)
+
+/* An error message must be NUL-terminated inside its buffer and say
+   something. */
+static void check_message(const char *err, size_t n) {
+  CHECK(memchr(err, '\0', n) != NULL, "message not NUL-terminated");
+  CHECK(err[0] != '\0', "empty message");
+}
+
+/* ---- EDTF dates ---- */
+
+static void check_format(int64_t day) {
+  char buf[64], *tight;
+  int k = caw_date_format(day, buf, sizeof buf);
+  CHECK(k > 0 && (size_t)k < sizeof buf && strlen(buf) == (size_t)k,
+        "format of day %lld gave %d", (long long)day, k);
+  tight = malloc(4); /* exact size: ASan sees any overrun */
+  CHECK(tight != NULL, "out of memory");
+  k = caw_date_format(day, tight, 4);
+  CHECK(k >= 0 && k <= 3 && tight[k] == '\0' && memcmp(tight, buf, (size_t)k) == 0,
+        "truncated format of day %lld", (long long)day);
+  free(tight);
+}
+
+/* A day's own ISO form must parse back to exactly that day. */
+static void check_round_trip(int64_t day) {
+  char buf[64], err[CAW_ERRMAX];
+  int64_t year;
+  int month, mday;
+  caw_date back;
+  caw_status st;
+  if (day <= CAW_DAY_OPEN_LO || day >= CAW_DAY_OPEN_HI) return;
+  caw_date_civil(day, &year, &month, &mday);
+  CHECK(month >= 1 && month <= 12 && mday >= 1 && mday <= 31,
+        "civil of day %lld", (long long)day);
+  CHECK(caw_date_days(year, month, mday) == day, "days(civil(%lld))",
+        (long long)day);
+  if (year < -9999 || year > 9999) return; /* those need the Y prefix */
+  caw_date_format(day, buf, sizeof buf);
+  st = caw_date_parse(buf, strlen(buf), &back, err, sizeof err);
+  CHECK(st == CAW_OK, "\"%s\" does not parse back: %s", buf, err);
+  CHECK(back.lo == day && back.hi == day && back.precision == CAW_PREC_DAY &&
+            !back.interval && back.qualifiers == 0,
+        "\"%s\" parses back as %lld..%lld", buf, (long long)back.lo,
+        (long long)back.hi);
+}
+
+int caw_fuzz_date(const uint8_t *data, size_t len) {
+  char err[CAW_ERRMAX], *tiny;
+  caw_date d, again;
+  caw_status st, st2;
+  const char *s = (const char *)data;
+
+  memset(err, 'x', sizeof err);
+  st = caw_date_parse(s, len, &d, err, sizeof err);
+  CHECK(st == CAW_OK || st == CAW_EINVAL, "status %d", (int)st);
+  /* the same input with a 5-byte message buffer: same answer, no
+     overrun, still terminated */
+  tiny = malloc(5);
+  CHECK(tiny != NULL, "out of memory");
+  memset(tiny, 'x', 5);
+  st2 = caw_date_parse(s, len, &again, tiny, 5);
+  CHECK(st2 == st, "status %d with a small message buffer, %d without",
+        (int)st2, (int)st);
+  if (st != CAW_OK) {
+    check_message(err, sizeof err);
+    CHECK(memchr(tiny, '\0', 5) != NULL, "small message not terminated");
+    free(tiny);
+    return 0;
+  }
+  free(tiny);
+  CHECK(again.lo == d.lo && again.hi == d.hi &&
+            again.precision == d.precision &&
+            again.qualifiers == d.qualifiers && again.interval == d.interval,
+        "two parses of the same input differ");
+  CHECK(d.lo <= d.hi, "lo %lld > hi %lld", (long long)d.lo, (long long)d.hi);
+  CHECK(d.lo >= CAW_DAY_OPEN_LO && d.hi <= CAW_DAY_OPEN_HI,
+        "bounds %lld..%lld outside the open ends", (long long)d.lo,
+        (long long)d.hi);
+  CHECK(d.precision >= CAW_PREC_DAY && d.precision <= CAW_PREC_INTERVAL,
+        "precision %d", (int)d.precision);
+  CHECK(strcmp(caw_date_precision_name(d.precision), "unknown") != 0,
+        "precision %d has no name", (int)d.precision);
+  CHECK((d.qualifiers & ~(CAW_DATE_UNCERTAIN | CAW_DATE_APPROX)) == 0,
+        "qualifiers %u", d.qualifiers);
+  CHECK(d.interval == 0 || d.interval == 1, "interval %d", d.interval);
+  CHECK(d.interval || (d.lo > CAW_DAY_OPEN_LO && d.hi < CAW_DAY_OPEN_HI),
+        "a single date with an open end");
+  check_format(d.lo);
+  check_format(d.hi);
+  check_round_trip(d.lo);
+  check_round_trip(d.hi);
+  return 1;
+}
+
+/* ---- delimited files ---- */
+
+static const unsigned char SEPS[4] = {',', '\t', ';', '|'};
+static const size_t BUFSIZES[4] = {0, 1, 7, 64}; /* 0: the default */
+
+/* Options from the first byte: bits 0-1 separator, 2 quoting, 3 header,
+   4 UTF-8 check, 5-6 buffer size, 7 tight limits. */
+static caw_dsv_opts dsv_opts(uint8_t b) {
+  caw_dsv_opts o = caw_dsv_defaults(SEPS[b & 3]);
+  o.quote = (b >> 2) & 1;
+  o.header = (b >> 3) & 1;
+  o.utf8 = (b >> 4) & 1;
+  o.bufsize = BUFSIZES[(b >> 5) & 3];
+  if (b & 0x80) {
+    o.max_field = 16;
+    o.max_line = 48;
+  }
+  return o;
+}
+
+static int utf8_valid(const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = s[i], need, k;
+    unsigned long cp, min;
+    if (c < 0x80) { i++; continue; }
+    if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (len - i <= need) return 0;
+    for (k = 1; k <= need; k++) {
+      if ((s[i + k] & 0xc0) != 0x80) return 0;
+      cp = cp << 6 | (s[i + k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+    i += need + 1;
+  }
+  return 1;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+  const unsigned char *s = p;
+  while (n--) h = (h ^ *s++) * 1099511628211u;
+  return h;
+}
+
+static void check_field(const caw_dsv_opts *o, const caw_dsv_field *f) {
+  CHECK(f->ptr != NULL && f->ptr[f->len] == '\0', "field not terminated");
+  CHECK(memchr(f->ptr, '\0', f->len) == NULL, "NUL byte inside a field");
+  CHECK(f->len <= o->max_field, "field of %zu bytes over max_field %zu",
+        f->len, o->max_field);
+  CHECK(!o->utf8 || utf8_valid((const unsigned char *)f->ptr, f->len),
+        "invalid UTF-8 passed the check");
+  if (!o->quote) {
+    CHECK(memchr(f->ptr, o->sep, f->len) == NULL, "separator inside a field");
+    CHECK(memchr(f->ptr, '\n', f->len) == NULL, "line end inside a field");
+  }
+}
+
+/* Read everything with options o; returns the rows read (-1: the open
+   failed) and a hash of every row, message and line number in *hash. */
+static long dsv_read(const uint8_t *text, size_t len, caw_dsv_opts o,
+                     uint64_t *hash) {
+  char err[CAW_ERRMAX];
+  caw_dsv *r = NULL;
+  const caw_dsv_field *head, *row;
+  size_t nhead = 0, n, n2, i, calls = 0;
+  long rows = 0;
+  long long line, last_line = 0;
+  uint64_t consumed, total, h = 14695981039346656037u;
+  caw_status st;
+
+  memset(err, 'x', sizeof err);
+  st = caw_dsv_open_mem(text, len, "fuzz", &o, &r, err, sizeof err);
+  if (st != CAW_OK) {
+    CHECK(r == NULL, "a failed open stored a reader");
+    check_message(err, sizeof err);
+    *hash = fnv(h, err, strlen(err));
+    return -1;
+  }
+  if (o.max_field == 0) o.max_field = CAW_DSV_MAX_FIELD; /* as the reader */
+  head = caw_dsv_header(r, &nhead);
+  CHECK((head != NULL) == (o.header != 0), "header presence");
+  for (i = 0; head && i < nhead; i++) {
+    long col = caw_dsv_column(r, head[i].ptr, head[i].len);
+    check_field(&o, &head[i]);
+    CHECK(col >= 0 && (size_t)col <= i && head[col].len == head[i].len &&
+              memcmp(head[col].ptr, head[i].ptr, head[i].len) == 0,
+          "column of header %zu is %ld", i, col);
+    h = fnv(h, head[i].ptr, head[i].len + 1);
+  }
+  for (;;) {
+    CHECK(++calls <= len + 3, "more rows than bytes: the reader loops");
+    memset(err, 'x', sizeof err);
+    n = 99;
+    st = caw_dsv_next(r, &n, err, sizeof err);
+    line = caw_dsv_line(r);
+    CHECK(line >= last_line, "line went back from %lld to %lld", last_line,
+          line);
+    last_line = line;
+    caw_dsv_progress(r, &consumed, &total);
+    CHECK(total == len && consumed <= total, "progress %llu of %llu",
+          (unsigned long long)consumed, (unsigned long long)total);
+    h = fnv(h, &st, sizeof st);
+    h = fnv(h, &line, sizeof line);
+    if (st != CAW_OK) {
+      caw_status again;
+      char err2[CAW_ERRMAX];
+      CHECK(n == 0, "a failed row has %zu fields", n);
+      check_message(err, sizeof err);
+      h = fnv(h, err, strlen(err));
+      if (caw_dsv_stuck(r) == CAW_OK) continue; /* the bad row is skipped */
+      CHECK(caw_dsv_stuck(r) == st, "stuck with another status");
+      again = caw_dsv_next(r, &n, err2, sizeof err2);
+      CHECK(again == st && strcmp(err, err2) == 0,
+            "a stuck reader changed its answer");
+      break;
+    }
+    if (n == 0) { /* the end, and it stays the end */
+      CHECK(caw_dsv_next(r, &n, err, sizeof err) == CAW_OK && n == 0,
+            "a row after the end");
+      break;
+    }
+    row = caw_dsv_row(r, &n2);
+    CHECK(n2 == n && row != NULL, "row has %zu fields, next said %zu", n2, n);
+    CHECK(!head || n == nhead, "%zu fields under a header of %zu", n, nhead);
+    CHECK(line >= 1, "a row on line %lld", line);
+    h = fnv(h, &n, sizeof n);
+    for (i = 0; i < n; i++) {
+      check_field(&o, &row[i]);
+      h = fnv(h, row[i].ptr, row[i].len + 1);
+    }
+    rows++;
+  }
+  CHECK(strcmp(caw_dsv_name(r), "fuzz") == 0, "name changed");
+  caw_dsv_close(r);
+  *hash = h;
+  return rows;
+}
+
+long caw_fuzz_dsv(const uint8_t *data, size_t len) {
+  caw_dsv_opts o;
+  uint64_t h1, h2;
+  long rows, rows2;
+  const uint8_t *text;
+  if (len == 0) return -1;
+  o = dsv_opts(data[0]);
+  text = data + 1; /* libFuzzer's copy ends exactly at data + len */
+  rows = dsv_read(text, len - 1, o, &h1);
+  /* the buffer size must not change what is read */
+  o.bufsize = o.bufsize ? 0 : 3;
+  rows2 = dsv_read(text, len - 1, o, &h2);
+  CHECK(rows == rows2 && h1 == h2,
+        "buffer size changed the result: %ld rows (bufsize %zu) vs %ld",
+        rows, BUFSIZES[(data[0] >> 5) & 3], rows2);
+  return rows;
+}
+
+/* ---- the JSON import path ---- */
+
+extern const unsigned char caw_embed_central_asia[];
+extern const size_t caw_embed_central_asia_len;
+
+/* Seeds the store with the bundled dataset as `caw` does for a new
+   database, then returns the function that imports one text. The
+   caw-json importer is looked up once: import_text would scan the plugin
+   directories for every input. */
+static const char GLUE[] =
+  "local bundled = ...\n"
+  "local importer = require('lib.importer')\n"
+  "importer.import_text(bundled, 'bundled dataset', 'caw-json')\n"
+  "local _, by_name = importer.list()\n"
+  "local p = assert(by_name['caw-json'], 'no caw-json importer')\n"
+  "return function(text, skip_bad)\n"
+  "  local opts = { quiet = true, rejects = skip_bad and {} or nil }\n"
+  "  local counts = importer.run(p, { name = 'fuzz.json',\n"
+  "    text = function() return text end, sha256 = caw.sha256(text) }, opts)\n"
+  "  return counts.added, counts.rejected, opts.rejects and #opts.rejects or 0\n"
+  "end\n";
+
+#define ODD_MAX 256
+
+static struct {
+  char dir[256], db[300];
+  caw_store *st;
+  caw_runtime *rt;
+  lua_State *L;
+  int fn_ref;
+  unsigned long inputs;
+  char *odd[ODD_MAX]; /* normalised non-data errors already reported */
+  unsigned nodd;
+} J = {.fn_ref = LUA_NOREF};
+
+/* Row counts of every table an import writes. */
+typedef struct snapshot {
+  long long n[8];
+} snapshot;
+
+static const char SNAPSHOT_SQL[] =
+  "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM batches),"
+  " (SELECT count(*) FROM actors), (SELECT count(*) FROM memberships),"
+  " (SELECT count(*) FROM event_actors), (SELECT count(*) FROM money),"
+  " (SELECT count(*) FROM sources), (SELECT count(*) FROM event_tags)";
+
+static snapshot take_snapshot(void) {
+  sqlite3 *db = caw_store_db(J.st);
+  sqlite3_stmt *s = NULL;
+  snapshot sn;
+  int i;
+  CHECK(sqlite3_prepare_v2(db, SNAPSHOT_SQL, -1, &s, NULL) == SQLITE_OK,
+        "%s", sqlite3_errmsg(db));
+  CHECK(sqlite3_step(s) == SQLITE_ROW, "%s", sqlite3_errmsg(db));
+  for (i = 0; i < 8; i++) sn.n[i] = sqlite3_column_int64(s, i);
+  sqlite3_finalize(s);
+  return sn;
+}
+
+static void check_integrity(void) {
+  sqlite3 *db = caw_store_db(J.st);
+  sqlite3_stmt *s = NULL;
+  const unsigned char *res;
+  CHECK(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL) ==
+            SQLITE_OK,
+        "%s", sqlite3_errmsg(db));
+  CHECK(sqlite3_step(s) == SQLITE_ROW, "%s", sqlite3_errmsg(db));
+  res = sqlite3_column_text(s, 0);
+  CHECK(res && strcmp((const char *)res, "ok") == 0, "integrity_check: %s",
+        res ? (const char *)res : "(null)");
+  sqlite3_finalize(s);
+  CHECK(sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &s, NULL) ==
+            SQLITE_OK,
+        "%s", sqlite3_errmsg(db));
+  CHECK(sqlite3_step(s) == SQLITE_DONE, "foreign_key_check: a row of %s",
+        (const char *)sqlite3_column_text(s, 0));
+  sqlite3_finalize(s);
+}
+
+void caw_fuzz_json_init(const char *plugin_dir) {
+  char err[CAW_ERRMAX];
+  const char *tmp = getenv("TMPDIR");
+  caw_runtime_opts opts;
+  caw_status st;
+  if (J.rt) return;
+  CHECK(setenv("CAW_PLUGIN_PATH", plugin_dir, 1) == 0, "setenv");
+  snprintf(J.dir, sizeof J.dir, "%s/caw_fuzz_XXXXXX",
+           tmp && *tmp ? tmp : "/tmp");
+  CHECK(mkdtemp(J.dir) != NULL, "cannot make a directory under %s",
+        tmp && *tmp ? tmp : "/tmp");
+  snprintf(J.db, sizeof J.db, "%s/fuzz.db", J.dir);
+  st = caw_store_open(J.db, CAW_STORE_CREATE, &J.st, err, sizeof err);
+  CHECK(st == CAW_OK, "%s", err);
+  memset(&opts, 0, sizeof opts);
+  opts.quiet = 1;
+  opts.max_memory = (size_t)512 << 20; /* a runaway input fails cleanly */
+  J.rt = caw_runtime_new(J.st, &opts);
+  CHECK(J.rt != NULL, "out of memory");
+  J.L = caw_runtime_state(J.rt);
+  CHECK(luaL_loadbufferx(J.L, GLUE, sizeof GLUE - 1, "=(fuzz glue)", "t") ==
+            LUA_OK,
+        "%s", lua_tostring(J.L, -1));
+  lua_pushlstring(J.L, (const char *)caw_embed_central_asia,
+                  caw_embed_central_asia_len);
+  if (lua_pcall(J.L, 1, 1, 0) != LUA_OK) {
+    if (lua_istable(J.L, -1)) lua_getfield(J.L, -1, "message");
+    CHECK(0, "cannot seed the store: %s", lua_tostring(J.L, -1));
+  }
+  CHECK(lua_isfunction(J.L, -1), "the glue returned no function");
+  J.fn_ref = luaL_ref(J.L, LUA_REGISTRYINDEX);
+  CHECK(caw_store_depth(J.st) == 0, "a transaction left open by the seed");
+  CHECK(take_snapshot().n[0] > 0, "the bundled dataset added no events");
+  check_integrity();
+}
+
+void caw_fuzz_json_fini(void) {
+  unsigned i;
+  char side[320];
+  if (!J.rt) return;
+  caw_runtime_free(J.rt);
+  caw_store_close(J.st);
+  J.rt = NULL;
+  J.st = NULL;
+  J.L = NULL;
+  remove(J.db);
+  snprintf(side, sizeof side, "%s-wal", J.db);
+  remove(side);
+  snprintf(side, sizeof side, "%s-shm", J.db);
+  remove(side);
+  rmdir(J.dir);
+  for (i = 0; i < J.nodd; i++) free(J.odd[i]);
+  J.nodd = 0;
+}
+
+unsigned caw_fuzz_json_odd_errors(void) { return J.nodd; }
+
+/* The error at the top of the stack: its exit code (0 when it carries
+   none) and message. */
+static int error_code(lua_State *L, const char **msg) {
+  int code = 0;
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "code");
+    code = (int)lua_tointeger(L, -1);
+    lua_getfield(L, -2, "message");
+    *msg = lua_tostring(L, -1);
+    lua_pop(L, 2); /* the error table still holds the string */
+  } else *msg = lua_tostring(L, -1);
+  if (!*msg) *msg = "(error object is not a string)";
+  return code;
+}
+
+/* Report a non-data error the first time one of its kind is seen: digits
+   are ignored, so that line numbers do not make every one new. */
+static void note_odd(int code, const char *msg) {
+  char key[200];
+  size_t i = 0;
+  unsigned k;
+  for (; *msg && i < sizeof key - 1; msg++)
+    if (*msg < '0' || *msg > '9') key[i++] = *msg;
+    else if (i == 0 || key[i - 1] != '#') key[i++] = '#';
+  key[i] = '\0';
+  for (k = 0; k < J.nodd; k++)
+    if (strcmp(J.odd[k], key) == 0) return;
+  if (J.nodd < ODD_MAX) J.odd[J.nodd++] = strdup(key);
+  fprintf(stderr, "caw-fuzz: not a data error (exit code %d): %s\n", code,
+          key);
+}
+
+/* One import; checks that it was all or nothing. Returns 1 when it
+   imported, 0 when it was rejected with a data error, -1 for another
+   error. */
+static int import_once(const uint8_t *data, size_t len, int skip_bad) {
+  lua_State *L = J.L;
+  snapshot before = take_snapshot(), after;
+  int rc, i, code;
+  const char *msg;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, J.fn_ref);
+  lua_pushlstring(L, (const char *)data, len);
+  lua_pushboolean(L, skip_bad);
+  rc = lua_pcall(L, 2, 3, 0);
+  CHECK(caw_store_depth(J.st) == 1, "the import left depth %d",
+        caw_store_depth(J.st));
+  after = take_snapshot();
+  if (rc != LUA_OK) {
+    code = rc == LUA_ERRMEM ? -1 : error_code(L, &msg);
+    for (i = 0; i < 8; i++)
+      CHECK(after.n[i] == before.n[i],
+            "a failed import changed table %d: %lld -> %lld", i, before.n[i],
+            after.n[i]);
+    if (code != CAW_EXIT_DATAERR)
+      note_odd(code, rc == LUA_ERRMEM ? "out of memory" : msg);
+    lua_settop(L, 0); /* only now: the error holds msg */
+    return code == CAW_EXIT_DATAERR ? 0 : -1;
+  } else {
+    lua_Integer added = lua_tointeger(L, -3), rejected = lua_tointeger(L, -2),
+                listed = lua_tointeger(L, -1);
+    lua_settop(L, 0);
+    CHECK(after.n[0] == before.n[0] + added,
+          "%lld events before, %lld after, but %lld added", before.n[0],
+          after.n[0], (long long)added);
+    CHECK(after.n[1] == before.n[1] + 1, "no batch recorded");
+    CHECK(rejected == (skip_bad ? listed : 0),
+          "%lld rejected, %lld listed", (long long)rejected,
+          (long long)listed);
+    return 1;
+  }
+}
+
+int caw_fuzz_json(const uint8_t *data, size_t len, unsigned check_every) {
+  char err[CAW_ERRMAX];
+  int res;
+  CHECK(J.rt != NULL, "caw_fuzz_json_init was not called");
+  J.inputs++;
+  /* an outer transaction, rolled back at the end: every input meets the
+     seeded store; the import's own transaction becomes a savepoint */
+  CHECK(caw_store_begin(J.st, err, sizeof err) == CAW_OK, "%s", err);
+  res = import_once(data, len, 0);
+  if (res == 0) import_once(data, len, 1); /* as --skip-bad would */
+  if (check_every && J.inputs % check_every == 0) check_integrity();
+  CHECK(caw_store_rollback(J.st) == CAW_OK && caw_store_depth(J.st) == 0,
+        "cannot roll back");
+  /* free this input's garbage now: libFuzzer runs a (slow) leak check
+     after every input that allocated more than it freed */
+  lua_gc(J.L, LUA_GCCOLLECT);
+  return res == 1;
+}
