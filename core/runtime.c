@@ -1162,7 +1162,7 @@ static int load_isolated(lua_State *L, const char *path) {
   if (rc != LUA_OK) return rc;
   lua_newtable(L); /* env */
   lua_newtable(L); /* its metatable */
-  lua_pushglobaltable(L);
+  lua_getfield(L, LUA_REGISTRYINDEX, "caw.safe_G");
   lua_setfield(L, -2, "__index");
   lua_setmetatable(L, -2);
   lua_pushvalue(L, -1);
@@ -1346,22 +1346,73 @@ static const luaL_Reg caw_funcs[] = {
   {NULL, NULL}};
 
 static int readonly_newindex(lua_State *L) {
-  return luaL_error(L, "the caw module is read-only (cannot set '%s')",
-                    luaL_tolstring(L, 2, NULL));
+  return luaL_error(L, "cannot set '%s': caw's shared tables are read-only"
+                       " for plugins", luaL_tolstring(L, 2, NULL));
 }
 
-/* Wrap the table at the top in a read-only proxy. */
+static int readonly_pairs(lua_State *L) {
+  lua_getmetatable(L, 1);
+  lua_getglobal(L, "next");
+  lua_getfield(L, -2, "__index");
+  lua_pushnil(L);
+  return 3;
+}
+
+static int readonly_len(lua_State *L) {
+  lua_getmetatable(L, 1);
+  lua_getfield(L, -1, "__index");
+  lua_pushinteger(L, (lua_Integer)luaL_len(L, -1));
+  return 1;
+}
+
+/* Wrap the table at the top in a read-only proxy (pairs and # still see
+   the contents). */
 static void make_readonly(lua_State *L) {
   lua_newtable(L);          /* proxy */
-  lua_createtable(L, 0, 4); /* its metatable */
+  lua_createtable(L, 0, 6); /* its metatable */
   lua_pushvalue(L, -3);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, readonly_newindex);
   lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, readonly_pairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushcfunction(L, readonly_len);
+  lua_setfield(L, -2, "__len");
   lua_pushliteral(L, "locked");
   lua_setfield(L, -2, "__metatable");
   lua_setmetatable(L, -2);
   lua_remove(L, -2);
+}
+
+/* The globals plugins see through their own _ENV: the same names, but
+   every library table (string, table, os, caw, ...) read-only, so that
+   one plugin cannot change what another one calls. Kept in the registry
+   as caw.safe_G. */
+static void make_safe_globals(lua_State *L) {
+  lua_newtable(L);
+  lua_pushglobaltable(L);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    if (lua_istable(L, -1) && !(lua_type(L, -2) == LUA_TSTRING &&
+                                strcmp(lua_tostring(L, -2), "_G") == 0))
+      make_readonly(L);
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, -5);
+  }
+  lua_pop(L, 1);
+  lua_pushvalue(L, -1);
+  make_readonly(L);
+  lua_setfield(L, -2, "_G");
+  lua_setfield(L, LUA_REGISTRYINDEX, "caw.safe_G");
+  /* getmetatable("") must not hand out the string metatable */
+  lua_pushliteral(L, "");
+  if (lua_getmetatable(L, -1)) {
+    lua_pushliteral(L, "locked");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
 }
 
 static int open_caw(lua_State *L) {
@@ -1454,6 +1505,7 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
     lua_setfield(L, -2, "path");
     lua_pop(L, 3);
   }
+  make_safe_globals(L);
   return rt;
 }
 

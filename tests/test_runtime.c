@@ -82,7 +82,7 @@ static void memory_cap_stops_bombs(void **state) {
   (void)state;
   memset(&o, 0, sizeof o);
   o.max_memory = 16u << 20;
-  assert_int_equal(run_code("local s = string.rep('x', 2^31)", &o), CAW_EXIT_SOFTWARE);
+  assert_int_equal(run_code("local s = string.rep('x', 2^30)", &o), CAW_EXIT_SOFTWARE);
   assert_int_equal(run_code("local t = {} for i = 1, 1e9 do t[i] = {i} end", &o), CAW_EXIT_SOFTWARE);
   assert_int_equal(run_code("local t = {} for i = 1, 1000 do t[i] = i end", &o), 0); /* small work is fine */
 }
