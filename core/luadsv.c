@@ -169,6 +169,15 @@ static int row_tostring(lua_State *L) {
   return 1;
 }
 
+/* reader:stuck() -> true when the last error stops the reader for good
+   (a runaway quote, an over-long line, a read error); false when the bad
+   row was skipped and reading can go on (--skip-bad). */
+static int reader_stuck(lua_State *L) {
+  lreader *rd = open_reader(L, 1);
+  lua_pushboolean(L, caw_dsv_stuck(rd->dsv));
+  return 1;
+}
+
 /* The step function of reader:rows(): the row object, or nil at the end. */
 static int reader_step(lua_State *L) {
   lreader *rd = open_reader(L, 1);
@@ -362,7 +371,7 @@ static const luaL_Reg row_methods[] = {
 
 static const luaL_Reg reader_methods[] = {
     {"rows", reader_rows}, {"close", reader_close},
-    {"progress", reader_progress}, {NULL, NULL}};
+    {"progress", reader_progress}, {"stuck", reader_stuck}, {NULL, NULL}};
 
 static const luaL_Reg dsv_funcs[] = {{"open", dsv_open}, {NULL, NULL}};
 

@@ -32,7 +32,21 @@ local function import(src, sink, opts)
     if v == nil or v == "" then return nil end
     return v
   end
-  for row in reader:rows() do
+  local step, state, ctl = reader:rows()
+  while true do
+    local ok, row = pcall(step, state, ctl)
+    if not ok then
+      -- a row the reader could not split (wrong field count, bad UTF-8):
+      -- with --skip-bad it is rejected and reading goes on
+      if opts.rejects and caw.error_code(row) == caw.EXIT.DATAERR and not reader:stuck() then
+        local line, msg = tostring(row):match("^.-:(%d+): (.*)$")
+        sink.reject(tonumber(line), msg or tostring(row), true)
+        goto continue
+      end
+      reader:close()
+      error(row, 0)
+    end
+    if row == nil then break end
     local line = row.line
     local ev = {
       id = cell(row, "id"), date = cell(row, "date"), type = cell(row, "type"),
@@ -56,8 +70,9 @@ local function import(src, sink, opts)
     end
     local tags = cell(row, "tags")
     if tags then ev.tags = fmt.parse_tags(tags) end
-    if bad then sink.reject(line, bad) else sink.event(ev, line) end
+    if bad then sink.reject(line, bad, true) else sink.event(ev, line) end
     if line % 512 == 0 then sink.progress(reader:progress()) end
+    ::continue::
   end
   reader:close()
 end

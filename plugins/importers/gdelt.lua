@@ -162,6 +162,141 @@ local function settings(opts)
   return s
 end
 
+-- Slots of an open event (an array: a table of tables per row would cost
+-- several times the memory while the event waits to be written).
+local GID, DAY, SQLDATE, CODE, QUAD, GOLD, NM, NS, NA, TONE, GEO, PLACE, URL,
+      VERSION, ROOTEV, A1, A2, A1CODE, A1NAME, A2CODE, A2NAME, DOMESTIC, KEY,
+      TKEY, LINE, MORE, STORED = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+      15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+
+-- The event table for caw.add_event from an open record.
+local function event_of(rec)
+  if rec[STORED] then return rec[STORED] end
+  local gid, code, a1, a2 = rec[GID], rec[CODE], rec[A1], rec[A2]
+  local a1name, a2name = rec[A1NAME], rec[A2NAME]
+  local actors = {}
+  if a1 then actors[1] = { code = a1.code, role = "initiator", name = a1.name, kind = a1.kind } end
+  if a2 then actors[#actors + 1] = { code = a2.code, role = "target", name = a2.name, kind = a2.kind } end
+  local n1, n2
+  if rec[DOMESTIC] then -- Police -> Protester, both of one country
+    n1 = a1name ~= "" and titlecase(a1name) or a1.name
+    n2 = a2name ~= "" and titlecase(a2name) or nil
+  else
+    n1 = a1 and a1.name or (a1name ~= "" and titlecase(a1name)) or nil
+    n2 = a2 and a2.name or (a2name ~= "" and titlecase(a2name)) or nil
+  end
+  local label = cameo.label(code)
+  local title
+  if n1 and n2 then title = n1 .. " → " .. n2 .. ": " .. label
+  elseif n1 or n2 then title = (n1 or n2) .. ": " .. label
+  else title = label end
+  local more = rec[MORE]
+  local nm, tone = rec[NM], rec[TONE]
+  if more and more.weight > 0 then tone = more.tone_sum / more.weight end
+  local attrs = { quad = tonumber(rec[QUAD]), mentions = nm, num_sources = rec[NS],
+                  articles = rec[NA], tone = tone and round(tone, 3),
+                  rows = more and more.rows or 1, geo = rec[GEO], version = rec[VERSION],
+                  root_event = rec[ROOTEV] == "1" or nil }
+  local a1code, a2code = rec[A1CODE], rec[A2CODE]
+  if a1code ~= "" then attrs.actor1 = a1code; attrs.actor1_name = a1name ~= "" and a1name or nil end
+  if a2code ~= "" then attrs.actor2 = a2code; attrs.actor2_name = a2name ~= "" and a2name or nil end
+  local url = rec[URL]
+  local sources = { url and { url = url, publisher = domain(url) }
+                    or { url = "urn:gdelt:event:" .. gid, publisher = "GDELT" } }
+  if more then
+    attrs.ids = more.ids
+    if #more.codes > 1 then attrs.codes = more.codes end
+    for _, u in ipairs(more.urls) do
+      sources[#sources + 1] = { url = u, publisher = domain(u) }
+    end
+  end
+  local place = rec[PLACE]
+  local ev = {
+    id = "gdelt:" .. gid, date = iso_of[rec[SQLDATE]], type = cameo.type_of(code),
+    title = title, location = place ~= "" and place or nil,
+    cameo = code, goldstein = rec[GOLD], attrs = attrs, actors = actors,
+    sources = sources, confidence = M.confidence,
+  }
+  local key = rec[KEY]
+  if key then
+    local tag = "gdelt:" .. key .. "@" .. rec[SQLDATE]
+    if #tag <= 64 then ev.tags = { tag } end
+  end
+  return ev
+end
+
+-- Fold one more row into an open record (fresh or reopened).
+local function merge(rec, gid, url, code, nm, ns, na, tone)
+  local ev = rec[STORED]
+  if ev then -- an event read back from the database
+    local ids = rec[MORE].idset
+    if ids[gid] then return end -- already part of it (a re-import)
+    ids[gid] = true
+    local a = ev.attrs
+    local m0, m1 = a.mentions or 0, nm or 0
+    if a.tone and tone and m0 + m1 > 0 then
+      a.tone = round((a.tone * m0 + tone * m1) / (m0 + m1), 3)
+    end
+    a.mentions = m0 + m1
+    a.num_sources = (a.num_sources or 0) + (ns or 0)
+    a.articles = (a.articles or 0) + (na or 0)
+    a.rows = (a.rows or 1) + 1
+    local list = a.ids
+    if not list then list = {}; a.ids = list end
+    list[#list + 1] = tonumber(gid) or gid
+    if code ~= ev.cameo then
+      local codes = a.codes
+      if not codes then codes = { ev.cameo }; a.codes = codes end
+      local seen = false
+      for i = 1, #codes do if codes[i] == code then seen = true; break end end
+      if not seen then codes[#codes + 1] = code end
+    end
+    local urls = rec[MORE].urlset
+    if url and not urls[url] then
+      urls[url] = true
+      ev.sources[#ev.sources + 1] = { url = url, publisher = domain(url) }
+    end
+    return
+  end
+  if gid == rec[GID] then return end
+  local more = rec[MORE]
+  if not more then
+    local w = rec[NM] or 0
+    if w < 1 then w = 1 end
+    more = { ids = {}, idset = {}, codes = { rec[CODE] }, urls = {}, urlset = {},
+             rows = 1, tone_sum = (rec[TONE] or 0) * w, weight = rec[TONE] and w or 0 }
+    if rec[URL] then more.urlset[rec[URL]] = true end
+    rec[MORE] = more
+  end
+  if more.idset[gid] then return end
+  more.idset[gid] = true
+  more.ids[#more.ids + 1] = tonumber(gid) or gid
+  more.rows = more.rows + 1
+  rec[NM] = (rec[NM] or 0) + (nm or 0)
+  rec[NS] = (rec[NS] or 0) + (ns or 0)
+  rec[NA] = (rec[NA] or 0) + (na or 0)
+  if tone then
+    local w = nm or 0
+    if w < 1 then w = 1 end
+    more.tone_sum = more.tone_sum + tone * w
+    more.weight = more.weight + w
+  end
+  local codes = more.codes
+  local seen = false
+  for i = 1, #codes do if codes[i] == code then seen = true; break end end
+  if not seen then codes[#codes + 1] = code end
+  if url and not more.urlset[url] then
+    more.urlset[url] = true
+    more.urls[#more.urls + 1] = url
+  end
+end
+
+local valid_code = setmetatable({}, { __index = function(t, code)
+  local ok = cameo.valid(code)
+  if #t < 10000 then rawset(t, code, ok) end
+  return ok
+end })
+
 function M.import(src, sink, opts)
   local dd = settings(opts)
   local pred = opts.where and where.get(opts.where) or nil
@@ -175,7 +310,7 @@ function M.import(src, sink, opts)
   local window = dd and dd.window or 0
   local max_open = dd and dd.max_open or 0
 
-  -- open events: by_key[key][anchor day] = rec, by_url[url key] = rec,
+  -- open events: by_key[key][anchor day] = rec, by_url[url][tkey] = rec,
   -- queue = recs in creation order
   local by_key, by_url, queue = {}, {}, {}
   local newest, written_newest = nil, nil
@@ -188,19 +323,28 @@ function M.import(src, sink, opts)
   local filtered = 0
   local view = pred and { actors = {}, places = {}, source = "gdelt" }
 
+  local function unlink_url(rec, url, tkey)
+    local t = by_url[url]
+    if t and t[tkey] == rec then
+      t[tkey] = nil
+      if next(t) == nil then by_url[url] = nil end
+    end
+  end
+
   local function write(rec)
-    local t = by_key[rec.key]
-    if t and t[rec.day] == rec then
-      t[rec.day] = nil
-      if next(t) == nil then by_key[rec.key] = nil end
+    local key, day = rec[KEY], rec[DAY]
+    local t = key and by_key[key]
+    if t and t[day] == rec then
+      t[day] = nil
+      if next(t) == nil then by_key[key] = nil end
     end
-    if rec.ukeys then
-      for _, k in ipairs(rec.ukeys) do
-        if by_url[k] == rec then by_url[k] = nil end
-      end
+    if rec[TKEY] then unlink_url(rec, rec[URL], rec[TKEY]) end
+    local more = rec[MORE]
+    if more and more.ureg then
+      for _, u in ipairs(more.ureg) do unlink_url(rec, u[1], u[2]) end
     end
-    if not written_newest or rec.day > written_newest then written_newest = rec.day end
-    sink.event(rec.ev, rec.line)
+    if not written_newest or day > written_newest then written_newest = day end
+    sink.event(event_of(rec), rec[LINE])
   end
 
   -- Write the events that left the window (or the oldest, past max_open).
@@ -210,7 +354,7 @@ function M.import(src, sink, opts)
     local excess = #queue - max_open
     for i = 1, #queue do
       local rec = queue[i]
-      if all or rec.day < limit or i <= excess then
+      if all or rec[DAY] < limit or i <= excess then
         write(rec)
       else
         n = n + 1
@@ -255,41 +399,13 @@ function M.import(src, sink, opts)
     end
     local ids = { [e.id:match("^gdelt:(.*)$") or e.id] = true }
     for _, g in ipairs(ev.attrs.ids or {}) do ids[tostring(g)] = true end
-    local rec = { ev = ev, key = key, day = e.day_lo, urls = urls, ids = ids }
+    local rec = { [GID] = e.id:match("^gdelt:(.*)$"), [DAY] = e.day_lo, [KEY] = key,
+                  [STORED] = ev, [MORE] = { idset = ids, urlset = urls } }
     local t = by_key[key]
     if not t then t = {}; by_key[key] = t end
-    t[rec.day] = rec
+    t[e.day_lo] = rec
     queue[#queue + 1] = rec
     return rec
-  end
-
-  local function merge(rec, gid, url, code, nm, ns, na, tone)
-    if rec.ids[gid] then return end -- already part of it (a re-import)
-    rec.ids[gid] = true
-    local a = rec.ev.attrs
-    local m0, m1 = a.mentions or 0, nm or 0
-    if a.tone and tone and m0 + m1 > 0 then
-      a.tone = round((a.tone * m0 + tone * m1) / (m0 + m1), 3)
-    end
-    a.mentions = m0 + m1
-    a.num_sources = (a.num_sources or 0) + (ns or 0)
-    a.articles = (a.articles or 0) + (na or 0)
-    a.rows = (a.rows or 1) + 1
-    local ids = a.ids
-    if not ids then ids = {}; a.ids = ids end
-    ids[#ids + 1] = tonumber(gid) or gid
-    if code ~= rec.ev.cameo then
-      local codes = a.codes
-      if not codes then codes = { rec.ev.cameo }; a.codes = codes end
-      local seen = false
-      for i = 1, #codes do if codes[i] == code then seen = true; break end end
-      if not seen then codes[#codes + 1] = code end
-    end
-    if url and not rec.urls[url] then
-      rec.urls[url] = true
-      local s = rec.ev.sources
-      s[#s + 1] = { url = url, publisher = domain(url) }
-    end
   end
 
   sink.read(0)
@@ -337,7 +453,7 @@ function M.import(src, sink, opts)
         sink.reject(line, "field 2 (SQLDATE): '" .. sqldate .. "' is not a date YYYYMMDD")
         goto continue
       end
-      if not cameo.valid(code) then
+      if not valid_code[code] then
         sink.reject(line, "field 27 (EventCode): '" .. code .. "' is not a CAMEO code")
         goto continue
       end
@@ -358,8 +474,10 @@ function M.import(src, sink, opts)
       local domestic = c1 and c1 == c2
       local k1 = c1 or (a1code ~= "" and a1code) or nil
       local k2 = c2 or (a2code ~= "" and a2code) or nil
-      if domestic then k1, k2 = a1code, a2code end
-      if domestic then a2, c2 = false, nil end
+      if domestic then
+        k1, k2 = a1code, a2code
+        a2, c2 = false, nil
+      end
 
       if pred then
         local act, pl = view.actors, view.places
@@ -374,100 +492,81 @@ function M.import(src, sink, opts)
         end
       end
 
-      -- the dedup keys
-      local key, ukey
-      if dd then
-        local x, y = k1 or "", k2 or ""
-        if not directed and y < x then x, y = y, x end
-        if k1 and k2 then -- the root rule needs both actors
-          local k = use_code and code or root
-          if k == "" then k = code:sub(1, 2) end
-          key = x .. "-" .. y .. ":" .. k
-        end
-        if use_url and url and (k1 or k2) then
-          ukey = url .. " " .. x .. "-" .. y .. ":" .. code
-        end
+      if not dd then
+        sink.event(event_of({ gid, day, sqldate, code, quad, g, nm, ns, na, tone, geo,
+                              geo_full, url, L.version, isroot, a1, a2, a1code, a1name,
+                              a2code, a2name, domestic }), line)
+        goto continue
       end
 
+      -- the dedup keys: key for the root rule, url + tkey for the url rule
+      local key, tkey
+      local x, y = k1 or "", k2 or ""
+      if not directed and y < x then x, y = y, x end
+      if k1 and k2 then -- the root rule needs both actors
+        local k = use_code and code or root
+        if k == "" then k = code:sub(1, 2) end
+        key = x .. "-" .. y .. ":" .. k
+      end
+      if use_url and url and (k1 or k2) then tkey = x .. "-" .. y .. ":" .. code end
+
       local rec
-      if key or ukey then
-        local t = key and by_key[key]
+      if key then
+        local t = by_key[key]
         if t then
           rec = t[day]
-          if not rec and days > 0 then
+          if not rec then
             for off = 1, days do
               rec = t[day - off] or t[day + off]
               if rec then break end
             end
           end
         end
-        if not rec and ukey then rec = by_url[ukey] end
-        if not rec and key and (prior or (written_newest and day - days <= written_newest)) then
-          rec = reopen(key, day)
-        end
+      end
+      if not rec and tkey then
+        local t = by_url[url]
+        rec = t and t[tkey]
+      end
+      if not rec and key and (prior or (written_newest and day - days <= written_newest)) then
+        rec = reopen(key, day)
       end
 
       if rec then
         merge(rec, gid, url, code, nm, ns, na, tone)
-        sink.merged(1)
-        if ukey and not by_url[ukey] then
-          by_url[ukey] = rec
-          local u = rec.ukeys
-          if u then u[#u + 1] = ukey else rec.ukeys = { ukey } end
-        end
-      else
-        local actors = {}
-        if a1 then actors[1] = { code = c1, role = "initiator", name = a1.name, kind = a1.kind } end
-        if a2 then actors[#actors + 1] = { code = c2, role = "target", name = a2.name, kind = a2.kind } end
-        local n1, n2
-        if domestic then -- Police -> Protester, both of one country
-          n1 = a1name ~= "" and titlecase(a1name) or a1.name
-          n2 = a2name ~= "" and titlecase(a2name) or nil
-        else
-          n1 = a1 and a1.name or (a1name ~= "" and titlecase(a1name)) or nil
-          n2 = a2 and a2.name or (a2name ~= "" and titlecase(a2name)) or nil
-        end
-        local label = cameo.label(code)
-        local title
-        if n1 and n2 then title = n1 .. " → " .. n2 .. ": " .. label
-        elseif n1 or n2 then title = (n1 or n2) .. ": " .. label
-        else title = label end
-        local attrs = { quad = tonumber(quad), mentions = nm, num_sources = ns,
-                        articles = na, tone = tone and round(tone, 3), rows = 1,
-                        geo = geo, version = L.version,
-                        root_event = isroot == "1" or nil }
-        if a1code ~= "" then attrs.actor1 = a1code; attrs.actor1_name = a1name ~= "" and a1name or nil end
-        if a2code ~= "" then attrs.actor2 = a2code; attrs.actor2_name = a2name ~= "" and a2name or nil end
-        local source = url and { url = url, publisher = domain(url) }
-                       or { url = "urn:gdelt:event:" .. gid, publisher = "GDELT" }
-        local ev = {
-          id = "gdelt:" .. gid, date = iso_of[sqldate], type = cameo.type_of(code),
-          title = title, location = geo_full ~= "" and geo_full or nil,
-          cameo = code, goldstein = g, attrs = attrs, actors = actors,
-          sources = { source }, confidence = M.confidence,
-        }
-        if key then
-          local tag = "gdelt:" .. key .. "@" .. sqldate
-          if #tag <= 64 then ev.tags = { tag } end
-        end
-        if not dd then
-          sink.event(ev, line)
-        else
-          rec = { ev = ev, key = key, day = day, line = line,
-                  urls = { [source.url] = true }, ids = { [gid] = true } }
-          if key or ukey then
-            if key then
-              local t = by_key[key]
-              if not t then t = {}; by_key[key] = t end
-              t[day] = rec
-            end
-            if ukey then by_url[ukey] = rec; rec.ukeys = { ukey } end
-            queue[#queue + 1] = rec
-            if not newest or day > newest then newest = day end
-          else
-            sink.event(ev, line) -- nothing to merge on
+        -- every row but the event's own first one counts as merged, also
+        -- when a re-import finds it already there: read = added + updated
+        -- + unchanged + merged (+ rejected, + outside --where)
+        if gid ~= rec[GID] then sink.merged(1) end
+        if tkey then
+          local t = by_url[url]
+          if not t then t = {}; by_url[url] = t end
+          if not t[tkey] then
+            t[tkey] = rec
+            local more = rec[MORE]
+            local reg = more.ureg
+            if reg then reg[#reg + 1] = { url, tkey } else more.ureg = { { url, tkey } } end
           end
         end
+      elseif not (key or tkey) then
+        sink.event(event_of({ gid, day, sqldate, code, quad, g, nm, ns, na, tone, geo,
+                              geo_full, url, L.version, isroot, a1, a2, a1code, a1name,
+                              a2code, a2name, domestic }), line) -- nothing to merge on
+      else
+        rec = { gid, day, sqldate, code, quad, g, nm, ns, na, tone, geo, geo_full, url,
+                L.version, isroot, a1, a2, a1code, a1name, a2code, a2name, domestic,
+                key, tkey, line }
+        if key then
+          local t = by_key[key]
+          if not t then t = {}; by_key[key] = t end
+          t[day] = rec
+        end
+        if tkey then
+          local t = by_url[url]
+          if not t then t = {}; by_url[url] = t end
+          t[tkey] = rec
+        end
+        queue[#queue + 1] = rec
+        if not newest or day > newest then newest = day end
       end
     end
     ::continue::

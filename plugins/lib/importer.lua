@@ -14,8 +14,9 @@
 -- src:  { path = , name = , text = function() -> whole contents }
 -- sink: sink.event(ev, line)  store one event (a table as caw.add_event takes)
 --       sink.actor(a, line)   define an actor (as caw.put_actor takes)
---       sink.reject(line, msg) report a bad row (fails the file unless
---                             --skip-bad is given)
+--       sink.reject(line, msg, unread) report a bad row (fails the file
+--                             unless --skip-bad is given); unread = true when
+--                             the row never reached sink.event
 --       sink.merged(n)        count rows merged into earlier events
 --       sink.read(n)          count rows read (default: one per event call)
 --       sink.progress(done_bytes, total_bytes)
@@ -88,8 +89,10 @@ local function make_sink(name, batch, counts, opts)
   local explicit_read = false
   local started = caw.clock()
   local function where(line) return line and (name .. ":" .. line) or name end
-  function sink.reject(line, msg)
+  -- unread: the row never reached sink.event, so count it as read here
+  function sink.reject(line, msg, unread)
     counts.rejected = counts.rejected + 1
+    if unread and not explicit_read then counts.read = counts.read + 1 end
     if rejects then
       rejects[#rejects + 1] = { line = line, message = msg }
     else

@@ -122,4 +122,17 @@ expect_err "no importer named 'nope'" "unknown importer message"
 run "$CAW" --db "$DB" import "$T/nothing-here.json"
 expect_rc 66 "missing input file"
 
+# --skip-bad: good rows go in, rejected rows are listed with their lines
+printf 'id,date,type,title,sources\nt-sb-1,2024,meeting,One,https://e.org/1\nt-sb-2,2024,meeting\nt-sb-3,2024-13,meeting,Three,https://e.org/3\nt-sb-4,2024,meeting,Four,https://e.org/4\n' >"$T/skip.csv"
+run "$CAW" --db "$DB" import --skip-bad "$T/rejects.txt" "$T/skip.csv"
+expect_rc 0 "import --skip-bad"
+expect_err "4 read, 2 added, 0 updated, 0 unchanged, 2 rejected" "skip-bad counts"
+grep -qF "$T/skip.csv:3: expected 5 fields, found 3" "$T/rejects.txt" && ok || fail "reject file names the ragged row: $(cat "$T/rejects.txt")"
+grep -qF "$T/skip.csv:4: field 'date': bad date" "$T/rejects.txt" && ok || fail "reject file names the bad date row"
+run "$CAW" --db "$DB" run -e 'print(caw.event("t-sb-1") ~= nil, caw.event("t-sb-4") ~= nil, caw.event("t-sb-3") == nil)'
+expect_out "true	true	true" "good rows imported, bad rows not"
+run "$CAW" --db "$DB" import --skip-bad "$T/rejects2.txt" "$CAW_SRC/tests/bad/json_bad_edtf.json"
+expect_rc 0 "JSON import --skip-bad"
+grep -qF "json_bad_edtf.json:5: field 'date'" "$T/rejects2.txt" && ok || fail "JSON reject file: $(cat "$T/rejects2.txt")"
+
 finish
