@@ -156,9 +156,16 @@ static int json_decode(lua_State *L) {
       return caw_lua_fail(L, CAW_EXIT_DATAERR,
                           "%s:%ld:%ld: invalid JSON: the text ends too early"
                           " (truncated?)", name, line, col);
-    return caw_lua_fail(L, CAW_EXIT_DATAERR,
-                        "%s:%ld:%ld: invalid JSON near '%.12s'", name, line,
-                        col, s + off);
+    {
+      int shown = 0; /* the excerpt stops at the end of its line */
+      while (shown < 12 && off + (size_t)shown < len && s[off + shown] != '\n' &&
+             s[off + shown] != '\r')
+        shown++;
+      line_col(s, off, &line, &col);
+      return caw_lua_fail(L, CAW_EXIT_DATAERR,
+                          "%s:%ld:%ld: invalid JSON near '%.*s'", name, line,
+                          col, shown, s + off);
+    }
   }
   push_value(L, root, 0);
   cJSON_Delete(root);

@@ -76,6 +76,8 @@ static int replay_dir(const char *dir, target_fn fn, int check_names) {
     uint8_t *data;
     int res;
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    if (strstr(dir, "/crashes/")) /* name it before it can abort */
+      fprintf(stderr, "replaying %s\n", path);
     data = slurp(path, &len);
     res = fn(data, len);
     free(data);

@@ -6,7 +6,9 @@ local csvfmt = require("lib.caw_csv")
 
 local spec = {
   usage = "caw [--db PATH] export [OPTIONS]",
-  summary = "Write events in caw's own formats; `caw import` reads the result back.",
+  summary = "Write events in caw's own formats. JSON and JSON Lines keep everything, and\n" ..
+            "`caw import` reads them back into the same events. CSV is for spreadsheets: it\n" ..
+            "drops money notes, source quotes, goldstein, attrs and actor definitions.",
   options = {},
 }
 for _, o in ipairs(evlib.filter_options) do spec.options[#spec.options + 1] = o end

@@ -90,8 +90,14 @@ end
 
 -- ---- actors ----
 
+local title_memo, n_title_memo = {}, 0
 local function titlecase(s)
-  return (s:lower():gsub("(%a)([%w']*)", function(a, b) return a:upper() .. b end))
+  local t = title_memo[s]
+  if t then return t end
+  t = s:lower():gsub("(%a)([%w']*)", function(a, b) return a:upper() .. b end)
+  if n_title_memo >= 20000 then title_memo, n_title_memo = {}, 0 end -- bounded
+  title_memo[s], n_title_memo = t, n_title_memo + 1
+  return t
 end
 
 -- CAMEO country code -> {code, name, kind} (memoized), or false.

@@ -56,8 +56,8 @@ after=$("$CAW" --db "$DB" run -e 'print(caw.count())')
 # two writers at once
 "$CAW" --db "$DB" import -q "$T/big-a.jsonl" 2>"$T/err-a" & pa=$!
 "$CAW" --db "$DB" import -q "$T/big-b.jsonl" 2>"$T/err-b" & pb=$!
-wait "$pa"; ra=$?
-wait "$pb"; rb=$?
+ra=0; wait "$pa" || ra=$?
+rb=0; wait "$pb" || rb=$?
 for w in a:$ra b:$rb; do
   name=${w%%:*} code=${w##*:}
   if [ "$code" -eq 0 ]; then

@@ -1,0 +1,114 @@
+#!/bin/bash
+# bench/gdelt_bench.sh -- how fast and how lean is `caw import` with the
+# GDELT importer? A benchmark, not a test.
+#
+#   bench/gdelt_bench.sh [N] [SEED]        (default 1000000 rows, seed 1)
+#
+# Generates N synthetic GDELT 2.0 rows (../shared/tools/gen_events.py N
+# SEED; kept in $BENCH_CACHE, default /tmp, for the next run), then times,
+# in the same run, each into a fresh database:
+#   (a) baseline  bench/gdelt_baseline.c (gcc -O2, raw SQLite): parse the
+#                 file, check field counts, insert 14 fields a row into a
+#                 slim table with one prepared statement, one transaction
+#   (b) sqlite3   the sqlite3 shell's `.import` of the raw file into a
+#                 61-column table
+#   (c) caw       `caw import -q FILE` (importer gdelt: validation, actor
+#                 and FIPS mapping, dedup, caw's schema with actors,
+#                 sources, tags, attrs JSON, fingerprints, the batch's
+#                 SHA-256)
+# with /usr/bin/time (wall, user+sys CPU, peak RSS), best of $RUNS
+# (default 1). Targets: caw <= 1.5x (a), faster than (b), peak RSS <= 64
+# MiB.
+# Env: CAW (binary, default build/caw), GEN (the generator), RUNS,
+#      BENCH_CACHE, PROFILE=ROWS (also run callgrind on the first ROWS
+#      rows and print where caw's instructions go).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(dirname "$here")
+CAW=${CAW:-$src/build/caw}
+GEN=${GEN:-$src/../shared/tools/gen_events.py}
+N=${1:-1000000}
+SEED=${2:-1}
+RUNS=${RUNS:-1}
+CACHE=${BENCH_CACHE:-/tmp}
+if [ ! -x /usr/bin/time ]; then
+  echo "gdelt_bench: needs /usr/bin/time (apt-get install time)" >&2
+  exit 1
+fi
+T=$(mktemp -d "${TMPDIR:-/tmp}/caw-gdelt-bench.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+data="$CACHE/caw-gdelt-bench-$N-$SEED.tsv"
+if [ ! -s "$data" ]; then
+  echo "generating $N rows (seed $SEED) into $data ..." >&2
+  python3 "$GEN" "$N" "$SEED" >"$data.part"
+  mv "$data.part" "$data"
+fi
+size=$(stat -c %s "$data")
+gcc -O2 -Wall -o "$T/gdelt_baseline" "$here/gdelt_baseline.c" $(pkg-config --cflags --libs sqlite3)
+
+cols=$(seq 1 61 | sed 's/^/c/; s/$/ TEXT/' | paste -sd, -)
+cat >"$T/import.sql" <<SQL
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+PRAGMA cache_size = -16384;
+CREATE TABLE raw($cols);
+.mode tabs
+.import $data raw
+SQL
+
+# measure LABEL CMD...: best wall time of RUNS runs; sets W_LABEL, C_LABEL
+# (user+sys seconds), M_LABEL (peak RSS, KiB). The database is made anew
+# by $T/setup_LABEL before each run.
+measure() {
+  local label=$1 i best=""
+  shift
+  for i in $(seq 1 "$RUNS"); do
+    rm -f "$T/$label.db" "$T/$label.db-wal" "$T/$label.db-shm"
+    if [ -x "$T/setup_$label" ]; then "$T/setup_$label"; fi
+    /usr/bin/time -f "%e %U %S %M" -o "$T/$label.time" "$@" >"$T/$label.out" 2>"$T/$label.err" || {
+      echo "gdelt_bench: $label failed:" >&2; cat "$T/$label.err" >&2; exit 1; }
+    read -r wall user sys rss <"$T/$label.time"
+    if [ -z "$best" ] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+      best=$wall
+      eval "W_$label=$wall C_$label=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }') M_$label=$rss"
+    fi
+  done
+}
+
+printf '#!/bin/sh\nexec "%s" --db "%s" init --empty -q\n' "$CAW" "$T/caw.db" >"$T/setup_caw"
+chmod +x "$T/setup_caw"
+
+echo "file: $data ($N rows, $((size / 1048576)) MiB); runs: $RUNS" >&2
+measure base "$T/gdelt_baseline" "$T/base.db" "$data"
+measure shell sqlite3 -batch "$T/shell.db" ".read $T/import.sql"
+measure caw "$CAW" --db "$T/caw.db" import -q "$data"
+events=$("$CAW" --db "$T/caw.db" run -e 'for r in caw.sql("SELECT (SELECT count(*) FROM events) AS n, (SELECT sum(n_merged) FROM batches) AS m") do print(r.n, r.m) end')
+
+row() { # label wall cpu rss
+  awk -v l="$1" -v w="$2" -v c="$3" -v m="$4" -v n="$N" \
+    'BEGIN { printf "%-34s %8.2f s %8.2f s %9.0f rows/s %7.1f MiB\n", l, w, c, n / w, m / 1024 }'
+}
+echo
+printf '%-34s %10s %10s %16s %11s\n' "" "wall" "cpu" "" "peak RSS"
+row "(a) C loop + SQLite (slim table)" "$W_base" "$C_base" "$M_base"
+row "(b) sqlite3 .import (61 columns)" "$W_shell" "$C_shell" "$M_shell"
+row "(c) caw import (gdelt)" "$W_caw" "$C_caw" "$M_caw"
+set -- $events
+echo "caw stored $1 events ($2 rows merged by dedup)"
+awk -v c="$W_caw" -v a="$W_base" -v b="$W_shell" -v m="$M_caw" 'BEGIN {
+  printf "caw / (a): %.2fx wall (target <= 1.5x: %s)\n", c / a, c / a <= 1.5 ? "met" : "MISSED"
+  printf "caw / (b): %.2fx wall (target < 1x: %s)\n", c / b, c < b ? "met" : "MISSED"
+  printf "caw peak RSS: %.1f MiB (target <= 64 MiB: %s)\n", m / 1024, m <= 65536 ? "met" : "MISSED"
+}'
+
+if [ -n "${PROFILE:-}" ]; then
+  head -n "$PROFILE" "$data" >"$T/profile.tsv"
+  "$CAW" --db "$T/prof.db" init --empty -q
+  valgrind --tool=callgrind --callgrind-out-file="$T/callgrind.out" \
+    "$CAW" --db "$T/prof.db" import -q "$T/profile.tsv" 2>/dev/null
+  echo
+  echo "callgrind, first $PROFILE rows: inclusive instructions by function (top 40)"
+  callgrind_annotate --inclusive=yes "$T/callgrind.out" 2>/dev/null |
+    grep -E '^ *[0-9,]+ \(' | head -40
+fi
