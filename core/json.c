@@ -13,6 +13,7 @@
 #include <lua.h>
 
 #include "caw/runtime.h"
+#include "caw/utf8.h"
 
 #define JSON_MAXDEPTH 200
 static const char ARRAY_MT[] = "caw.json.array";
@@ -27,28 +28,6 @@ static void line_col(const char *s, size_t off, long *line, long *col) {
     if (s[i] == '\n') { (*line)++; *col = 1; }
     else if (((unsigned char)s[i] & 0xc0) != 0x80) (*col)++;
   }
-}
-
-/* Offset of the first invalid UTF-8 byte, or len when valid. */
-static size_t utf8_check(const unsigned char *s, size_t len) {
-  size_t i = 0;
-  while (i < len) {
-    unsigned c = s[i], need, k;
-    unsigned long cp, min;
-    if (c < 0x80) { i++; continue; }
-    if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; min = 0x10000; }
-    else return i;
-    if (len - i <= need) return i;
-    for (k = 1; k <= need; k++) {
-      if ((s[i + k] & 0xc0) != 0x80) return i;
-      cp = cp << 6 | (s[i + k] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
-  }
-  return len;
 }
 
 static void push_value(lua_State *L, const cJSON *v, int depth) {
@@ -109,15 +88,11 @@ static int json_decode(lua_State *L) {
   const char *end = NULL;
   long line, col;
   cJSON *root, **box;
-  if ((bad = utf8_check((const unsigned char *)s, len)) < len) {
+  int nul;
+  if ((bad = caw_utf8_check((const unsigned char *)s, len, &nul)) < len) {
     line_col(s, bad, &line, &col);
-    return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%ld:%ld: invalid UTF-8",
-                        name, line, col);
-  }
-  if (memchr(s, '\0', len)) {
-    line_col(s, (size_t)((const char *)memchr(s, '\0', len) - s), &line, &col);
-    return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%ld:%ld: NUL byte in JSON",
-                        name, line, col);
+    return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%ld:%ld: %s", name, line,
+                        col, nul ? "NUL byte in JSON" : "invalid UTF-8");
   }
   /* the tree hangs from a userdata whose __gc frees it, so that an error
      while pushing it (out of memory) leaks nothing */
@@ -289,8 +264,7 @@ static void to_json(lua_State *L, int idx, int depth, const char *path,
   case LUA_TSTRING: {
     size_t len;
     const char *s = lua_tolstring(L, idx, &len);
-    if (utf8_check((const unsigned char *)s, len) < len ||
-        memchr(s, '\0', len))
+    if (caw_utf8_check((const unsigned char *)s, len, NULL) < len)
       luaL_error(L, "cannot encode as JSON: invalid UTF-8 in '%s'", path);
     item = cJSON_CreateString(s);
     break;

@@ -441,48 +441,51 @@ static int l_add_event(lua_State *L) {
   return 2;
 }
 
-/* caw.put_actor{code=, name=, kind=, country=, members={{code=, period=}}} */
+/* caw.put_actor{code=, name=, kind=, country=, members={{code=, period=}}}
+   Every field is read and type-checked before the savepoint begins, so
+   that no Lua error can jump out of an open savepoint. */
 static int l_put_actor(lua_State *L) {
   static const char *const keys[] = {"code", "name", "kind", "country",
                                      "members", NULL};
   caw_store *st = store_of(L);
   conv c;
   char err[CAW_ERRMAX];
-  const char *code, *name, *kind, *country;
+  const char *code, *name, *kind, *country, **member, **period;
   caw_status rc;
   size_t i, n;
   c.L = L;
   snprintf(c.path, sizeof c.path, "actor");
   luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
   check_keys(&c, 1, keys);
   code = get_str(&c, 1, "code");
   name = get_str(&c, 1, "name");
   kind = get_str(&c, 1, "kind");
   country = get_str(&c, 1, "country");
+  n = get_list(&c, 1, "members"); /* the list stays at index 2 */
+  member = scratch(L, n * sizeof *member);
+  period = scratch(L, n * sizeof *period);
+  for (i = 0; i < n; i++) {
+    snprintf(c.path, sizeof c.path, "actor %.32s.members[%zu]",
+             code ? code : "?", i + 1);
+    if (lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TTABLE)
+      caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table", c.path);
+    member[i] = get_str(&c, lua_gettop(L), "code");
+    period[i] = get_str(&c, lua_gettop(L), "period");
+    lua_pop(L, 1); /* the strings stay in the members list */
+  }
   if ((rc = caw_store_begin(st, err, sizeof err)) != CAW_OK)
     return fail_status(L, rc, err);
-  if ((rc = caw_store_put_actor(st, code, name, kind, country, err,
-                                sizeof err)) != CAW_OK) {
-    caw_store_rollback(st);
-    return fail_status(L, rc, err);
-  }
-  n = get_list(&c, 1, "members");
-  for (i = 0; i < n; i++) {
-    const char *member, *period;
-    lua_rawgeti(L, -1, (lua_Integer)i + 1);
-    snprintf(c.path, sizeof c.path, "actor %s.members[%zu]", code, i + 1);
-    if (!lua_istable(L, -1))
-      caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table", c.path);
-    member = get_str(&c, lua_gettop(L), "code");
-    period = get_str(&c, lua_gettop(L), "period");
-    if ((rc = caw_store_put_member(st, code, member, period, err,
+  rc = caw_store_put_actor(st, code, name, kind, country, err, sizeof err);
+  for (i = 0; rc == CAW_OK && i < n; i++)
+    if ((rc = caw_store_put_member(st, code, member[i], period[i], err,
                                    sizeof err)) != CAW_OK) {
-      caw_store_rollback(st);
-      return caw_lua_fail(L, caw_status_exit(rc), "%s: %s", c.path, err);
+      char msg[CAW_ERRMAX * 2];
+      snprintf(msg, sizeof msg, "actor %.32s.members[%zu]: %s", code, i + 1, err);
+      snprintf(err, sizeof err, "%.*s", (int)sizeof err - 1, msg);
     }
-    lua_pop(L, 1);
-  }
-  if ((rc = caw_store_commit(st, err, sizeof err)) != CAW_OK) {
+  if (rc == CAW_OK) rc = caw_store_commit(st, err, sizeof err);
+  if (rc != CAW_OK) {
     caw_store_rollback(st);
     return fail_status(L, rc, err);
   }

@@ -17,6 +17,7 @@
 #include "caw/date.h"
 #include "caw/sha256.h"
 #include "caw/store.h"
+#include "caw/utf8.h"
 
 const char *const caw_event_types[] = {
   "meeting", "summit", "visit", "statement", "report", "appointment",
@@ -479,31 +480,6 @@ static void vocab_list(char *buf, size_t n, const char *const *words) {
                              *words);
 }
 
-/* Length of the valid UTF-8 prefix of s; equals strlen(s) when valid. */
-static size_t utf8_valid_prefix(const char *str) {
-  const unsigned char *s = (const unsigned char *)str, *p = s;
-  while (*p) {
-    unsigned c = *p, need, min;
-    unsigned long cp;
-    if (c < 0x80) { p++; continue; }
-    if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; min = 0x10000; }
-    else break;
-    {
-      unsigned i;
-      for (i = 1; i <= need; i++) {
-        if ((p[i] & 0xc0) != 0x80) goto bad;
-        cp = cp << 6 | (p[i] & 0x3f);
-      }
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) break;
-    p += need + 1;
-  }
-bad:
-  return (size_t)(p - s);
-}
-
 typedef struct vctx {
   char *err;
   size_t n;
@@ -513,7 +489,7 @@ typedef struct vctx {
 static int text_ok(vctx *v, const char *name, const char *s) {
   size_t good;
   if (!s) return 1;
-  good = utf8_valid_prefix(s);
+  good = caw_utf8_check((const unsigned char *)s, strlen(s), NULL);
   if (s[good] == '\0') return 1;
   fmt(v->err, v->n, "field '%s': invalid UTF-8 at byte %zu", name, good + 1);
   return 0;
@@ -812,6 +788,7 @@ caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
     res = CAW_EINVAL;
     goto done;
   }
+  res = CAW_EINVAL; /* an inline actor definition may have set CAW_OK */
   for (i = 0; i < ev->n_money; i++) {
     snprintf(f, sizeof f, "money[%zu].provider", i + 1);
     if (ev->money[i].provider && !actor_ok(st, &v, f, ev->money[i].provider))

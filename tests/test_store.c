@@ -240,6 +240,19 @@ static void nested_transactions(void **state) {
   assert_int_equal(caw_store_count(st), before + 1);
 }
 
+/* An inline actor definition followed by a bad money line must fail as a
+   whole (it once reported success after rolling back). */
+static void inline_actor_then_bad_provider(void **state) {
+  caw_store *st = *state;
+  caw_actor_ref actors[] = {{"NEWCO", "initiator", NULL, NULL, NULL, "New Co", "company"}};
+  caw_money money[] = {{5, "USD", "pledge", NULL, "NOPE", NULL, NULL, 1, 1}};
+  caw_event ev = base_event();
+  ev.actors = actors; ev.n_actors = 1;
+  ev.money = money; ev.n_money = 1;
+  expect_invalid(st, &ev, "field 'money[1].provider': unknown actor 'NOPE'");
+  assert_int_equal(caw_store_depth(st), 0);
+}
+
 static void currencies(void **state) {
   (void)state;
   assert_true(caw_currency_known("USD"));
@@ -260,6 +273,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(validation_names_the_field, setup, teardown),
     cmocka_unit_test_setup_teardown(overlap_and_certain, setup, teardown),
     cmocka_unit_test_setup_teardown(nested_transactions, setup, teardown),
+    cmocka_unit_test_setup_teardown(inline_actor_then_bad_provider, setup, teardown),
     cmocka_unit_test(currencies),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

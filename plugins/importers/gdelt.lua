@@ -29,21 +29,25 @@ local M = {
 }
 
 -- Rows that describe the same event are merged (docs/importers.md):
---   root rule: the same actor countries (either order unless directed),
---     the same CAMEO root (key = "root") or full code (key = "code"), and
---     a date within `days` of the event's first row;
---   url rule (url = true): the same SOURCEURL, actor countries and
---     EventCode, whatever the dates.
+--   root rule: the same two actors (either order unless directed), the
+--     same CAMEO root (key = "root") or full EventCode (key = "code"), and
+--     a date within `days` of the event's first row. An actor is its caw
+--     code (KAZ, EU), else GDELT's actor code (GOV, MED); both actors of
+--     one country compare GDELT's full codes (USAGOV vs USAMED); a row
+--     with a missing actor never merges by this rule.
+--   url rule (url = true): the same SOURCEURL, the same actors (a missing
+--     one counts as the same) and the same EventCode, whatever the dates.
 -- Within a file, events stay open in memory while their date is within
--- `window` days of the newest date seen (and at most max_open of them);
--- then they are written. A row that misses the open events is looked up
--- in the database by its dedup tag when the database held GDELT events
--- before this file (across_files) or when the row is older than events
--- already written from this file. The url rule works within a file only.
+-- `window` days of the newest date seen, and at most max_open of them (an
+-- open event costs about 1.4 KB: 20000 is under 30 MiB); then they are
+-- written. A row that misses the open events is looked up in the database
+-- by its dedup tag when the database held GDELT events before this file
+-- (across_files) or when the row may belong to an event already written
+-- from this file. The url rule works within a file only.
 -- Override per run with opts.dedup (caw run scripts), or edit here;
 -- dedup = false keeps every row as its own event.
 M.dedup = { days = 1, key = "root", directed = false, url = true,
-            window = 14, max_open = 200000, across_files = true }
+            window = 14, max_open = 20000, across_files = true }
 
 M.progress_every = 4096  -- rows between progress updates
 
@@ -61,7 +65,7 @@ local day_of, iso_of, ymd_of = {}, {}, {}
 -- SQLDATE (YYYYMMDD) -> day number, or nil when it is not a date.
 local function sqldate_day(s)
   local d = day_of[s]
-  if d ~= nil then return d or nil end
+  if d then return d end
   local y, m, dd = s:match("^(%d%d%d%d)(%d%d)(%d%d)$")
   if y then
     y, m, dd = tonumber(y), tonumber(m), tonumber(dd)
@@ -69,8 +73,8 @@ local function sqldate_day(s)
     local y2, m2, d2 = caw.date.civil(d)
     if y2 ~= y or m2 ~= m or d2 ~= dd then d = nil end
   end
-  day_of[s] = d or false
   if d then
+    day_of[s] = d
     iso_of[s] = s:sub(1, 4) .. "-" .. s:sub(5, 6) .. "-" .. s:sub(7, 8)
     ymd_of[d] = s
   end

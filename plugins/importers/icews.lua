@@ -54,7 +54,7 @@ end
 local iso_memo = {}
 local function iso_date(s)
   local d = iso_memo[s]
-  if d ~= nil then return d or nil end
+  if d then return d end
   local y, m, dd = s:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
   if not y then
     m, dd, y = s:match("^(%d%d?)/(%d%d?)/(%d%d%d%d)$")
@@ -67,7 +67,7 @@ local function iso_date(s)
       d = string.format("%04d-%02d-%02d", y, m, dd)
     end
   end
-  iso_memo[s] = d
+  if d then iso_memo[s] = d end -- only good dates: bounded by the calendar
   return d or nil
 end
 

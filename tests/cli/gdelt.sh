@@ -1,0 +1,164 @@
+#!/bin/bash
+# End to end: the GDELT importer (issue 5) on the real samples in
+# $CAW_SHARED_DATA: every row parses, the Central Asia subsets and the
+# dedup counts are what they should be (the counts were checked against an
+# independent re-implementation of the rule, docs/importers.md), ids are
+# stable, re-imports change nothing, bad rows fail the file with
+# file:line and exit 65 (or go to the --skip-bad file).
+. "$(dirname "$0")/lib.sh"
+D=${CAW_SHARED_DATA:-}
+G1="$D/gdelt1_export_sample_reed9999.tsv"
+G2="$D/gdelt2_20191024143000.export.tsv"
+G2CA="$D/gdelt2_20191024143000.CA_SUBSET.DERIVED.tsv"
+for f in "$G1" "$G2" "$G2CA"; do
+  [ -f "$f" ] || { echo "FAIL: missing real sample $f (set CAW_SHARED_DATA)" >&2; exit 1; }
+done
+
+# sql DB QUERY: one value per output line
+sql() {
+  "$CAW" --db "$1" run -e 'for r in caw.sql((...)) do local t = {} for _, v in pairs(r) do t[#t+1] = tostring(v) end print(table.concat(t, "|")) end' "$2"
+}
+
+# --- GDELT 1.0: 710 rows, 509 with 58 fields and 201 with 57 ---
+DB="$T/g1.db"
+"$CAW" --db "$DB" init -q
+run "$CAW" --db "$DB" import "$G1"
+expect_rc 0 "import gdelt1 sample"
+expect_err "710 read, 644 added, 0 updated, 0 unchanged, 66 merged (gdelt)" "gdelt1: all rows parse, 66 merged"
+expect_not_out "rejected" "gdelt1: nothing rejected"
+run "$CAW" --db "$DB" import "$G1"
+expect_err "710 read, 0 added, 0 updated, 644 unchanged, 66 merged (gdelt)" "gdelt1 re-import changes nothing"
+# a 57-field row (1982, no SOURCEURL) gets a GDELT urn as its source
+run sql "$DB" "SELECT s.url || ' ' || s.publisher FROM sources s JOIN events e ON e.rowid = s.event WHERE e.id = 'gdelt:1553649'"
+expect_out "urn:gdelt:event:1553649 GDELT" "57-field row: urn source"
+# the one Actor1=KAZ row: a visit (043, leading zero kept), actor KAZ
+run sql "$DB" "SELECT e.cameo || ' ' || e.type || ' ' || ea.actor || ':' || ea.role FROM events e JOIN event_actors ea ON ea.event = e.rowid WHERE e.id = 'gdelt:564137808'"
+expect_out "043 visit KAZ:initiator" "gdelt1 KAZ row: cameo string, type, actor"
+# the rferl.org row whose ActionGeo is TX (FIPS) = Turkmenistan (ISO TKM)
+run sql "$DB" "SELECT json_extract(attrs, '$.geo') FROM events WHERE id = 'gdelt:564160176'"
+expect_out "TKM" "FIPS TX is Turkmenistan"
+run sql "$DB" "SELECT count(*) FROM events WHERE id LIKE 'gdelt:%' AND json_extract(attrs, '$.version') = 1"
+expect_out "644" "gdelt1 events are version 1"
+
+# --where ca: the two rows touching Central Asia (Actor1=KAZ; ActionGeo TX)
+DB="$T/g1ca.db"
+"$CAW" --db "$DB" init -q
+run "$CAW" --db "$DB" import --where ca "$G1"
+expect_rc 0 "gdelt1 --where ca"
+expect_err "710 read, 2 added, 0 updated, 0 unchanged (gdelt)" "gdelt1 CA subset: 2 events"
+expect_err "708 rows outside --where ca" "gdelt1: rows outside the filter are reported"
+run sql "$DB" "SELECT group_concat(id, ' ') FROM (SELECT id FROM events WHERE id LIKE 'gdelt:%' ORDER BY id)"
+expect_out "gdelt:564137808 gdelt:564160176" "gdelt1 CA subset ids"
+
+# --- GDELT 2.0 export: 2111 rows x 61 ---
+DB="$T/g2.db"
+"$CAW" --db "$DB" init -q
+run "$CAW" --db "$DB" import "$G2"
+expect_rc 0 "import gdelt2 export"
+expect_err "2111 read, 1252 added, 0 updated, 0 unchanged, 859 merged (gdelt)" "gdelt2: all rows parse, 859 merged"
+run sql "$DB" "SELECT count(*) FROM events WHERE id LIKE 'gdelt:%' AND json_extract(attrs, '$.version') = 2"
+expect_out "1252" "gdelt2 events are version 2"
+# EUR (IGOEUREEC) is the EU; summed mentions and every source URL kept
+run sql "$DB" "SELECT ea.actor || ' ' || json_extract(e.attrs, '$.rows') || ' ' || json_extract(e.attrs, '$.mentions') FROM events e JOIN event_actors ea ON ea.event = e.rowid WHERE e.id = 'gdelt:881990834'"
+expect_out "EU 2 14" "EUR becomes caw actor EU; 2 rows merged, mentions summed"
+run sql "$DB" "SELECT count(*) FROM events e WHERE id LIKE 'gdelt:%' AND json_extract(attrs, '$.rows') > 1 AND (SELECT count(*) FROM sources s WHERE s.event = e.rowid) < 1"
+expect_out "0" "every event keeps its sources"
+run sql "$DB" "SELECT sum(json_extract(attrs, '$.rows')) FROM events WHERE id LIKE 'gdelt:%'"
+expect_out "2111" "every row is in exactly one event"
+
+# --where ca: the 18 Japan-Turkmenistan rows collapse to 2 events: the
+# agreement (057: 3 rows, one article) and the meeting/visit (04x: 15
+# rows, two articles)
+DB="$T/g2ca.db"
+"$CAW" --db "$DB" init -q
+run "$CAW" --db "$DB" import --where ca "$G2"
+expect_rc 0 "gdelt2 --where ca"
+expect_err "2111 read, 2 added, 0 updated, 0 unchanged, 16 merged (gdelt)" "gdelt2 CA subset: 18 rows -> 2 events"
+run sql "$DB" "SELECT e.id || ' ' || e.date || ' ' || e.type || ' ' || e.cameo || ' ' || json_extract(e.attrs, '$.rows') || ' ' || json_extract(e.attrs, '$.mentions') || ' ' || (SELECT count(*) FROM sources s WHERE s.event = e.rowid) FROM events e WHERE e.id LIKE 'gdelt:%' ORDER BY e.id"
+expect_out "gdelt:881992005 2019-10-24 agreement 057 3 20 1" "the agreement event"
+expect_out "gdelt:881992007 2019-10-24 visit 043 15 52 2" "the meeting/visit event, both articles"
+run sql "$DB" "SELECT tag FROM event_tags t JOIN events e ON e.rowid = t.event WHERE e.id = 'gdelt:881992005'"
+expect_out "gdelt:JPN-TKM:05@20191024" "the dedup key is stored as a tag"
+# the derived subset file gives the same two events
+DB="$T/g2sub.db"
+"$CAW" --db "$DB" init -q
+run "$CAW" --db "$DB" import "$G2CA"
+expect_err "18 read, 2 added, 0 updated, 0 unchanged, 16 merged (gdelt)" "CA_SUBSET file: 2 events"
+
+# the rule is a Lua parameter: directed pairs, full codes, or none
+cat >"$T/dedup.lua" <<'LUA'
+local importer = require("lib.importer")
+local _, by = importer.list()
+local path, which = ...
+local settings = { directed = { directed = true }, code = { key = "code" }, off = false }
+local c = importer.run(by.gdelt, { path = path, name = path },
+                       { quiet = true, dedup = settings[which] })
+print(which, c.added, c.merged)
+LUA
+for case in "directed 4 14" "code 5 13" "off 18 0"; do
+  set -- $case
+  rm -f "$T/d.db"
+  "$CAW" --db "$T/d.db" init -q
+  run "$CAW" --db "$T/d.db" run "$T/dedup.lua" "$G2CA" "$1"
+  expect_out "$1	$2	$3" "dedup = $1: $2 events"
+done
+
+# across files: the second half of the rows merges into the events of the
+# first, and the result is the same as importing the whole file
+head -n 9 "$G2CA" >"$T/half1.tsv"
+tail -n 9 "$G2CA" >"$T/half2.tsv"
+DB="$T/halves.db"
+"$CAW" --db "$DB" init -q
+run "$CAW" --db "$DB" import "$T/half1.tsv"
+expect_err "9 read, 2 added, 0 updated, 0 unchanged, 7 merged" "first half"
+run "$CAW" --db "$DB" import "$T/half2.tsv"
+expect_err "9 read, 0 added, 2 updated, 0 unchanged, 9 merged" "second half merges into the first"
+run "$CAW" --db "$DB" import "$T/half2.tsv"
+expect_err "9 read, 0 added, 0 updated, 2 unchanged, 9 merged" "second half again: unchanged"
+q="SELECT id || ' ' || attrs FROM events WHERE id LIKE 'gdelt:%' ORDER BY id"
+sql "$T/g2sub.db" "$q" >"$T/whole.txt"
+sql "$DB" "$q" >"$T/split.txt"
+cmp -s "$T/whole.txt" "$T/split.txt" && ok || fail "split import differs from whole: $(diff "$T/whole.txt" "$T/split.txt" | head -5)"
+
+# --- bad rows: the file fails at file:line, exit 65, database unchanged ---
+DB="$T/bad.db"
+"$CAW" --db "$DB" init -q
+before=$(digest "$DB")
+cd "$CAW_SRC/tests/bad"
+run "$CAW" --db "$DB" import gdelt_wrong_columns.tsv
+expect_rc 65 "wrong column count"
+expect_err "gdelt_wrong_columns.tsv:3: expected 57 or 58 (GDELT 1.0) or 61 (GDELT 2.0) fields, found 60" "wrong column count message"
+[ "$(digest "$DB")" = "$before" ] && ok || fail "a failed GDELT import changed the database"
+run "$CAW" --db "$DB" import --skip-bad "$T/rejects.txt" gdelt_wrong_columns.tsv
+expect_rc 0 "--skip-bad"
+expect_err "3 read, 2 added, 0 updated, 0 unchanged, 1 rejected (gdelt)" "--skip-bad imports the good rows"
+grep -qF "gdelt_wrong_columns.tsv:3: expected 57 or 58" "$T/rejects.txt" && ok || fail "reject file lists line 3: $(cat "$T/rejects.txt")"
+cd "$T"
+
+# --- the importer is chosen by content; --where names a Lua filter ---
+run "$CAW" --db "$T/w.db" import --dry-run --where nosuch "$G2CA"
+expect_rc 64 "unknown --where filter"
+expect_err "no filter named 'nosuch'" "unknown filter message"
+expect_err "ca, poles" "the message lists the filters"
+DB="$T/poles.db"
+"$CAW" --db "$DB" init -q
+run "$CAW" --db "$DB" import --where ca+poles "$G2"
+expect_rc 0 "--where ca+poles"
+expect_err "2111 read, 15 added, 0 updated, 0 unchanged, 32 merged (gdelt)" "ca+poles: 18 CA rows + 29 rows between two poles -> 2 + 13 events"
+run "$CAW" --db "$DB" import --where TKM "$G2"
+expect_err "2111 read, 0 added, 0 updated, 2 unchanged, 16 merged" "--where with a country code"
+
+# --- progress on a terminal (stderr), none without one or with --quiet ---
+gen="$D/../tools/gen_events.py"
+if [ -f "$gen" ] && command -v script >/dev/null; then
+  python3 "$gen" 20000 3 >"$T/gen.tsv"
+  "$CAW" --db "$T/p.db" init --empty -q
+  script -qec "$CAW --db $T/p.db import --dry-run $T/gen.tsv" /dev/null >"$T/tty.txt" 2>&1 || true
+  grep -q "gen.tsv [0-9]*% ([0-9]*/s, ETA [0-9]*s)" "$T/tty.txt" && ok || fail "no progress line on a terminal: $(head -c 300 "$T/tty.txt")"
+  run "$CAW" --db "$T/p.db" import --dry-run "$T/gen.tsv"
+  grep -q "ETA" "$T/err" && fail "progress line without a terminal" || ok
+  expect_err "dry run: 20000 read" "generated file imports"
+else
+  fail "cannot test the progress line (need $gen and script(1))"
+fi
+finish
