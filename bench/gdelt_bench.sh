@@ -108,7 +108,7 @@ if [ -n "${PROFILE:-}" ]; then
   valgrind --tool=callgrind --callgrind-out-file="$T/callgrind.out" \
     "$CAW" --db "$T/prof.db" import -q "$T/profile.tsv" 2>/dev/null
   echo
-  echo "callgrind, first $PROFILE rows: inclusive instructions by function (top 40)"
+  echo "callgrind, first $PROFILE rows: inclusive instructions by named function (top 30)"
   callgrind_annotate --inclusive=yes "$T/callgrind.out" 2>/dev/null |
-    grep -E '^ *[0-9,]+ \(' | head -40
+    grep -E '^ *[0-9,]+ \(' | grep -v -e "'2 " -e '???:0x' | grep -F '[' | head -30
 fi

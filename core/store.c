@@ -399,6 +399,7 @@ caw_status caw_store_open(const char *path, int flags, caw_store **out,
     sqlite3_finalize(s);
     exec(st, "PRAGMA synchronous = NORMAL", NULL, 0);
     exec(st, "PRAGMA cache_size = -16384", NULL, 0); /* 16 MiB: big imports */
+    exec(st, "PRAGMA temp_store = MEMORY", NULL, 0);  /* statement journals */
   }
   if ((res = migrate(st, readonly, err, n)) != CAW_OK) goto fail;
   *out = st;
@@ -558,6 +559,16 @@ static int actor_ok(caw_store *st, vctx *v, const char *name,
       "field '%s': unknown actor '%s' (define it in the file's actors list,"
       " or give name and kind)",
       name, code);
+  return 0;
+}
+
+/* Does one of ev's actor refs define code (with name and kind)? */
+static int defined_inline(const caw_event *ev, const char *code) {
+  size_t i;
+  for (i = 0; i < ev->n_actors; i++)
+    if (ev->actors[i].name && ev->actors[i].kind &&
+        strcmp(ev->actors[i].code, code) == 0)
+      return 1;
   return 0;
 }
 
@@ -750,7 +761,7 @@ caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
   sqlite3_int64 rowid, old = 0;
   caw_status res;
   size_t i;
-  int began = 0;
+  int began = 0, nested, wrote = 0;
 
   if (!validate(&v, ev, &date)) return CAW_EINVAL;
   fingerprint(ev, fp);
@@ -770,37 +781,45 @@ caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
   }
   sqlite3_reset(s);
 
-  if ((res = caw_store_begin(st, err, n)) != CAW_OK) return res;
-  began = 1;
+  /* Everything that bad data can trip is checked before the first write,
+     so inside an open transaction (an import) the event needs no
+     savepoint of its own: a write that still fails is an I/O or internal
+     error, and the whole transaction is rolled back by the caller. */
+  nested = st->depth > 0;
+  if (!nested) {
+    if ((res = caw_store_begin(st, err, n)) != CAW_OK) return res;
+    began = 1;
+  }
   res = CAW_EINVAL;
-  /* actors must exist, or be defined inline */
+  /* every actor must exist or be defined inline, checked before writing */
   for (i = 0; i < ev->n_actors; i++) {
     const caw_actor_ref *a = &ev->actors[i];
     snprintf(f, sizeof f, "actors[%zu].code", i + 1);
-    if (actor_known(st, a->code)) continue;
-    if (a->name && a->kind) {
-      if ((res = caw_store_put_actor(st, a->code, a->name, a->kind, NULL, err,
-                                     n)) != CAW_OK)
-        goto done;
-      continue;
-    }
-    actor_ok(st, &v, f, a->code);
-    res = CAW_EINVAL;
-    goto done;
+    if (!(a->name && a->kind) && !actor_ok(st, &v, f, a->code)) goto done;
   }
-  res = CAW_EINVAL; /* an inline actor definition may have set CAW_OK */
   for (i = 0; i < ev->n_money; i++) {
     snprintf(f, sizeof f, "money[%zu].provider", i + 1);
-    if (ev->money[i].provider && !actor_ok(st, &v, f, ev->money[i].provider))
+    if (ev->money[i].provider && !defined_inline(ev, ev->money[i].provider) &&
+        !actor_ok(st, &v, f, ev->money[i].provider))
       goto done;
     snprintf(f, sizeof f, "money[%zu].recipient", i + 1);
-    if (ev->money[i].recipient && !actor_ok(st, &v, f, ev->money[i].recipient))
+    if (ev->money[i].recipient && !defined_inline(ev, ev->money[i].recipient) &&
+        !actor_ok(st, &v, f, ev->money[i].recipient))
       goto done;
+  }
+  for (i = 0; i < ev->n_actors; i++) { /* now define the inline actors */
+    const caw_actor_ref *a = &ev->actors[i];
+    if (!(a->name && a->kind) || actor_known(st, a->code)) continue;
+    if ((res = caw_store_put_actor(st, a->code, a->name, a->kind, NULL, err,
+                                   n)) != CAW_OK)
+      goto done;
+    wrote = 1;
   }
   if (old) {
     s = stmt(st, S_DEL_EVENT);
     sqlite3_bind_int64(s, 1, old);
     if (!step_done(s)) goto sqlfail;
+    wrote = 1;
   }
   if (!(s = stmt(st, S_INS_EVENT))) goto sqlfail;
   sqlite3_bind_text(s, 1, id_out, -1, SQLITE_STATIC);
@@ -829,6 +848,7 @@ caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
     goto sqlfail;
   }
   rowid = sqlite3_last_insert_rowid(st->db);
+  wrote = 1;
 
   for (i = 0; i < ev->n_actors; i++) {
     const caw_actor_ref *a = &ev->actors[i];
@@ -883,12 +903,14 @@ caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
     if (!step_done(s)) goto sqlfail;
   }
   *outcome = old ? CAW_UPDATED : CAW_ADDED;
+  if (nested) return CAW_OK;
   res = caw_store_commit(st, err, n);
   if (res == CAW_OK) began = 0;
   goto done;
 sqlfail:
   res = sqlerr(st, sqlite3_extended_errcode(st->db), err, n,
                "storing an event");
+  if (nested && wrote && res == CAW_EINVAL) res = CAW_EINTERNAL; /* not skippable */
 done:
   if (began) caw_store_rollback(st);
   return res;

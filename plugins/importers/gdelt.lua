@@ -115,7 +115,8 @@ local function country_actor(cc, gname)
   elseif cameo.regions[cc] then
     a = { code = cc, name = cameo.regions[cc], kind = "bloc" }
   elseif code:match("^%u%u%u$") then
-    a = { code = code, name = countries.name(code) or titlecase(gname), kind = "state" }
+    a = { code = code, kind = "state",
+          name = countries.name(code) or (gname ~= "" and titlecase(gname)) or code }
   else
     a = false
   end
@@ -125,10 +126,12 @@ end
 
 -- An actor without a country code: an international organisation, NGO or
 -- company by its CAMEO code (IGOUNO -> UN), else none (GOV, MED, CVL ...).
-local by_code = {}
+local by_code, n_by_code = {}, 0
 local function code_actor(code, gname)
   local a = by_code[code]
   if a ~= nil then return a end
+  if n_by_code >= 50000 then by_code, n_by_code = {}, 0 end -- bounded
+  n_by_code = n_by_code + 1
   a = false
   local known = cameo.organisations[code]
   if known then
@@ -235,6 +238,19 @@ local function event_of(rec)
   return ev
 end
 
+-- What a fresh open record holds once a second row joins it.
+local function more_of(rec)
+  local more = rec[MORE]
+  if more then return more end
+  local w = rec[NM] or 0
+  if w < 1 then w = 1 end
+  more = { ids = {}, idset = {}, codes = { rec[CODE] }, urls = {}, urlset = {},
+           rows = 1, tone_sum = (rec[TONE] or 0) * w, weight = rec[TONE] and w or 0 }
+  if rec[URL] then more.urlset[rec[URL]] = true end
+  rec[MORE] = more
+  return more
+end
+
 -- Fold one more row into an open record (fresh or reopened).
 local function merge(rec, gid, url, code, nm, ns, na, tone)
   local ev = rec[STORED]
@@ -244,8 +260,9 @@ local function merge(rec, gid, url, code, nm, ns, na, tone)
     ids[gid] = true
     local a = ev.attrs
     local m0, m1 = a.mentions or 0, nm or 0
-    if a.tone and tone and m0 + m1 > 0 then
-      a.tone = round((a.tone * m0 + tone * m1) / (m0 + m1), 3)
+    if a.tone and tone then -- weights as below: mentions, at least 1
+      local w0, w1 = math.max(m0, 1), math.max(m1, 1)
+      a.tone = round((a.tone * w0 + tone * w1) / (w0 + w1), 3)
     end
     a.mentions = m0 + m1
     a.num_sources = (a.num_sources or 0) + (ns or 0)
@@ -269,15 +286,7 @@ local function merge(rec, gid, url, code, nm, ns, na, tone)
     return
   end
   if gid == rec[GID] then return end
-  local more = rec[MORE]
-  if not more then
-    local w = rec[NM] or 0
-    if w < 1 then w = 1 end
-    more = { ids = {}, idset = {}, codes = { rec[CODE] }, urls = {}, urlset = {},
-             rows = 1, tone_sum = (rec[TONE] or 0) * w, weight = rec[TONE] and w or 0 }
-    if rec[URL] then more.urlset[rec[URL]] = true end
-    rec[MORE] = more
-  end
+  local more = more_of(rec)
   if more.idset[gid] then return end
   more.idset[gid] = true
   more.ids[#more.ids + 1] = tonumber(gid) or gid
@@ -301,9 +310,10 @@ local function merge(rec, gid, url, code, nm, ns, na, tone)
   end
 end
 
+-- CAMEO codes seen valid (at most 11110 of them: 2 to 4 digits)
 local valid_code = setmetatable({}, { __index = function(t, code)
   local ok = cameo.valid(code)
-  if #t < 10000 then rawset(t, code, ok) end
+  if ok then rawset(t, code, true) end
   return ok
 end })
 
@@ -420,24 +430,27 @@ function M.import(src, sink, opts)
 
   sink.read(0)
   local nread = 0
-  local step, state = reader:rows()
-  local last_err
+  local step, state, ctl = reader:rows()
   while true do
     local row
     if opts.rejects then
-      local ok, r = pcall(step, state)
+      local ok, r = pcall(step, state, ctl)
       if not ok then
-        local msg = tostring(r)
-        if msg == last_err then error(r, 0) end -- the reader is stuck
-        last_err = msg
-        local line, rest = msg:match(":(%d+): (.*)$")
+        -- a row the reader could not split (bad UTF-8, a NUL byte, too
+        -- long): rejected, and reading goes on, unless the reader cannot
+        -- find the next row or the error is not about the data
+        if caw.error_code(r) ~= caw.EXIT.DATAERR or reader:stuck() then
+          reader:close()
+          error(r, 0)
+        end
+        local line, rest = tostring(r):match("^.-:(%d+): (.*)$")
         nread = nread + 1
-        sink.reject(tonumber(line), rest or msg)
+        sink.reject(tonumber(line), rest or tostring(r))
         goto continue
       end
       row = r
     else
-      row = step(state)
+      row = step(state, ctl)
     end
     if not row then break end
     nread = nread + 1
@@ -552,7 +565,7 @@ function M.import(src, sink, opts)
           if not t then t = {}; by_url[url] = t end
           if not t[tkey] then
             t[tkey] = rec
-            local more = rec[MORE]
+            local more = rec[MORE] or more_of(rec) -- reopened records have one
             local reg = more.ureg
             if reg then reg[#reg + 1] = { url, tkey } else more.ureg = { { url, tkey } } end
           end

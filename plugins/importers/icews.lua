@@ -123,24 +123,27 @@ function M.import(src, sink, opts)
 
   sink.read(0)
   local nread = 0
-  local step, state = reader:rows()
-  local last_err
+  local step, state, ctl = reader:rows()
   while true do
     local row
     if opts.rejects then
-      local ok, r = pcall(step, state)
+      local ok, r = pcall(step, state, ctl)
       if not ok then
-        local msg = tostring(r)
-        if msg == last_err then error(r, 0) end
-        last_err = msg
-        local line, rest = msg:match(":(%d+): (.*)$")
+        -- a row the reader could not split (bad UTF-8, a NUL byte, too
+        -- long): rejected, and reading goes on, unless the reader cannot
+        -- find the next row or the error is not about the data
+        if caw.error_code(r) ~= caw.EXIT.DATAERR or reader:stuck() then
+          reader:close()
+          error(r, 0)
+        end
+        local line, rest = tostring(r):match("^.-:(%d+): (.*)$")
         nread = nread + 1
-        sink.reject(tonumber(line), rest or msg)
+        sink.reject(tonumber(line), rest or tostring(r))
         goto continue
       end
       row = r
     else
-      row = step(state)
+      row = step(state, ctl)
     end
     if not row then break end
     nread = nread + 1

@@ -133,6 +133,14 @@ run "$CAW" --db "$DB" import --skip-bad "$T/rejects.txt" gdelt_wrong_columns.tsv
 expect_rc 0 "--skip-bad"
 expect_err "3 read, 2 added, 0 updated, 0 unchanged, 1 rejected (gdelt)" "--skip-bad imports the good rows"
 grep -qF "gdelt_wrong_columns.tsv:3: expected 57 or 58" "$T/rejects.txt" && ok || fail "reject file lists line 3: $(cat "$T/rejects.txt")"
+# a row the reader itself rejects (invalid UTF-8) is skipped the same way
+{ sed -n 1p gdelt_bad_date.tsv; sed -n 1p gdelt_bad_date.tsv | sed 's/^1020000000/1020000009/; s/UNITED KINGDOM/UNITED \xe9KINGDOM/'; sed -n 3p gdelt_bad_date.tsv; } >"$T/utf8.tsv"
+run "$CAW" --db "$DB" import "$T/utf8.tsv"
+expect_rc 65 "invalid UTF-8 row"
+expect_err "utf8.tsv:2: field 7: invalid UTF-8" "invalid UTF-8 message"
+run "$CAW" --db "$DB" import --dry-run --skip-bad "$T/rejects2.txt" "$T/utf8.tsv"
+expect_err "3 read, 1 added, 0 updated, 1 unchanged, 1 rejected (gdelt)" "--skip-bad skips a row the reader rejects (row 1 is already in)"
+grep -qF "utf8.tsv:2: field 7: invalid UTF-8" "$T/rejects2.txt" && ok || fail "reject file: $(cat "$T/rejects2.txt")"
 cd "$T"
 
 # --- the importer is chosen by content; --where names a Lua filter ---
@@ -151,13 +159,13 @@ expect_err "2111 read, 0 added, 0 updated, 2 unchanged, 16 merged" "--where with
 # --- progress on a terminal (stderr), none without one or with --quiet ---
 gen="$D/../tools/gen_events.py"
 if [ -f "$gen" ] && command -v script >/dev/null; then
-  python3 "$gen" 20000 3 >"$T/gen.tsv"
+  python3 "$gen" 6000 3 >"$T/gen.tsv"
   "$CAW" --db "$T/p.db" init --empty -q
   script -qec "$CAW --db $T/p.db import --dry-run $T/gen.tsv" /dev/null >"$T/tty.txt" 2>&1 || true
   grep -q "gen.tsv [0-9]*% ([0-9]*/s, ETA [0-9]*s)" "$T/tty.txt" && ok || fail "no progress line on a terminal: $(head -c 300 "$T/tty.txt")"
   run "$CAW" --db "$T/p.db" import --dry-run "$T/gen.tsv"
   grep -q "ETA" "$T/err" && fail "progress line without a terminal" || ok
-  expect_err "dry run: 20000 read" "generated file imports"
+  expect_err "dry run: 6000 read" "generated file imports"
 else
   fail "cannot test the progress line (need $gen and script(1))"
 fi
