@@ -36,7 +36,7 @@ int main(int argc, char **argv) {
   double t0, t1, t2;
   char id[32], title[48], url[64], date[16];
   if (argc < 2 || sqlite3_open(argv[1], &db) != SQLITE_OK) return 1;
-  sqlite3_exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384", 0, 0, 0);
+  sqlite3_exec(db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY", 0, 0, 0);
   ev = prep(db, "INSERT INTO events(id, date, day_lo, day_hi, precision, type, title, confidence, fingerprint) VALUES(?1,?2,?3,?3,'day',?4,?5,1,?1)");
   ac = prep(db, "INSERT INTO event_actors(event, seq, actor, role) VALUES(?1,?2,?3,?4)");
   src = prep(db, "INSERT INTO sources(event, seq, url) VALUES(?1,1,?2)");
