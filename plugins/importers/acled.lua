@@ -16,6 +16,7 @@
 --   sources   urn:acled:<event_id_cnty>, publisher = source
 --   attrs     actors as ACLED names them, fatalities, interaction codes,
 --             coordinates, geo (ISO alpha-3 of country), ACLED's tags, ...
+local importer = require("lib.importer")
 local countries = require("lib.countries")
 local where = require("lib.where")
 
@@ -110,29 +111,7 @@ function M.import(src, sink, opts)
 
   sink.read(0)
   local nread = 0
-  local step, state, ctl = reader:rows()
-  while true do
-    local row
-    if opts.rejects then
-      local ok, r = pcall(step, state, ctl)
-      if not ok then
-        -- a row the reader could not split (bad UTF-8, a NUL byte, too
-        -- long): rejected, and reading goes on, unless the reader cannot
-        -- find the next row or the error is not about the data
-        if caw.error_code(r) ~= caw.EXIT.DATAERR or reader:stuck() then
-          reader:close()
-          error(r, 0)
-        end
-        local line, rest = tostring(r):match("^.-:(%d+): (.*)$")
-        nread = nread + 1
-        sink.reject(tonumber(line), rest or tostring(r))
-        goto continue
-      end
-      row = r
-    else
-      row = step(state, ctl)
-    end
-    if not row then break end
+  for row in importer.rows(reader, sink, opts, function() nread = nread + 1 end) do
     nread = nread + 1
     do
       local line = row.line

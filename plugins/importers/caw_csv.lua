@@ -2,6 +2,7 @@
 -- with the C delimited-file reader: a header row naming the columns, one
 -- event per row. Errors name file:line and the column.
 local fmt = require("lib.caw_csv")
+local importer = require("lib.importer")
 
 local known = {}
 for _, c in ipairs(fmt.columns) do known[c] = true end
@@ -32,21 +33,7 @@ local function import(src, sink, opts)
     if v == nil or v == "" then return nil end
     return v
   end
-  local step, state, ctl = reader:rows()
-  while true do
-    local ok, row = pcall(step, state, ctl)
-    if not ok then
-      -- a row the reader could not split (wrong field count, bad UTF-8):
-      -- with --skip-bad it is rejected and reading goes on
-      if opts.rejects and caw.error_code(row) == caw.EXIT.DATAERR and not reader:stuck() then
-        local line, msg = tostring(row):match("^.-:(%d+): (.*)$")
-        sink.reject(tonumber(line), msg or tostring(row), true)
-        goto continue
-      end
-      reader:close()
-      error(row, 0)
-    end
-    if row == nil then break end
+  for row in importer.rows(reader, sink, opts) do
     local line = row.line
     local ev = {
       id = cell(row, "id"), date = cell(row, "date"), type = cell(row, "type"),
@@ -72,7 +59,6 @@ local function import(src, sink, opts)
     if tags then ev.tags = fmt.parse_tags(tags) end
     if bad then sink.reject(line, bad, true) else sink.event(ev, line) end
     if line % 512 == 0 then sink.progress(reader:progress()) end
-    ::continue::
   end
   reader:close()
 end

@@ -17,6 +17,7 @@
 --             sentence, latitude/longitude, geo (ISO alpha-3 of Country)
 -- ICEWS does no deduplication of its own and neither does this importer:
 -- a row that repeats an earlier one exactly is "unchanged".
+local importer = require("lib.importer")
 local cameo = require("lib.cameo")
 local countries = require("lib.countries")
 local where = require("lib.where")
@@ -123,29 +124,7 @@ function M.import(src, sink, opts)
 
   sink.read(0)
   local nread = 0
-  local step, state, ctl = reader:rows()
-  while true do
-    local row
-    if opts.rejects then
-      local ok, r = pcall(step, state, ctl)
-      if not ok then
-        -- a row the reader could not split (bad UTF-8, a NUL byte, too
-        -- long): rejected, and reading goes on, unless the reader cannot
-        -- find the next row or the error is not about the data
-        if caw.error_code(r) ~= caw.EXIT.DATAERR or reader:stuck() then
-          reader:close()
-          error(r, 0)
-        end
-        local line, rest = tostring(r):match("^.-:(%d+): (.*)$")
-        nread = nread + 1
-        sink.reject(tonumber(line), rest or tostring(r))
-        goto continue
-      end
-      row = r
-    else
-      row = step(state, ctl)
-    end
-    if not row then break end
+  for row in importer.rows(reader, sink, opts, function() nread = nread + 1 end) do
     nread = nread + 1
     do
       local line = row.line

@@ -197,4 +197,27 @@ function M.import_text(text, name, importer)
   return counts.added + counts.updated + counts.unchanged
 end
 
+-- The rows of a caw.dsv reader, for importers. With --skip-bad, a row the
+-- reader cannot split (wrong field count, bad UTF-8, a NUL byte, too
+-- long) is rejected and reading goes on, unless the reader is stuck or
+-- the error is not about the data. on_bad(), when given, is called for
+-- each rejected row (for importers that count rows themselves).
+function M.rows(reader, sink, opts, on_bad)
+  local step, state, ctl = reader:rows()
+  return function()
+    while true do
+      if not opts.rejects then return step(state, ctl) end
+      local ok, row = pcall(step, state, ctl)
+      if ok then return row end
+      if caw.error_code(row) ~= caw.EXIT.DATAERR or reader:stuck() then
+        reader:close()
+        error(row, 0)
+      end
+      local line, rest = tostring(row):match("^.-:(%d+): (.*)$")
+      if on_bad then on_bad() end
+      sink.reject(tonumber(line), rest or tostring(row), true)
+    end
+  end
+end
+
 return M
