@@ -122,29 +122,8 @@ local INTRO = "Each event involving a Central Asian state and a pole (West = US,
   "all positive net scores in the period (NA when none is positive). Rule and parameters: " ..
   "docs/scoring.md; every figure is broken down by `caw score --country CODE --explain PERIOD`."
 
-local function source_links_md(ev)
-  local out = {}
-  for _, s in ipairs(ev.sources) do
-    if s.url:match("^urn:") then
-      out[#out + 1] = text.md((s.publisher or s.url) .. " (no web address recorded)")
-    else
-      out[#out + 1] = "[" .. text.md(s.publisher or s.url) .. "](" .. s.url:gsub("[()]", "\\%0") .. ")"
-    end
-  end
-  return table.concat(out, ", ")
-end
-
-local function source_links_html(ev)
-  local out = {}
-  for _, s in ipairs(ev.sources) do
-    if s.url:match("^urn:") then
-      out[#out + 1] = text.html((s.publisher or s.url) .. " (no web address recorded)")
-    else
-      out[#out + 1] = "<a href=\"" .. text.safe_url(s.url) .. "\">" .. text.html(s.publisher or s.url) .. "</a>"
-    end
-  end
-  return table.concat(out, "<br>")
-end
+local function source_links_md(ev) return report.sources_md(ev.sources) end
+local function source_links_html(ev) return report.sources_html(ev.sources) end
 
 local function share_rows(c)
   local rows = {}

@@ -237,20 +237,12 @@ local function markdown(rows, t, nevents, opts)
     local list = {}
     for _, r in ipairs(rows) do
       if r.direction == dir then
-        local srcs = {}
-        for _, s in ipairs(r.sources) do
-          if s.url:match("^urn:") then
-            srcs[#srcs + 1] = text.md((s.publisher or s.url) .. " (no web address recorded)")
-          else
-            srcs[#srcs + 1] = "[" .. text.md(s.publisher or s.url) .. "](" .. s.url:gsub("[()]", "\\%0") .. ")"
-          end
-        end
         list[#list + 1] = {
           tostring(r.year), POLE_LABEL[r.pole], r.partner, recipient_label(r), r.kind,
           stated(r), musd(r.usd) .. mark(r), r.period or "–",
           per_year_text(r),
           r.title .. (r.unverified and " (unverified)" or ""),
-          { md = table.concat(srcs, ", ") },
+          { md = report.sources_md(r.sources) },
           alt_text(r),
         }
       end
@@ -345,19 +337,11 @@ local function html(rows, t, nevents, opts)
   b[#b + 1] = "<h2>Commitments</h2>"
   trs = {}
   for _, r in ipairs(rows) do
-    local links = {}
-    for _, s in ipairs(r.sources) do
-      if s.url:match("^urn:") then
-        links[#links + 1] = text.html((s.publisher or s.url) .. " (no web address recorded)")
-      else
-        links[#links + 1] = "<a href=\"" .. text.safe_url(s.url) .. "\">" .. text.html(s.publisher or s.url) .. "</a>"
-      end
-    end
     trs[#trs + 1] = { tostring(r.year), POLE_LABEL[r.pole], r.partner, recipient_label(r),
       r.direction, r.kind, { num = stated(r) }, { num = musd(r.usd) .. mark(r) }, r.period or "–",
       { num = per_year_text(r) },
       r.title .. (r.unverified and " (unverified)" or ""),
-      { html = "<span class=\"src\">" .. table.concat(links, "<br>") .. "</span>" }, alt_text(r) }
+      { html = "<span class=\"src\">" .. report.sources_html(r.sources) .. "</span>" }, alt_text(r) }
   end
   b[#b + 1] = report.html_table({ "Year", "Pole", "Partner", "Recipient", "Direction", "Kind",
     "Stated", "USD", "Period", "USD per year", "Event", "Sources", "Other figures stated" }, trs)

@@ -188,4 +188,30 @@ function M.legend_html(series)
   return table.concat(out)
 end
 
+-- Sources as Markdown links, or as HTML links (escaped, safe hrefs). A
+-- source without a web address (urn:) is named, not linked.
+function M.sources_md(sources)
+  local out = {}
+  for _, s in ipairs(sources) do
+    if s.url:match("^urn:") then
+      out[#out + 1] = text.md((s.publisher or s.url) .. " (no web address recorded)")
+    else
+      out[#out + 1] = "[" .. text.md(s.publisher or s.url) .. "](" .. s.url:gsub("[()]", "\\%0") .. ")"
+    end
+  end
+  return table.concat(out, ", ")
+end
+
+function M.sources_html(sources, sep)
+  local out = {}
+  for _, s in ipairs(sources) do
+    if s.url:match("^urn:") then
+      out[#out + 1] = text.html((s.publisher or s.url) .. " (no web address recorded)")
+    else
+      out[#out + 1] = "<a href=\"" .. text.safe_url(s.url) .. "\">" .. text.html(s.publisher or s.url) .. "</a>"
+    end
+  end
+  return table.concat(out, sep or "<br>")
+end
+
 return M
