@@ -58,6 +58,9 @@ local function object_lines(text, top_is_array)
 end
 
 local function check_top(doc, name)
+  for _, k in ipairs({ "caw", "actors", "events" }) do
+    if doc[k] == null then doc[k] = nil end -- null means absent
+  end
   for k in pairs(doc) do
     if k ~= "caw" and k ~= "actors" and k ~= "events" then
       caw.fail(caw.EXIT.DATAERR, string.format(
@@ -69,8 +72,10 @@ local function check_top(doc, name)
       "%s:1: field 'caw': format version %s is not one this caw reads (1)",
       name, tostring(doc.caw)))
   end
-  if doc.events ~= nil and type(doc.events) ~= "table" then
-    caw.fail(caw.EXIT.DATAERR, name .. ":1: field 'events': expected a list")
+  for _, key in ipairs({ "events", "actors" }) do
+    if doc[key] ~= nil and (type(doc[key]) ~= "table" or getmetatable(doc[key]) == nil and next(doc[key]) ~= nil) then
+      caw.fail(caw.EXIT.DATAERR, name .. ":1: field '" .. key .. "': expected a list")
+    end
   end
 end
 
@@ -88,6 +93,9 @@ local function import_lines(text, name, sink)
       if type(v) ~= "table" then
         sink.reject(n, "expected a JSON object on this line")
       elseif v.actor ~= nil then
+        if type(v.actor) ~= "table" then
+          caw.fail(caw.EXIT.DATAERR, string.format("%s:%d: field 'actor': expected an object", name, n))
+        end
         sink.actor(clean(v.actor), n)
       else
         sink.event(clean(v), n)
@@ -120,6 +128,10 @@ local function import(src, sink, opts)
   local ev_lines, actor_lines = object_lines(text, is_array)
   if not is_array then
     for i, a in ipairs(doc.actors or {}) do
+      if type(a) ~= "table" then
+        caw.fail(caw.EXIT.DATAERR, string.format("%s:%s: actors[%d]: expected an object",
+          name, actor_lines[i] or 1, i))
+      end
       sink.actor(clean(a), actor_lines[i])
     end
   end
