@@ -233,6 +233,14 @@ static int take_limits(cli *c, int argc, char **argv, int stop_early) {
   return j;
 }
 
+/* Does argv ask for --help (before any "--")? */
+static int wants_help(int argc, char **argv) {
+  int i;
+  for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+  return 0;
+}
+
 static int cmd_run(cli *c, int argc, char **argv, const char *lua_cmd) {
   caw_store *st = NULL;
   caw_runtime *rt;
@@ -265,7 +273,8 @@ static int cmd_run(cli *c, int argc, char **argv, const char *lua_cmd) {
       }
     }
   }
-  if ((rc = open_store(c, 0, &st)) != CAW_EXIT_OK) return rc;
+  if (lua_cmd && wants_help(argc, argv)) st = NULL; /* help needs no database */
+  else if ((rc = open_store(c, 0, &st)) != CAW_EXIT_OK) return rc;
   if (!(rt = caw_runtime_new(st, &c->opts))) {
     caw_store_close(st);
     fprintf(stderr, "caw: out of memory\n");

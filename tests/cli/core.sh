@@ -18,6 +18,12 @@ expect_err "unknown command 'frobnicate'" "unknown command message"
 run "$CAW" --bogus
 expect_rc 64 "unknown global option"
 
+# a command's --help needs no database and makes none
+XDG_DATA_HOME="$T/helponly" run "$CAW" events --help
+expect_rc 0 "events --help"
+expect_out "--from DATE" "events --help lists the filters"
+[ ! -e "$T/helponly/caw/caw.db" ] && ok || fail "events --help created the default database"
+
 # init: bundled dataset, --empty, refusal to overwrite, --force
 run "$CAW" --db "$DB" init
 expect_rc 0 "init"
