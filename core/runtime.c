@@ -44,7 +44,6 @@ struct caw_runtime {
   caw_runtime_opts opts;
   size_t mem_used;
   int mem_exceeded; /* the cap was hit: report it as such */
-  int timed_out;
   double progress_last; /* when the progress line was last drawn */
   int progress_shown;
 };
@@ -74,7 +73,6 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return ptr;
 }
 
-static volatile sig_atomic_t alarm_fired;
 static lua_State *alarm_L;
 
 /* Stays set once the time is up: every further instruction fails again,
@@ -85,7 +83,6 @@ static void stop_hook(lua_State *L, lua_Debug *ar) {
   lua_getfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
   rt = lua_touserdata(L, -1);
   lua_pop(L, 1);
-  if (rt) rt->timed_out = 1;
   caw_lua_fail(L, CAW_EXIT_SOFTWARE,
                "stopped: the script ran longer than --timeout %g seconds",
                rt ? rt->opts.timeout_s : 0.0);
@@ -95,7 +92,6 @@ static void stop_hook(lua_State *L, lua_Debug *ar) {
    slows the interpreter before the limit is reached. */
 static void on_alarm(int sig) {
   (void)sig;
-  alarm_fired = 1;
   if (alarm_L)
     lua_sethook(alarm_L, stop_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
 }
@@ -882,21 +878,26 @@ static const luaL_Reg date_funcs[] = {{"parse", l_date_parse},
 
 /* ---- files, digests, output ---- */
 
-/* caw.readfile(path) -> contents; 66 when missing, 74 on I/O errors. */
+/* caw.readfile(path [, max]) -> contents (at most max bytes); 66 when
+   missing, 74 on I/O errors. */
 static int l_readfile(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
+  lua_Integer max = luaL_optinteger(L, 2, -1);
   luaL_Buffer b;
   FILE *f = fopen(path, "rb");
-  size_t n;
+  size_t n, want;
   if (!f)
     return caw_lua_fail(L, errno == ENOENT ? CAW_EXIT_NOINPUT : CAW_EXIT_IOERR,
                         "cannot read %s: %s", path, strerror(errno));
   luaL_buffinit(L, &b);
   do {
     char *p = luaL_prepbuffer(&b);
-    n = fread(p, 1, LUAL_BUFFERSIZE, f);
+    want = LUAL_BUFFERSIZE;
+    if (max >= 0 && (lua_Integer)want > max) want = (size_t)max;
+    n = fread(p, 1, want, f);
     luaL_addsize(&b, n);
-  } while (n == LUAL_BUFFERSIZE);
+    if (max >= 0) max -= (lua_Integer)n;
+  } while (n == want && want > 0);
   if (ferror(f)) {
     fclose(f);
     return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot read %s: %s", path,

@@ -67,10 +67,8 @@ end
 local function matches_country(code, recipient)
   if not code then return true, false end
   if recipient == code then return true, false end
-  if recipient and poles.regional[recipient] then
-    for _ in caw.sql("SELECT 1 FROM memberships WHERE grp = ?1 AND member = ?2", recipient, code) do
-      return true, true
-    end
+  if recipient and poles.regional[recipient] and poles.member_of(recipient, code) then
+    return true, true
   end
   return false, false
 end
@@ -294,7 +292,7 @@ local function as_json(rows, t, nevents, opts)
       currency = r.currency, usd = r.usd, rate_year = r.rate_year, rate_note = r.rate_note,
       period = r.period, years = caw.json.array(r.years), usd_per_year = r.per_year,
       event_id = r.event_id, date = r.date, title = r.title, confidence = r.confidence,
-      sources = srcs, other_figures = alt_text(r) ~= "" and alt_text(r) or nil }
+      sources = srcs, other_figures = #r.alternatives > 0 and alt_text(r) or nil }
   end
   local tot = {}
   for _, p in ipairs(t.poles) do

@@ -24,8 +24,11 @@ local M = {}
 
 local DRY_RUN = setmetatable({}, { __tostring = function() return "dry run" end })
 
--- Every importer plugin on the plugin path, by name, in path order.
+-- Every importer plugin on the plugin path, by name, in path order
+-- (loaded once per run).
+local listed_order, listed_by_name
 function M.list()
+  if listed_order then return listed_order, listed_by_name end
   local found, order = {}, {}
   for _, path in ipairs(caw.plugin_files()) do
     if path:match("/importers/[^/]+%.lua$") then
@@ -37,15 +40,8 @@ function M.list()
       end
     end
   end
+  listed_order, listed_by_name = order, found
   return order, found
-end
-
-local function head_of(path)
-  local f = io and io.open(path, "rb")
-  if not f then return caw.readfile(path):sub(1, 4096) end
-  local h = f:read(4096) or ""
-  f:close()
-  return h
 end
 
 -- Choose the importer for path: by name when given, else by content
@@ -62,7 +58,7 @@ function M.choose(path, name)
     end
     return p
   end
-  local head = head_of(path)
+  local head = caw.readfile(path, 4096)
   for _, p in ipairs(order) do
     if p.detect and p.detect(head, path) then return p end
   end

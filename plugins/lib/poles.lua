@@ -58,10 +58,12 @@ local function group_intervals(grp)
   return t
 end
 
--- Is code a member of grp on day (a day number)?
+-- Is code a member of grp on day (a day number)? With no day: was it
+-- ever a member?
 function M.member_of(grp, code, day)
   local list = group_intervals(grp)[code]
   if not list then return false end
+  if not day then return true end
   for i = 1, #list do
     local iv = list[i]
     if iv[1] <= day and iv[2] >= day then return true end

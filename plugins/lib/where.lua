@@ -32,35 +32,11 @@ local function touches(r, set)
   return false
 end
 
--- EU membership by day, read once from the actor registry (the EU's
--- members, with periods) instead of one query per code and day.
-local eu_members
-local function eu_member(code, day)
-  if not eu_members then
-    eu_members = {}
-    for m in caw.sql("SELECT member, day_lo, day_hi FROM memberships WHERE grp = 'EU'") do
-      local list = eu_members[m.member] or {}
-      list[#list + 1] = { m.day_lo, m.day_hi }
-      eu_members[m.member] = list
-    end
-  end
-  local list = eu_members[code]
-  if not list then return false end
-  if not day then return true end
-  for _, p in ipairs(list) do
-    if day >= p[1] and day <= p[2] then return true end
-  end
-  return false
-end
-
--- The pole of an actor code on a day (lib/poles.lua's definition: CHN,
--- RUS, or WEST for the US, the UK, the EU and its members on that day).
+-- The pole of an actor code on a day (lib/poles.lua's definition). A row
+-- without a day (ICEWS) counts any one-time EU member as West.
 function M.pole(code, day)
-  if poles.china[code] then return "CHN" end
-  if poles.russia[code] then return "RUS" end
-  if poles.west[code] or poles.extra_west[code] then return "WEST" end
-  if eu_member(code, day) then return "WEST" end
-  return nil
+  if day then return poles.of(code, day) end
+  return poles.of(code) or (poles.member_of("EU", code) and "WEST") or nil
 end
 
 M.filters = {
