@@ -8,14 +8,15 @@
 # SEED; kept in $BENCH_CACHE, default /tmp, for the next run), then times,
 # in the same run, each into a fresh database:
 #   (a) baseline  bench/gdelt_baseline.c (gcc -O2, raw SQLite): parse the
-#                 file, check field counts, insert 14 fields a row into a
-#                 slim table with one prepared statement, one transaction
+#                 file, check field counts, insert every row as it is into
+#                 the same slim table caw's GDELT importer fills (gdelt,
+#                 27 columns) with one prepared statement, one
+#                 transaction, then build its day index
 #   (b) sqlite3   the sqlite3 shell's `.import` of the raw file into a
 #                 61-column table
-#   (c) caw       `caw import -q FILE` (importer gdelt: validation, actor
-#                 and FIPS mapping, dedup, caw's schema with actors,
-#                 sources, tags, attrs JSON, fingerprints, the batch's
-#                 SHA-256)
+#   (c) caw       `caw import -q FILE` (importer gdelt: validation, CAMEO,
+#                 actor and FIPS mapping, titles, dedup into one row per
+#                 event, actors defined, the batch's SHA-256)
 # with /usr/bin/time (wall, user+sys CPU, peak RSS), best of $RUNS
 # (default 1). Targets: caw <= 1.5x (a), faster than (b), peak RSS <= 64
 # MiB.
@@ -83,7 +84,7 @@ echo "file: $data ($N rows, $((size / 1048576)) MiB); runs: $RUNS" >&2
 measure base "$T/gdelt_baseline" "$T/base.db" "$data"
 measure shell sqlite3 -batch "$T/shell.db" ".read $T/import.sql"
 measure caw "$CAW" --db "$T/caw.db" import -q "$data"
-events=$("$CAW" --db "$T/caw.db" run -e 'for r in caw.sql("SELECT (SELECT count(*) FROM events) AS n, (SELECT sum(n_merged) FROM batches) AS m") do print(r.n, r.m) end')
+events=$("$CAW" --db "$T/caw.db" run -e 'for r in caw.sql("SELECT (SELECT count(*) FROM gdelt) AS n, (SELECT sum(n_merged) FROM batches) AS m") do print(r.n, r.m) end')
 
 row() { # label wall cpu rss
   awk -v l="$1" -v w="$2" -v c="$3" -v m="$4" -v n="$N" \
@@ -91,11 +92,11 @@ row() { # label wall cpu rss
 }
 echo
 printf '%-34s %10s %10s %16s %11s\n' "" "wall" "cpu" "" "peak RSS"
-row "(a) C loop + SQLite (slim table)" "$W_base" "$C_base" "$M_base"
+row "(a) C loop + SQLite (gdelt table)" "$W_base" "$C_base" "$M_base"
 row "(b) sqlite3 .import (61 columns)" "$W_shell" "$C_shell" "$M_shell"
 row "(c) caw import (gdelt)" "$W_caw" "$C_caw" "$M_caw"
 set -- $events
-echo "caw stored $1 events ($2 rows merged by dedup)"
+echo "caw stored $1 GDELT events ($2 rows merged by dedup); (a) stored one a row"
 awk -v c="$W_caw" -v a="$W_base" -v b="$W_shell" -v m="$M_caw" 'BEGIN {
   printf "caw / (a): %.2fx wall (target <= 1.5x: %s)\n", c / a, c / a <= 1.5 ? "met" : "MISSED"
   printf "caw / (b): %.2fx wall (target < 1x: %s)\n", c / b, c < b ? "met" : "MISSED"

@@ -22,6 +22,8 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include <cjson/cJSON.h>
+
 #include "caw/date.h"
 #include "caw/runtime.h"
 #include "caw/sha256.h"
@@ -162,6 +164,8 @@ static caw_store *store_of(lua_State *L) {
     caw_lua_fail(L, CAW_EXIT_USAGE, "no database is open");
   return rt->store;
 }
+
+caw_store *caw_runtime_store(lua_State *L) { return store_of(L); }
 
 static int fail_status(lua_State *L, caw_status st, const char *msg) {
   return caw_lua_fail(L, caw_status_exit(st), "%s", msg);
@@ -549,6 +553,79 @@ static const char *const source_cols[] = {"url", "publisher", "title",
                                           "published", "quote", NULL};
 static const char *const tag_cols[] = {"tag", NULL};
 
+/* The host of an http(s) URL as its publisher ("www.rferl.org"). */
+static void push_publisher(lua_State *L, const char *url) {
+  const char *p = strstr(url, "://"), *e;
+  if (!p) return;
+  p += 3;
+  for (e = p; *e && *e != '/' && *e != '?' && *e != '#' && *e != ':'; e++) {}
+  if (e == p) return;
+  lua_pushlstring(L, p, (size_t)(e - p));
+  lua_setfield(L, -2, "publisher");
+}
+
+static void push_source(lua_State *L, const char *url, lua_Integer i) {
+  lua_createtable(L, 0, 2);
+  lua_pushstring(L, url);
+  lua_setfield(L, -2, "url");
+  push_publisher(L, url);
+  lua_rawseti(L, -2, i);
+}
+
+static void push_gdelt_actor(lua_State *L, sqlite3_stmt *s, int col,
+                             const char *role, lua_Integer *i) {
+  if (sqlite3_column_type(s, col) == SQLITE_NULL) return;
+  lua_createtable(L, 0, 4);
+  set_col(L, s, col, "code");
+  lua_pushstring(L, role);
+  lua_setfield(L, -2, "role");
+  set_col(L, s, col + 1, "name");
+  set_col(L, s, col + 2, "kind");
+  lua_rawseti(L, -2, ++*i);
+}
+
+/* A GDELT event's children, from its row: initiator and target, the
+   first source URL and the further ones (a JSON array), its dedup tag. */
+static void push_gdelt_children(lua_State *L, sqlite3_stmt *s) {
+  lua_Integer i = 0;
+  const char *url = (const char *)sqlite3_column_text(s, CAW_COL_URL);
+  const char *more = (const char *)sqlite3_column_text(s, CAW_COL_MORE_URLS);
+  lua_newtable(L);
+  luaL_setmetatable(L, "caw.json.array");
+  push_gdelt_actor(L, s, CAW_COL_ACTOR1, "initiator", &i);
+  push_gdelt_actor(L, s, CAW_COL_ACTOR2, "target", &i);
+  lua_setfield(L, -2, "actors");
+  lua_newtable(L);
+  luaL_setmetatable(L, "caw.json.array");
+  lua_setfield(L, -2, "money");
+  lua_newtable(L);
+  luaL_setmetatable(L, "caw.json.array");
+  i = 0;
+  if (url) push_source(L, url, ++i);
+  else {
+    lua_createtable(L, 0, 2);
+    lua_pushfstring(L, "urn:gdelt:event:%I", (lua_Integer)sqlite3_column_int64(s, CAW_COL_ROWID));
+    lua_setfield(L, -2, "url");
+    lua_pushliteral(L, "GDELT");
+    lua_setfield(L, -2, "publisher");
+    lua_rawseti(L, -2, ++i);
+  }
+  if (more) { /* ["u1","u2"]: URLs are JSON strings the importer wrote */
+    cJSON *arr = cJSON_Parse(more), *u;
+    cJSON_ArrayForEach(u, arr)
+      if (cJSON_IsString(u)) push_source(L, u->valuestring, ++i);
+    cJSON_Delete(arr);
+  }
+  lua_setfield(L, -2, "sources");
+  lua_newtable(L);
+  luaL_setmetatable(L, "caw.json.array");
+  if (sqlite3_column_type(s, CAW_COL_TAG) != SQLITE_NULL) {
+    lua_pushstring(L, (const char *)sqlite3_column_text(s, CAW_COL_TAG));
+    lua_rawseti(L, -2, 1);
+  }
+  lua_setfield(L, -2, "tags");
+}
+
 /* Push the event at the current row of s as a table. */
 static void push_event(lua_State *L, caw_store *st, sqlite3_stmt *s,
                        int children) {
@@ -571,6 +648,10 @@ static void push_event(lua_State *L, caw_store *st, sqlite3_stmt *s,
   set_col(L, s, CAW_COL_ATTRS, "attrs");
   set_col(L, s, CAW_COL_BATCH, "batch");
   if (!children) return;
+  if (sqlite3_column_int(s, CAW_COL_GDELT)) {
+    push_gdelt_children(L, s);
+    return;
+  }
   push_children(L, st, rowid, CAW_CHILD_ACTORS, "actors", actor_cols);
   push_children(L, st, rowid, CAW_CHILD_MONEY, "money", money_cols);
   push_children(L, st, rowid, CAW_CHILD_SOURCES, "sources", source_cols);
@@ -1433,6 +1514,9 @@ static int open_caw(lua_State *L) {
   luaL_newlib(L, date_funcs);
   make_readonly(L);
   lua_setfield(L, -2, "date");
+  luaopen_caw_gdelt(L);
+  make_readonly(L);
+  lua_setfield(L, -2, "gdelt");
   lua_pushstring(L, CAW_VERSION);
   lua_setfield(L, -2, "version");
   if (rt && rt->store) {

@@ -65,7 +65,8 @@ int caw_currency_known(const char *code) {
 enum {
   S_FIND_EVENT, S_DEL_EVENT, S_INS_EVENT, S_INS_ACTOR_REF, S_INS_MONEY,
   S_INS_SOURCE, S_INS_TAG, S_FIND_ACTOR, S_PUT_ACTOR, S_PUT_MEMBER,
-  S_CHILD_ACTORS, S_CHILD_MONEY, S_CHILD_SOURCES, S_CHILD_TAGS, S_COUNT
+  S_CHILD_ACTORS, S_CHILD_MONEY, S_CHILD_SOURCES, S_CHILD_TAGS,
+  S_GDELT_PUT, S_GDELT_MERGE, S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -97,7 +98,14 @@ static const char *const stmt_sql[S_COUNT] = {
   " ORDER BY seq",
   "SELECT url, publisher, title, published, quote FROM sources"
   " WHERE event = ?1 ORDER BY seq",
-  "SELECT tag FROM event_tags WHERE event = ?1 ORDER BY tag"};
+  "SELECT tag FROM event_tags WHERE event = ?1 ORDER BY tag",
+  "INSERT INTO gdelt(id, day, type, title, location, confidence, cameo,"
+  " goldstein, actor1, actor2, url, quad, mentions, num_sources, articles,"
+  " tone, geo, version, root, code1, name1, code2, name2, rows, more, tag,"
+  " batch) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+  "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27) ON CONFLICT(id) DO NOTHING",
+  "UPDATE gdelt SET rows = ?2, mentions = ?3, num_sources = ?4,"
+  " articles = ?5, tone = ?6, more = ?7 WHERE id = ?1"};
 
 struct caw_store {
   sqlite3 *db;
@@ -200,6 +208,67 @@ static const char schema_v1[] =
   "  PRIMARY KEY(event, tag)\n"
   ") WITHOUT ROWID;\n"
   "CREATE INDEX event_tags_tag ON event_tags(tag, event);\n";
+
+/*
+** Schema version 2: GDELT events in one slim table, a row per event (rows
+** of the export that report the same event are merged by the importer),
+** with the actors, first source and attributes inline. caw_store_events
+** reads them as events; docs/schema.md describes the columns.
+*/
+static const char schema_v2[] =
+  "CREATE TABLE gdelt(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  day INTEGER NOT NULL,\n"
+  "  type TEXT NOT NULL,\n"
+  "  title TEXT NOT NULL,\n"
+  "  location TEXT,\n"
+  "  confidence REAL NOT NULL DEFAULT 1,\n"
+  "  cameo TEXT NOT NULL,\n"
+  "  goldstein REAL,\n"
+  "  actor1 TEXT,\n"
+  "  actor2 TEXT,\n"
+  "  url TEXT,\n"
+  "  quad INTEGER, mentions INTEGER, num_sources INTEGER, articles INTEGER,\n"
+  "  tone REAL, geo TEXT, version INTEGER, root INTEGER,\n"
+  "  code1 TEXT, name1 TEXT, code2 TEXT, name2 TEXT,\n"
+  "  rows INTEGER NOT NULL DEFAULT 1,\n"
+  "  more TEXT,\n"
+  "  tag TEXT,\n"
+  "  batch INTEGER\n"
+  ");\n"
+  "CREATE INDEX gdelt_day ON gdelt(day);\n"
+  "DROP VIEW events_flat;\n"
+  "CREATE VIEW events_flat AS SELECT id, date, earliest, latest, precision,\n"
+  "  type, title, summary, location, confidence, cameo, goldstein, actors,\n"
+  "  sources, tags FROM (SELECT e.id, e.date,\n"
+  "  CASE WHEN e.day_lo <= -9007199254740992 THEN NULL\n"
+  "       ELSE date(e.day_lo * 86400, 'unixepoch') END AS earliest,\n"
+  "  CASE WHEN e.day_hi >= 9007199254740992 THEN NULL\n"
+  "       ELSE date(e.day_hi * 86400, 'unixepoch') END AS latest,\n"
+  "  e.precision, e.type, e.title, e.summary, e.location, e.confidence,\n"
+  "  e.cameo, e.goldstein,\n"
+  "  (SELECT group_concat(actor || ':' || role, ';') FROM\n"
+  "     (SELECT actor, role FROM event_actors WHERE event = e.rowid\n"
+  "      ORDER BY seq)) AS actors,\n"
+  "  (SELECT group_concat(url, ' ') FROM\n"
+  "     (SELECT url FROM sources WHERE event = e.rowid ORDER BY seq))\n"
+  "     AS sources,\n"
+  "  (SELECT group_concat(tag, ';') FROM\n"
+  "     (SELECT tag FROM event_tags WHERE event = e.rowid ORDER BY tag))\n"
+  "     AS tags, e.day_lo, e.day_hi\n"
+  "  FROM events e\n"
+  "  UNION ALL SELECT 'gdelt:' || g.id, date(g.day * 86400, 'unixepoch'),\n"
+  "  date(g.day * 86400, 'unixepoch'), date(g.day * 86400, 'unixepoch'),\n"
+  "  'day', g.type, g.title, NULL, g.location, g.confidence, g.cameo,\n"
+  "  g.goldstein,\n"
+  "  CASE WHEN g.actor1 IS NULL THEN g.actor2 || ':target'\n"
+  "       WHEN g.actor2 IS NULL THEN g.actor1 || ':initiator'\n"
+  "       ELSE g.actor1 || ':initiator;' || g.actor2 || ':target' END,\n"
+  "  coalesce(g.url, 'urn:gdelt:event:' || g.id) || coalesce(' ' ||\n"
+  "    (SELECT group_concat(value, ' ') FROM json_each(g.more, '$.urls')),\n"
+  "    ''),\n"
+  "  g.tag, g.day, g.day FROM gdelt g)\n"
+  "  ORDER BY day_lo, day_hi, id;\n";
 
 /* Flat views for pandas, R, Datasette and the sqlite3 shell. */
 static const char schema_v1_views[] =
@@ -336,7 +405,8 @@ static caw_status migrate(caw_store *st, int readonly, char *err, size_t n) {
         (res = seed_vocab(st, "actor_kinds", caw_actor_kinds, err, n)))
       goto fail;
   }
-  if ((res = exec(st, "PRAGMA user_version = 1", err, n)) != CAW_OK ||
+  if (version < 2 && (res = exec(st, schema_v2, err, n)) != CAW_OK) goto fail;
+  if ((res = exec(st, "PRAGMA user_version = 2", err, n)) != CAW_OK ||
       (res = exec(st, "COMMIT", err, n)) != CAW_OK)
     goto fail;
   return CAW_OK;
@@ -368,7 +438,7 @@ caw_status caw_store_open(const char *path, int flags, caw_store **out,
     fmt(err, n, "out of memory");
     return CAW_ENOMEM;
   }
-  if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) !=
+  if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_FULLMUTEX, NULL) !=
       SQLITE_OK) {
     fmt(err, n, "cannot open database %s: %s", path,
         st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -1022,17 +1092,18 @@ caw_status caw_store_batch_finish(caw_store *st, int64_t id,
 
 caw_status caw_store_events(caw_store *st, const caw_filter *f,
                             sqlite3_stmt **out, char *err, size_t n) {
-  /* Fixed text with optional clauses; every value is a bound parameter. */
-  char sql[1536];
-  size_t used;
+  /* Fixed text with optional clauses; every value is a bound parameter.
+     Events and GDELT events (schema v2) are one stream: a UNION ALL that
+     SQLite merges in order, each side read through its day index. */
+  char sql[4096];
+  size_t used = 0;
   sqlite3_stmt *s = NULL;
   int rc;
-  used = (size_t)snprintf(
-    sql, sizeof sql,
-    "SELECT e.rowid, e.id, e.date, e.day_lo, e.day_hi, e.precision, e.type,"
-    " e.title, e.summary, e.location, e.confidence, e.cameo, e.goldstein,"
-    " e.attrs, e.batch FROM events e WHERE 1");
 #define ADD(x) (used += (size_t)snprintf(sql + used, sizeof sql - used, "%s", x))
+  ADD("SELECT e.rowid, e.id, e.date, e.day_lo, e.day_hi, e.precision, e.type,"
+      " e.title, e.summary, e.location, e.confidence, e.cameo, e.goldstein,"
+      " e.attrs, e.batch, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+      " NULL FROM events e WHERE 1");
   if (f->has_from) ADD(f->certain ? " AND e.day_lo >= ?1" : " AND e.day_hi >= ?1");
   if (f->has_to) ADD(f->certain ? " AND e.day_hi <= ?2" : " AND e.day_lo <= ?2");
   if (f->id) ADD(" AND e.id = ?3");
@@ -1045,9 +1116,35 @@ caw_status caw_store_events(caw_store *st, const caw_filter *f,
         " AND t.tag = ?6)");
   if (f->text)
     ADD(" AND (e.title LIKE ?7 ESCAPE '\\' OR e.summary LIKE ?7 ESCAPE '\\')");
-  ADD(" ORDER BY e.day_lo, e.day_hi, e.id");
+  ADD(" UNION ALL SELECT g.id, 'gdelt:' || g.id, date(g.day * 86400, 'unixepoch'),"
+      " g.day, g.day, 'day', g.type, g.title, NULL, g.location, g.confidence,"
+      " g.cameo, g.goldstein,"
+      " json_patch(json_patch('{}', json_object('quad', g.quad, 'mentions',"
+      " g.mentions, 'num_sources', g.num_sources, 'articles', g.articles,"
+      " 'tone', g.tone, 'rows', g.rows, 'geo', g.geo, 'version', g.version,"
+      " 'root_event', CASE WHEN g.root THEN json('true') END, 'actor1', g.code1,"
+      " 'actor1_name', g.name1, 'actor2', g.code2, 'actor2_name', g.name2)),"
+      " coalesce(json_remove(g.more, '$.urls'), '{}')),"
+      " g.batch, 1, g.actor1, a1.name, a1.kind, g.actor2, a2.name, a2.kind,"
+      " g.url, json_extract(g.more, '$.urls'), g.tag FROM gdelt g"
+      " LEFT JOIN actors a1 ON a1.code = g.actor1"
+      " LEFT JOIN actors a2 ON a2.code = g.actor2 WHERE 1");
+  if (f->has_from) ADD(" AND g.day >= ?1");
+  if (f->has_to) ADD(" AND g.day <= ?2");
+  if (f->id)
+    ADD(" AND g.id = (CASE WHEN substr(?3, 1, 6) = 'gdelt:'"
+        " THEN CAST(substr(?3, 7) AS INTEGER) END) AND 'gdelt:' || g.id = ?3");
+  if (f->actor) ADD(" AND (g.actor1 = ?4 OR g.actor2 = ?4)");
+  if (f->type) ADD(" AND g.type = ?5");
+  if (f->tag) ADD(" AND g.tag = ?6");
+  if (f->text) ADD(" AND g.title LIKE ?7 ESCAPE '\\'");
+  ADD(" ORDER BY 4, 5, 2");
   if (f->limit > 0) ADD(" LIMIT ?8");
 #undef ADD
+  if (used >= sizeof sql) {
+    fmt(err, n, "event query too long");
+    return CAW_EINTERNAL;
+  }
   rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
   if (rc != SQLITE_OK) return sqlerr(st, rc, err, n, "preparing a query");
   if (f->has_from) sqlite3_bind_int64(s, 1, f->from_day);
@@ -1088,10 +1185,41 @@ sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,
 int64_t caw_store_count(caw_store *st) {
   sqlite3_stmt *s = NULL;
   int64_t count = -1;
-  if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM events", -1, &s,
+  if (sqlite3_prepare_v2(st->db, "SELECT (SELECT count(*) FROM events) +"
+                         " (SELECT count(*) FROM gdelt)", -1, &s,
                          NULL) == SQLITE_OK &&
       sqlite3_step(s) == SQLITE_ROW)
     count = sqlite3_column_int64(s, 0);
   sqlite3_finalize(s);
   return count;
+}
+
+/* ---- GDELT events ---- */
+
+caw_status caw_store_gdelt_begin(caw_store *st, int *had_rows, char *err,
+                                 size_t n) {
+  sqlite3_stmt *s = NULL;
+  int rc;
+  if (st->depth == 0) {
+    fmt(err, n, "GDELT writes need a transaction");
+    return CAW_EINTERNAL;
+  }
+  rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM gdelt LIMIT 1", -1, &s, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return sqlerr(st, rc, err, n, "reading GDELT events");
+  *had_rows = rc == SQLITE_ROW;
+  /* Loading into an empty table: one sort at the end builds the day index
+     faster than keeping it up to date row by row. */
+  if (!*had_rows) return exec(st, "DROP INDEX IF EXISTS gdelt_day", err, n);
+  return CAW_OK;
+}
+
+caw_status caw_store_gdelt_finish(caw_store *st, char *err, size_t n) {
+  return exec(st, "CREATE INDEX IF NOT EXISTS gdelt_day ON gdelt(day)", err, n);
+}
+
+sqlite3_stmt *caw_store_gdelt_stmt(caw_store *st, int merge) {
+  return stmt(st, merge ? S_GDELT_MERGE : S_GDELT_PUT);
 }

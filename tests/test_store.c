@@ -82,7 +82,7 @@ static void newer_schema_refused(void **state) {
   assert_int_equal(caw_store_open(dbpath, 0, &other, err, sizeof err), CAW_ESCHEMA);
   assert_null(other);
   assert_non_null(strstr(err, "schema version 42"));
-  sqlite3_exec(caw_store_db(st), "PRAGMA user_version = 1", NULL, NULL, NULL);
+  sqlite3_exec(caw_store_db(st), "PRAGMA user_version = 2", NULL, NULL, NULL);
 }
 
 static void missing_file_without_create(void **state) {

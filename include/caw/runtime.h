@@ -47,8 +47,12 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
 */
 int caw_lua_fail(lua_State *L, int exitcode, const char *fmt, ...);
 
+/* The store scripts write to; raises "no database is open" without one. */
+caw_store *caw_runtime_store(lua_State *L);
+
 /* Openers for the sub-modules of `caw` (each leaves one table on the stack). */
 int luaopen_caw_dsv(lua_State *L);
 int luaopen_caw_json(lua_State *L);
+int luaopen_caw_gdelt(lua_State *L);
 
 #endif

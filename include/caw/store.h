@@ -14,7 +14,7 @@
 #include "caw/caw.h"
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define CAW_SCHEMA_VERSION 1
+#define CAW_SCHEMA_VERSION 2
 
 typedef struct caw_store caw_store;
 
@@ -160,7 +160,12 @@ enum {
   CAW_COL_ROWID, CAW_COL_ID, CAW_COL_DATE, CAW_COL_DAY_LO, CAW_COL_DAY_HI,
   CAW_COL_PRECISION, CAW_COL_TYPE, CAW_COL_TITLE, CAW_COL_SUMMARY,
   CAW_COL_LOCATION, CAW_COL_CONFIDENCE, CAW_COL_CAMEO, CAW_COL_GOLDSTEIN,
-  CAW_COL_ATTRS, CAW_COL_BATCH, CAW_COL_COUNT
+  CAW_COL_ATTRS, CAW_COL_BATCH,
+  /* 1 for a GDELT event; its actors, sources and tag come inline: */
+  CAW_COL_GDELT, CAW_COL_ACTOR1, CAW_COL_ACTOR1_NAME, CAW_COL_ACTOR1_KIND,
+  CAW_COL_ACTOR2, CAW_COL_ACTOR2_NAME, CAW_COL_ACTOR2_KIND, CAW_COL_URL,
+  CAW_COL_MORE_URLS, /* JSON array of the further source URLs, or NULL */
+  CAW_COL_TAG, CAW_COL_COUNT
 };
 
 /*
@@ -188,7 +193,31 @@ typedef enum caw_child {
 sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,
                                  int64_t rowid);
 
-/* Count of events in the store, or -1 on error. */
+/*
+** GDELT events (table gdelt, docs/schema.md): an importer writes them
+** inside a transaction. begin tells whether the table held rows before
+** (when it did not, the day index is dropped until finish rebuilds it).
+** caw_store_gdelt_stmt gives the prepared insert (merge = 0; parameters
+** in the order of enum below, ON CONFLICT(id) DO NOTHING) or update
+** (merge = 1: ?1 id, ?2 rows, ?3 mentions, ?4 num_sources, ?5 articles,
+** ?6 tone, ?7 more), reset with bindings cleared; owned by the store.
+*/
+enum {
+  CAW_GDELT_ID = 1, CAW_GDELT_DAY, CAW_GDELT_TYPE, CAW_GDELT_TITLE,
+  CAW_GDELT_LOCATION, CAW_GDELT_CONFIDENCE, CAW_GDELT_CAMEO,
+  CAW_GDELT_GOLDSTEIN, CAW_GDELT_ACTOR1, CAW_GDELT_ACTOR2, CAW_GDELT_URL,
+  CAW_GDELT_QUAD, CAW_GDELT_MENTIONS, CAW_GDELT_NUM_SOURCES,
+  CAW_GDELT_ARTICLES, CAW_GDELT_TONE, CAW_GDELT_GEO, CAW_GDELT_VERSION,
+  CAW_GDELT_ROOT, CAW_GDELT_CODE1, CAW_GDELT_NAME1, CAW_GDELT_CODE2,
+  CAW_GDELT_NAME2, CAW_GDELT_ROWS, CAW_GDELT_MORE, CAW_GDELT_TAG,
+  CAW_GDELT_BATCH, CAW_GDELT_NCOLS = CAW_GDELT_BATCH
+};
+caw_status caw_store_gdelt_begin(caw_store *st, int *had_rows, char *err,
+                                 size_t errlen);
+caw_status caw_store_gdelt_finish(caw_store *st, char *err, size_t errlen);
+sqlite3_stmt *caw_store_gdelt_stmt(caw_store *st, int merge);
+
+/* Count of events (GDELT events included) in the store, or -1 on error. */
 int64_t caw_store_count(caw_store *st);
 
 #endif

@@ -140,6 +140,15 @@ local function make_sink(name, batch, counts, opts)
     counts.read = counts.read + (n or 1)
   end
   function sink.merged(n) counts.merged = counts.merged + (n or 1) end
+  -- for importers that store rows themselves (caw.gdelt): what became of
+  -- one: "added", "updated" or "unchanged"
+  function sink.outcome(what, n)
+    if counts[what] == nil or what == "read" or what == "merged" or what == "rejected" then
+      error("sink.outcome: unknown outcome " .. tostring(what), 2)
+    end
+    counts[what] = counts[what] + (n or 1)
+  end
+  sink.batch = batch
   function sink.progress(done, total)
     if not opts.quiet then caw.progress(done, total, name, started) end
   end

@@ -225,8 +225,9 @@ end
 -- ---- events ----
 
 -- Scoring reads events with one query per table (events, actors, money,
--- tags) merged by rowid: the same fields as caw.events gives, minus the
--- heavy ones, which load on first use (sources, summary, ...).
+-- tags) merged by rowid, then the GDELT events from their own table: the
+-- same fields as caw.events gives, minus the heavy ones, which load on
+-- first use (sources, summary, ...).
 local LAZY = { sources = true, summary = true, location = true, attrs = true,
                batch = true, earliest = true, latest = true, precision = true }
 local EVENT_MT = {
@@ -273,6 +274,18 @@ function M.each_event(from_day, to_day, fn)
     while t and t._row == row do n = n + 1; list[n] = t.tag; t = tags() end
     ev.tags = list
     fn(setmetatable(ev, EVENT_MT))
+  end
+  -- GDELT events (one slim table, actors inline: docs/schema.md)
+  for g in caw.sql("SELECT id, date(day * 86400, 'unixepoch') AS date, day, type, title," ..
+      " confidence, cameo, goldstein, actor1, actor2, tag FROM gdelt" ..
+      " WHERE day >= ?1 AND day <= ?2 ORDER BY id", from_day, to_day) do
+    local acts = {}
+    if g.actor1 then acts[1] = { code = g.actor1, role = "initiator" } end
+    if g.actor2 then acts[#acts + 1] = { code = g.actor2, role = "target" } end
+    fn(setmetatable({ id = "gdelt:" .. g.id, date = g.date, day_lo = g.day, day_hi = g.day,
+                      type = g.type, title = g.title, confidence = g.confidence,
+                      cameo = g.cameo, goldstein = g.goldstein, actors = acts,
+                      money = {}, tags = { g.tag } }, EVENT_MT))
   end
 end
 

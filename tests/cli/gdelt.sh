@@ -14,10 +14,29 @@ for f in "$G1" "$G2" "$G2CA"; do
   [ -f "$f" ] || { echo "FAIL: missing real sample $f (set CAW_SHARED_DATA)" >&2; exit 1; }
 done
 
-# sql DB QUERY: one value per output line
-sql() {
-  "$CAW" --db "$1" run -e 'for r in caw.sql((...)) do local t = {} for _, v in pairs(r) do t[#t+1] = tostring(v) end print(table.concat(t, "|")) end' "$2"
+# GDELT events are read as analysts read them, through caw.events{}:
+# each DB EXPR prints EXPR for every GDELT event, in caw.events order, with
+# e = the event and a = its decoded attrs; ev DB ID EXPR for one event.
+each() {
+  "$CAW" --db "$1" run -e '
+    local env = setmetatable({}, { __index = _ENV })
+    local f = load("return " .. (...), "expr", "t", env)
+    for e in caw.events{} do
+      if e.id:match("^gdelt:") then
+        env.e, env.a = e, caw.json.decode(e.attrs)
+        print(f())
+      end
+    end' "$2"
 }
+ev() {
+  "$CAW" --db "$1" run -e '
+    local id, expr = ...
+    local e = caw.event(id)
+    local env = setmetatable({ e = e, a = e and caw.json.decode(e.attrs) }, { __index = _ENV })
+    print(load("return " .. expr, "expr", "t", env)())' "$2" "$3"
+}
+# count DB EXPR: how many GDELT events EXPR is true for
+count() { each "$1" "$2" | grep -c '^true$'; }
 
 # --- GDELT 1.0: 710 rows, 509 with 58 fields and 201 with 57 ---
 DB="$T/g1.db"
@@ -29,16 +48,18 @@ expect_not_out "rejected" "gdelt1: nothing rejected"
 run "$CAW" --db "$DB" import "$G1"
 expect_err "710 read, 0 added, 0 updated, 644 unchanged, 66 merged (gdelt)" "gdelt1 re-import changes nothing"
 # a 57-field row (1982, no SOURCEURL) gets a GDELT urn as its source
-run sql "$DB" "SELECT s.url || ' ' || s.publisher FROM sources s JOIN events e ON e.rowid = s.event WHERE e.id = 'gdelt:1553649'"
-expect_out "urn:gdelt:event:1553649 GDELT" "57-field row: urn source"
+run ev "$DB" gdelt:1553649 "e.sources[1].url .. ' ' .. e.sources[1].publisher .. ' ' .. #e.sources"
+expect_out "urn:gdelt:event:1553649 GDELT 1" "57-field row: urn source"
 # the one Actor1=KAZ row: a visit (043, leading zero kept), actor KAZ
-run sql "$DB" "SELECT e.cameo || ' ' || e.type || ' ' || ea.actor || ':' || ea.role FROM events e JOIN event_actors ea ON ea.event = e.rowid WHERE e.id = 'gdelt:564137808'"
-expect_out "043 visit KAZ:initiator" "gdelt1 KAZ row: cameo string, type, actor"
+run ev "$DB" gdelt:564137808 "e.cameo .. ' ' .. e.type .. ' ' .. e.actors[1].code .. ':' .. e.actors[1].role .. ' ' .. e.actors[1].name"
+expect_out "043 visit KAZ:initiator Kazakhstan" "gdelt1 KAZ row: cameo string, type, actor"
 # the rferl.org row whose ActionGeo is TX (FIPS) = Turkmenistan (ISO TKM)
-run sql "$DB" "SELECT json_extract(attrs, '$.geo') FROM events WHERE id = 'gdelt:564160176'"
+run ev "$DB" gdelt:564160176 "a.geo"
 expect_out "TKM" "FIPS TX is Turkmenistan"
-run sql "$DB" "SELECT count(*) FROM events WHERE id LIKE 'gdelt:%' AND json_extract(attrs, '$.version') = 1"
+run count "$DB" "a.version == 1"
 expect_out "644" "gdelt1 events are version 1"
+run "$CAW" --db "$DB" run -e 'print(caw.count())'
+expect_out "691" "caw.count(): 47 bundled events and 644 GDELT events"
 
 # --where ca: the two rows touching Central Asia (Actor1=KAZ; ActionGeo TX)
 DB="$T/g1ca.db"
@@ -47,8 +68,9 @@ run "$CAW" --db "$DB" import --where ca "$G1"
 expect_rc 0 "gdelt1 --where ca"
 expect_err "710 read, 2 added, 0 updated, 0 unchanged (gdelt)" "gdelt1 CA subset: 2 events"
 expect_err "708 rows outside --where ca" "gdelt1: rows outside the filter are reported"
-run sql "$DB" "SELECT group_concat(id, ' ') FROM (SELECT id FROM events WHERE id LIKE 'gdelt:%' ORDER BY id)"
-expect_out "gdelt:564137808 gdelt:564160176" "gdelt1 CA subset ids"
+run each "$DB" "e.id"
+expect_out "gdelt:564137808
+gdelt:564160176" "gdelt1 CA subset ids"
 
 # --- GDELT 2.0 export: 2111 rows x 61 ---
 DB="$T/g2.db"
@@ -56,14 +78,16 @@ DB="$T/g2.db"
 run "$CAW" --db "$DB" import "$G2"
 expect_rc 0 "import gdelt2 export"
 expect_err "2111 read, 1252 added, 0 updated, 0 unchanged, 859 merged (gdelt)" "gdelt2: all rows parse, 859 merged"
-run sql "$DB" "SELECT count(*) FROM events WHERE id LIKE 'gdelt:%' AND json_extract(attrs, '$.version') = 2"
+run count "$DB" "a.version == 2"
 expect_out "1252" "gdelt2 events are version 2"
 # EUR (IGOEUREEC) is the EU; summed mentions and every source URL kept
-run sql "$DB" "SELECT ea.actor || ' ' || json_extract(e.attrs, '$.rows') || ' ' || json_extract(e.attrs, '$.mentions') FROM events e JOIN event_actors ea ON ea.event = e.rowid WHERE e.id = 'gdelt:881990834'"
+run ev "$DB" gdelt:881990834 "e.actors[1].code .. ' ' .. a.rows .. ' ' .. a.mentions"
 expect_out "EU 2 14" "EUR becomes caw actor EU; 2 rows merged, mentions summed"
-run sql "$DB" "SELECT count(*) FROM events e WHERE id LIKE 'gdelt:%' AND json_extract(attrs, '$.rows') > 1 AND (SELECT count(*) FROM sources s WHERE s.event = e.rowid) < 1"
+run count "$DB" "#e.sources < 1"
 expect_out "0" "every event keeps its sources"
-run sql "$DB" "SELECT sum(json_extract(attrs, '$.rows')) FROM events WHERE id LIKE 'gdelt:%'"
+run count "$DB" "a.rows > 1 and #a.ids ~= a.rows - 1"
+expect_out "0" "a merged event lists the ids of its other rows"
+each "$DB" "a.rows" | awk '{ n += $1 } END { print n }' >"$T/out"
 expect_out "2111" "every row is in exactly one event"
 
 # --where ca: the 18 Japan-Turkmenistan rows collapse to 2 events: the
@@ -74,11 +98,13 @@ DB="$T/g2ca.db"
 run "$CAW" --db "$DB" import --where ca "$G2"
 expect_rc 0 "gdelt2 --where ca"
 expect_err "2111 read, 2 added, 0 updated, 0 unchanged, 16 merged (gdelt)" "gdelt2 CA subset: 18 rows -> 2 events"
-run sql "$DB" "SELECT e.id || ' ' || e.date || ' ' || e.type || ' ' || e.cameo || ' ' || json_extract(e.attrs, '$.rows') || ' ' || json_extract(e.attrs, '$.mentions') || ' ' || (SELECT count(*) FROM sources s WHERE s.event = e.rowid) FROM events e WHERE e.id LIKE 'gdelt:%' ORDER BY e.id"
+run each "$DB" "e.id .. ' ' .. e.date .. ' ' .. e.type .. ' ' .. e.cameo .. ' ' .. a.rows .. ' ' .. a.mentions .. ' ' .. #e.sources"
 expect_out "gdelt:881992005 2019-10-24 agreement 057 3 20 1" "the agreement event"
 expect_out "gdelt:881992007 2019-10-24 visit 043 15 52 2" "the meeting/visit event, both articles"
-run sql "$DB" "SELECT tag FROM event_tags t JOIN events e ON e.rowid = t.event WHERE e.id = 'gdelt:881992005'"
+run ev "$DB" gdelt:881992005 "e.tags[1]"
 expect_out "gdelt:JPN-TKM:05@20191024" "the dedup key is stored as a tag"
+run "$CAW" --db "$DB" run -e 'local n = 0 for e in caw.events{ tag = "gdelt:JPN-TKM:05@20191024" } do n = n + 1 end print(n)'
+expect_out "1" "caw.events{tag=} finds it by the tag"
 # the derived subset file gives the same two events
 DB="$T/g2sub.db"
 "$CAW" --db "$DB" init -q
@@ -113,11 +139,14 @@ run "$CAW" --db "$DB" import "$T/half1.tsv"
 expect_err "9 read, 2 added, 0 updated, 0 unchanged, 7 merged" "first half"
 run "$CAW" --db "$DB" import "$T/half2.tsv"
 expect_err "9 read, 0 added, 2 updated, 0 unchanged, 9 merged" "second half merges into the first"
+q="e.id .. ' ' .. e.attrs .. ' ' .. #e.sources"
+each "$DB" "$q" >"$T/split.txt"
+# again: every row is found where it went (merged), nothing changes
 run "$CAW" --db "$DB" import "$T/half2.tsv"
-expect_err "9 read, 0 added, 0 updated, 2 unchanged, 9 merged" "second half again: unchanged"
-q="SELECT id || ' ' || attrs FROM events WHERE id LIKE 'gdelt:%' ORDER BY id"
-sql "$T/g2sub.db" "$q" >"$T/whole.txt"
-sql "$DB" "$q" >"$T/split.txt"
+expect_err "9 read, 0 added, 0 updated, 0 unchanged, 9 merged" "second half again: nothing added or updated"
+each "$DB" "$q" >"$T/again.txt"
+cmp -s "$T/split.txt" "$T/again.txt" && ok || fail "a re-import changed events: $(diff "$T/split.txt" "$T/again.txt" | head -5)"
+each "$T/g2sub.db" "$q" >"$T/whole.txt"
 cmp -s "$T/whole.txt" "$T/split.txt" && ok || fail "split import differs from whole: $(diff "$T/whole.txt" "$T/split.txt" | head -5)"
 
 # --- bad rows: the file fails at file:line, exit 65, database unchanged ---
