@@ -992,8 +992,10 @@ static void sweep(lua_State *L, engine *g, int all) {
     write_event(L, g, &g->queue[i]);
   }
   n = g->nq - i;
-  memmove(g->queue, g->queue + i, n * sizeof *g->queue);
-  memset(g->queue + n, 0, i * sizeof *g->queue);
+  if (i > 0) {
+    memmove(g->queue, g->queue + i, n * sizeof *g->queue);
+    memset(g->queue + n, 0, i * sizeof *g->queue);
+  }
   g->nq = n;
   if (!all && g->has_newest) {
     hm_sweep(&g->stored, list_older_than, g->newest - g->lookback, free_daylist);
