@@ -1048,6 +1048,99 @@ static int l_write(lua_State *L) {
   return 0;
 }
 
+/* caw.output(path) -> writer: caw.write in pieces, for output too big to
+   hold (an export of a million events). writer:write(...) appends
+   strings; writer:close() renames the temporary file into place. A writer
+   dropped without close (an error stopped the run) removes its temporary
+   file, so path never holds half an output. "-" is standard output. */
+static const char WRITER_MT[] = "caw.writer";
+
+typedef struct lwriter {
+  FILE *f;   /* NULL once closed */
+  char *tmp; /* NULL for standard output */
+  char *path;
+} lwriter;
+
+static void writer_drop(lwriter *w) {
+  if (w->f && w->tmp) {
+    fclose(w->f);
+    remove(w->tmp);
+  }
+  w->f = NULL;
+  free(w->tmp);
+  free(w->path);
+  w->tmp = w->path = NULL;
+}
+
+static int writer_gc(lua_State *L) {
+  writer_drop(luaL_checkudata(L, 1, WRITER_MT));
+  return 0;
+}
+
+static int l_output(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  lwriter *w = lua_newuserdatauv(L, sizeof *w, 0);
+  memset(w, 0, sizeof *w);
+  luaL_setmetatable(L, WRITER_MT);
+  if (strcmp(path, "-") == 0) {
+    w->f = stdout;
+    return 1;
+  }
+  if (!(w->path = strdup(path)) || !(w->tmp = malloc(strlen(path) + 32)))
+    return caw_lua_fail(L, CAW_EXIT_SOFTWARE, "out of memory");
+  sprintf(w->tmp, "%s.tmp%ld", path, (long)getpid());
+  if (!(w->f = fopen(w->tmp, "wb"))) {
+    int e = errno;
+    free(w->tmp);
+    w->tmp = NULL;
+    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
+                        strerror(e));
+  }
+  return 1;
+}
+
+static int writer_write(lua_State *L) {
+  lwriter *w = luaL_checkudata(L, 1, WRITER_MT);
+  int i, n = lua_gettop(L);
+  if (!w->f) return luaL_error(L, "caw.output: the writer is closed");
+  for (i = 2; i <= n; i++) {
+    size_t len;
+    const char *s = luaL_checklstring(L, i, &len);
+    if (fwrite(s, 1, len, w->f) != len) {
+      int e = errno;
+      const char *what = w->path ? w->path : "stdout";
+      lua_pushstring(L, what);
+      writer_drop(w);
+      return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s",
+                          lua_tostring(L, -1), strerror(e));
+    }
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int writer_close(lua_State *L) {
+  lwriter *w = luaL_checkudata(L, 1, WRITER_MT);
+  int ok, e;
+  if (!w->f) return 0;
+  if (!w->tmp) { /* standard output: flushed when the run ends */
+    w->f = NULL;
+    return 0;
+  }
+  ok = fclose(w->f) == 0;
+  w->f = NULL;
+  if (ok && rename(w->tmp, w->path) == 0) {
+    writer_drop(w);
+    return 0;
+  }
+  e = errno;
+  remove(w->tmp);
+  lua_pushstring(L, w->path);
+  writer_drop(w);
+  return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s",
+                      lua_tostring(L, -1), strerror(e));
+}
+
 /* caw.log(...): a line on stderr (works in the sandbox). */
 static int l_log(lua_State *L) {
   int i, n = lua_gettop(L);
@@ -1420,6 +1513,7 @@ static const luaL_Reg caw_funcs[] = {
   {"sha256", l_sha256},
   {"sha256_file", l_sha256_file},
   {"write", l_write},
+  {"output", l_output},
   {"log", l_log},
   {"progress", l_progress},
   {"clock", l_clock},
@@ -1563,6 +1657,16 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
   luaL_newmetatable(L, ERROR_MT);
   lua_pushcfunction(L, error_tostring);
   lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, WRITER_MT);
+  lua_pushcfunction(L, writer_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_newtable(L);
+  lua_pushcfunction(L, writer_write);
+  lua_setfield(L, -2, "write");
+  lua_pushcfunction(L, writer_close);
+  lua_setfield(L, -2, "close");
+  lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
   luaL_newmetatable(L, CURSOR_MT);
   lua_pushcfunction(L, cursor_gc);

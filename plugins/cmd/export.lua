@@ -21,8 +21,9 @@ spec.max_args = 0
 local function run(argv)
   local opts = args.parse(spec, argv)
   if not opts then return 0 end
-  local parts = {}
-  local function put(s) parts[#parts + 1] = s end
+  -- streamed: an export of a million events never sits in memory whole
+  local out = caw.output(opts.output or "-")
+  local function put(s) out:write(s) end
   if opts.format == "json" then
     put('{"caw":1,"actors":[')
     for i, a in ipairs(evlib.actors_caw()) do
@@ -42,7 +43,7 @@ local function run(argv)
     put(csvfmt.header())
     for ev in caw.events(evlib.filter(opts)) do put(csvfmt.row(ev)) end
   end
-  caw.write(opts.output or "-", table.concat(parts))
+  out:close()
   return 0
 end
 

@@ -116,4 +116,21 @@ local p = caw.load_plugin(dir .. "/p.lua")
 t.eq(p.value, 42, "plugin sees its own global")
 t.eq(leaked_global, nil, "plugin global does not leak")
 
+-- caw.output: written in pieces, in place only once closed
+do
+  local path = dir .. "/out.txt"
+  local w = caw.output(path)
+  w:write("a", "b"):write("c\n")
+  t.eq(io.open(path), nil, "nothing at the path before close")
+  w:close()
+  t.eq(caw.readfile(path), "abc\n", "pieces written in order")
+  t.raises(function() w:write("x") end, "closed", "a closed writer refuses writes")
+  local w2 = caw.output(dir .. "/dropped.txt")
+  w2:write("half")
+  w2 = nil
+  collectgarbage(); collectgarbage()
+  t.eq(io.open(dir .. "/dropped.txt"), nil, "a writer dropped without close leaves no file")
+  t.raises(function() caw.output(dir .. "/no/such/dir/x.txt") end, "cannot write", "an unwritable path fails", caw.EXIT.IOERR)
+end
+
 t.done()
