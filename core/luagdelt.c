@@ -272,7 +272,9 @@ typedef struct event {
   int merged;              /* a second row joined: ids, codes, urls hold */
   int64_t *ids;
   size_t nids, capids;
-  strv codes, urls, ureg;  /* ureg: by_url keys that lead here */
+  strv codes, urls;
+  hent **ureg;             /* the by_url entries that lead here */
+  size_t nureg, capureg;
   char strs[];             /* the strings above, one block with the event */
 } event;
 
@@ -311,7 +313,7 @@ static void free_event(void *p) {
   free(e->ids);
   strv_free(&e->codes);
   strv_free(&e->urls);
-  strv_free(&e->ureg);
+  free(e->ureg);
   free(e);
 }
 
@@ -372,7 +374,7 @@ typedef struct engine {
   int64_t batch;
   int skip_bad, prior;
   /* counts */
-  int64_t read, added, unchanged, merged, filtered, nupdated;
+  int64_t read, added, unchanged, merged, filtered, nupdated, sweeps;
   char buf[1024]; /* scratch for keys */
   int werr_code;           /* the writing side's first error (CAW_EXIT_*) */
   char werr[CAW_ERRMAX];
@@ -387,6 +389,10 @@ typedef struct engine {
   size_t rhead, rcount;
   int stop, abandon, busy, failed;
   int64_t w_added, w_unchanged;
+  /* GDELT events a caw before schema 2 stored as full events: kept as
+     they are; a row that would add one again counts as unchanged */
+  int legacy;
+  sqlite3_stmt *legacy_stmt;
   /* direct caches in front of the maps for the common shapes of codes:
      3-letter country codes, 2-character FIPS codes, 2-4 digit CAMEO */
   const actor *cc_val[26 * 26 * 26];
@@ -424,6 +430,8 @@ static void engine_free(engine *g) {
   hm_free(&g->loaded, NULL);
   hm_free(&g->seen, NULL);
   hm_free(&g->updated, NULL);
+  sqlite3_finalize(g->legacy_stmt);
+  g->legacy_stmt = NULL;
 }
 
 static int engine_gc(lua_State *L) {
@@ -586,7 +594,10 @@ static const cameo *cameo_of(lua_State *L, engine *g, const char *code,
     if (slot >= 0) g->cameo_val[slot] = e->ptr;
     return e->ptr;
   }
-  if (len > 8) return NULL;
+  if (len > 8) { /* no CAMEO code is that long */
+    static const cameo invalid = {0, NULL, NULL};
+    return &invalid;
+  }
   if (!(c = calloc(1, sizeof *c))) oom(L);
   lua_pushvalue(L, S_CAMEO);
   lua_pushlstring(L, code, len);
@@ -674,7 +685,6 @@ static int store_fail(lua_State *L, engine *g, const char *what) {
   return raise_werr(L, g);
 }
 
-static double round3(double x) { return floor(x * 1000.0 + 0.5) / 1000.0; }
 
 /* The JSON of what merged rows add: {"ids":[..],"codes":[..],"urls":[..]} */
 static char *more_json(const event *e) {
@@ -711,6 +721,18 @@ static int put_row(engine *g, const event *e) {
   size_t tlen;
   int rc, bad = 0;
   if (!s) return wfail(g, "preparing the GDELT insert");
+  if (g->legacy) {
+    if (!g->legacy_stmt &&
+        sqlite3_prepare_v2(caw_store_db(g->st), "SELECT 1 FROM events WHERE id = ?1",
+                           -1, &g->legacy_stmt, NULL) != SQLITE_OK)
+      return wfail(g, "looking up events");
+    snprintf(tag, sizeof tag, "gdelt:%lld", (long long)e->id);
+    sqlite3_bind_text(g->legacy_stmt, 1, tag, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(g->legacy_stmt);
+    sqlite3_reset(g->legacy_stmt);
+    if (rc == SQLITE_ROW) return 0;
+    if (rc != SQLITE_DONE) return wfail(g, "looking up events");
+  }
   if (e->merged && !(more = more_json(e))) bad = 1;
   if (e->domestic) { /* Police -> Protester, both of one country */
     n1 = *e->a1name ? (t1 = titlecase(e->a1name)) : e->a1->name;
@@ -749,9 +771,9 @@ static int put_row(engine *g, const event *e) {
   if (e->has_ns) sqlite3_bind_int64(s, CAW_GDELT_NUM_SOURCES, e->ns);
   if (e->has_na) sqlite3_bind_int64(s, CAW_GDELT_ARTICLES, e->na);
   if (e->merged && e->weight > 0)
-    sqlite3_bind_double(s, CAW_GDELT_TONE, round3(e->tone_sum / e->weight));
+    sqlite3_bind_double(s, CAW_GDELT_TONE, e->tone_sum / e->weight);
   else if (e->has_tone)
-    sqlite3_bind_double(s, CAW_GDELT_TONE, round3(e->tone));
+    sqlite3_bind_double(s, CAW_GDELT_TONE, e->tone);
   bind_text(s, CAW_GDELT_GEO, e->geo);
   sqlite3_bind_int(s, CAW_GDELT_VERSION, e->version);
   if (e->root) sqlite3_bind_int(s, CAW_GDELT_ROOT, 1);
@@ -785,10 +807,31 @@ static int url_key(engine *g, const char *url, const char *tkey) {
   return n > 0 && (size_t)n < sizeof g->buf ? n : -1;
 }
 
-static void unlink_url(engine *g, const event *e, const char *ukey) {
-  size_t len = strlen(ukey);
-  hent *h = hm_find(&g->by_url, ukey, len);
-  if (h && h->ptr == e) hm_del(&g->by_url, ukey, len);
+/* Remove entry h from m (found by its stored hash: no key compare). */
+static void hm_unlink(hmap *m, hent *h) {
+  hent **p;
+  for (p = &m->b[h->hash % m->nb]; *p; p = &(*p)->next)
+    if (*p == h) {
+      *p = h->next;
+      free(h);
+      m->n--;
+      return;
+    }
+}
+
+/* Register by_url entry h as leading to e (the entry is e's until e is
+   written: nothing else removes or repoints it). */
+static int ureg_add(event *e, hent *h) {
+  if (e->nureg == e->capureg) {
+    size_t cap = e->capureg ? e->capureg * 2 : 2;
+    hent **v = realloc(e->ureg, cap * sizeof *v);
+    if (!v) return 0;
+    e->ureg = v;
+    e->capureg = cap;
+  }
+  e->ureg[e->nureg++] = h;
+  h->ptr = e;
+  return 1;
 }
 
 /* Write e and forget it as an open event (the caller frees it). */
@@ -948,7 +991,8 @@ static void write_event(lua_State *L, engine *g, event **slot) {
       hm_del(&g->by_key, e->key, strlen(e->key));
     }
   }
-  for (i = 0; i < e->ureg.n; i++) unlink_url(g, e, e->ureg.v[i]);
+  for (i = 0; i < e->nureg; i++) hm_unlink(&g->by_url, e->ureg[i]);
+  e->nureg = 0;
   define(L, g, e->a1);
   define(L, g, e->a2);
   if (e->key && g->lookback > 0) {
@@ -997,7 +1041,8 @@ static void sweep(lua_State *L, engine *g, int all) {
     memset(g->queue + n, 0, i * sizeof *g->queue);
   }
   g->nq = n;
-  if (!all && g->has_newest) {
+  /* the stored keys are swept now and then: old entries only cost memory */
+  if (!all && g->has_newest && ++g->sweeps % 16 == 0) {
     hm_sweep(&g->stored, list_older_than, g->newest - g->lookback, free_daylist);
     hm_sweep(&g->loaded, older_than, g->newest - g->lookback, NULL);
     hm_sweep(&g->seen, older_than, g->newest - g->lookback, NULL);
@@ -1195,7 +1240,7 @@ static int merge_row(engine *g, int64_t id, const rowv *r) {
   if (has_na0 || r->has_na) sqlite3_bind_int64(u, 5, na0 + (r->has_na ? r->na : 0));
   if (has_t0 && r->has_tone) { /* weights as for open events: mentions, >= 1 */
     double w0 = m0 > 1 ? (double)m0 : 1, w1 = r->has_nm && r->nm > 1 ? (double)r->nm : 1;
-    sqlite3_bind_double(u, 6, round3((t0 * w0 + r->tone * w1) / (w0 + w1)));
+    sqlite3_bind_double(u, 6, (t0 * w0 + r->tone * w1) / (w0 + w1));
   } else if (has_t0 || r->has_tone)
     sqlite3_bind_double(u, 6, has_t0 ? t0 : r->tone);
   sqlite3_bind_text(u, 7, text, -1, cJSON_free);
@@ -1462,6 +1507,10 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
     g->filtered++;
     return;
   }
+  if (!g->has_newest || r.day > g->newest) { /* the newest date seen */
+    g->newest = r.day;
+    g->has_newest = 1;
+  }
   if (g->prior) { /* a row stored before: a re-import */
     int64_t owner;
     ensure_loaded(L, g, r.day);
@@ -1536,11 +1585,10 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
   if (e) {
     merge_open(L, g, e, &r);
     if (r.gid != e->id) g->merged++;
-    if (has_tkey && (n = url_key(g, r.url, tkey)) > 0 &&
-        !hm_find(&g->by_url, g->buf, (size_t)n)) {
-      if (!(h = hm_put(&g->by_url, g->buf, (size_t)n)) || !strv_add(&e->ureg, h->key))
-        oom(L);
-      h->ptr = e;
+    else g->unchanged++; /* the event's own first row, twice in the file */
+    if (has_tkey && (n = url_key(g, r.url, tkey)) > 0) {
+      if (!(h = hm_put(&g->by_url, g->buf, (size_t)n))) oom(L);
+      if (!h->ptr && !ureg_add(e, h)) oom(L);
     }
     return;
   }
@@ -1558,13 +1606,7 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
     d->ptr = e;
   }
   if (has_tkey && (n = url_key(g, r.url, tkey)) > 0) {
-    if (!(h = hm_put(&g->by_url, g->buf, (size_t)n)) || !strv_add(&e->ureg, h->key))
-      oom(L);
-    h->ptr = e;
-  }
-  if (!g->has_newest || r.day > g->newest) {
-    g->newest = r.day;
-    g->has_newest = 1;
+    if (!(h = hm_put(&g->by_url, g->buf, (size_t)n)) || !ureg_add(e, h)) oom(L);
   }
 }
 
@@ -1719,6 +1761,14 @@ static int l_load(lua_State *L) {
   if ((rc = caw_store_gdelt_begin(st, &had, err, sizeof err)) != CAW_OK)
     return caw_lua_fail(L, caw_status_exit(rc), "%s", err);
   g->prior = had && g->dedup && g->across_files;
+  {
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(caw_store_db(st), "SELECT 1 FROM events WHERE id >= 'gdelt:'"
+                           " AND id < 'gdelt;' LIMIT 1", -1, &q, NULL) != SQLITE_OK)
+      return store_fail(L, g, "looking up events");
+    g->legacy = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+  }
   o.quote = 0;
   if ((rc = caw_dsv_open(path, &o, &g->dsv, err, sizeof err)) != CAW_OK)
     return caw_lua_fail(L, caw_status_exit(rc), "%s", err);

@@ -66,7 +66,7 @@ enum {
   S_FIND_EVENT, S_DEL_EVENT, S_INS_EVENT, S_INS_ACTOR_REF, S_INS_MONEY,
   S_INS_SOURCE, S_INS_TAG, S_FIND_ACTOR, S_PUT_ACTOR, S_PUT_MEMBER,
   S_CHILD_ACTORS, S_CHILD_MONEY, S_CHILD_SOURCES, S_CHILD_TAGS,
-  S_GDELT_PUT, S_GDELT_MERGE, S_COUNT
+  S_GDELT_PUT, S_GDELT_MERGE, S_GDELT_HAS, S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -105,7 +105,8 @@ static const char *const stmt_sql[S_COUNT] = {
   " batch) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
   "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27) ON CONFLICT(id) DO NOTHING",
   "UPDATE gdelt SET rows = ?2, mentions = ?3, num_sources = ?4,"
-  " articles = ?5, tone = ?6, more = ?7 WHERE id = ?1"};
+  " articles = ?5, tone = ?6, more = ?7 WHERE id = ?1",
+  "SELECT 1 FROM gdelt WHERE id = ?1"};
 
 struct caw_store {
   sqlite3 *db;
@@ -837,6 +838,21 @@ caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
   fingerprint(ev, fp);
   if (ev->id) snprintf(id_out, 129, "%s", ev->id);
   else snprintf(id_out, 129, "ev-%.20s", fp);
+  /* "gdelt:N" may name an event of the gdelt table: one id, one event */
+  if (strncmp(id_out, "gdelt:", 6) == 0 && id_out[6] && strlen(id_out) <= 24 &&
+      strspn(id_out + 6, "0123456789") == strlen(id_out + 6)) {
+    int found;
+    if (!(s = stmt(st, S_GDELT_HAS)))
+      return sqlerr(st, sqlite3_errcode(st->db), err, n, "looking up event");
+    sqlite3_bind_int64(s, 1, strtoll(id_out + 6, NULL, 10));
+    found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    if (found) {
+      fmt(err, n, "field 'id': '%s' is a GDELT event, stored by the GDELT"
+          " importer; it changes only when its GDELT rows are imported", id_out);
+      return CAW_EINVAL;
+    }
+  }
 
   if (!(s = stmt(st, S_FIND_EVENT)))
     return sqlerr(st, sqlite3_errcode(st->db), err, n, "looking up event");
@@ -1121,7 +1137,7 @@ caw_status caw_store_events(caw_store *st, const caw_filter *f,
       " g.cameo, g.goldstein,"
       " json_patch(json_patch('{}', json_object('quad', g.quad, 'mentions',"
       " g.mentions, 'num_sources', g.num_sources, 'articles', g.articles,"
-      " 'tone', g.tone, 'rows', g.rows, 'geo', g.geo, 'version', g.version,"
+      " 'tone', round(g.tone, 3), 'rows', g.rows, 'geo', g.geo, 'version', g.version,"
       " 'root_event', CASE WHEN g.root THEN json('true') END, 'actor1', g.code1,"
       " 'actor1_name', g.name1, 'actor2', g.code2, 'actor2_name', g.name2)),"
       " coalesce(json_remove(g.more, '$.urls'), '{}')),"

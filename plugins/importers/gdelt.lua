@@ -55,6 +55,10 @@ local M = {
 M.dedup = { days = 1, key = "root", directed = false, url = true,
             window = 14, max_open = 20000, lookback = 60, across_files = true }
 
+-- Confidence given to every GDELT event (0..1): machine coding from news
+-- reports; lower it to weigh GDELT less than curated events in scoring.
+M.confidence = 1
+
 -- ---- actors ----
 
 local title_memo, n_title_memo = {}, 0

@@ -119,7 +119,7 @@ M.labels = {
   ["028"] = "Appeal to others to engage in or accept mediation",
   ["03"] = "Express intent to cooperate",
   ["030"] = "Express intent to cooperate, not specified below",
-  ["031"] = "Express intent to engage in material cooperation,  not specified below",
+  ["031"] = "Express intent to engage in material cooperation, not specified below",
   ["0311"] = "Express intent to cooperate economically",
   ["0312"] = "Express intent to cooperate militarily",
   ["0313"] = "Express intent to cooperate on judicial matters",
@@ -399,7 +399,7 @@ function M.label(code)
   local l = label_memo[code]
   if l then return l end
   l = M.labels[code]
-  l = l and l:gsub(",? not specified below$", "") or ("CAMEO " .. code)
+  l = l and l:gsub(",?%s*not specified below$", "") or ("CAMEO " .. code)
   label_memo[code] = l
   return l
 end

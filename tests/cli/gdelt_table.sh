@@ -1,0 +1,405 @@
+#!/bin/bash
+# End to end: GDELT events in their own table (schema v2) as a user sees
+# them. caw.events{} streams the bundled events and the GDELT events as one
+# list in (day_lo, day_hi, id) order, and every filter, caw.event,
+# caw.count, events_flat, `caw events` and `caw export` see both; a
+# schema 1 database is upgraded on open; a bad row late in a big file, or
+# --timeout, while the writer thread runs leaves the database as it was;
+# re-imports and an import split over two files (the path without the
+# writer thread) give the events a whole import gives.
+# (tests/cli/gdelt.sh covers the counts, dedup rules, --where, --skip-bad
+# on small files and the progress line.)
+. "$(dirname "$0")/lib.sh"
+D=${CAW_SHARED_DATA:-}
+G2="$D/gdelt2_20191024143000.export.tsv"
+gen="$D/../tools/gen_events.py"
+for f in "$G2" "$gen"; do
+  [ -f "$f" ] || { echo "FAIL: missing $f (set CAW_SHARED_DATA)" >&2; exit 1; }
+done
+command -v sqlite3 >/dev/null || { echo "FAIL: needs the sqlite3 shell" >&2; exit 1; }
+
+# lua_checks DB CODE ARGS...: run a Lua chunk; each line it prints starting with
+# "FAIL " is a failed check, each "PASS " a passed one; the chunk must
+# print "DONE" last (so a script that dies half way fails too)
+lua_checks() {
+  local db=$1 code=$2
+  shift 2
+  run "$CAW" --db "$db" run -e "$code" "$@"
+  expect_rc 0 "Lua checks on $db"
+  grep -q '^DONE$' "$T/out" && ok || fail "Lua checks on $db did not finish: $(head -c 600 "$T/err")"
+  while IFS= read -r line; do
+    case $line in
+      "PASS "*) ok ;;
+      "FAIL "*) fail "${line#FAIL }" ;;
+    esac
+  done <"$T/out"
+}
+# sql DB QUERY: the rows, one a line (the sqlite3 shell, to see the file as
+# it is, not through caw)
+sql() { sqlite3 "$1" "$2"; }
+
+# ---------------------------------------------------------------------
+# 1. One stream: the 47 bundled events and the GDELT 2.0 sample
+DB="$T/union.db"
+"$CAW" --db "$DB" init -q
+run "$CAW" --db "$DB" import "$G2"
+expect_rc 0 "import the GDELT 2.0 sample into the bundled database"
+lua_checks "$DB" '
+local function check(name, cond, detail)
+  print((cond and "PASS " or "FAIL ") .. name .. (cond and "" or (": " .. tostring(detail))))
+end
+local function ids(filter)
+  local t, set = {}, {}
+  for e in caw.events(filter) do t[#t + 1] = e; set[e.id] = e end
+  return t, set
+end
+local function one(q, ...)
+  for r in caw.sql(q, ...) do for _, v in pairs(r) do return v end end
+end
+-- byte order, as SQLite compares the ids
+local function idless(a, b)
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = a:byte(i), b:byte(i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+
+local total = caw.count()
+check("caw.count() is 47 bundled + the GDELT events",
+      total == 47 + one("SELECT count(*) FROM gdelt"), total)
+local all, byid = ids{}
+check("caw.events{} yields caw.count() events", #all == total, #all .. " vs " .. total)
+local seen, dup, ngdelt, nother = {}, nil, 0, 0
+for _, e in ipairs(all) do
+  if seen[e.id] then dup = e.id end
+  seen[e.id] = true
+  if e.id:match("^gdelt:") then ngdelt = ngdelt + 1 else nother = nother + 1 end
+end
+check("ids are unique across both tables", dup == nil, dup)
+check("the stream has 47 bundled and 1252 GDELT events",
+      nother == 47 and ngdelt == 1252, nother .. " + " .. ngdelt)
+local bad
+for i = 2, #all do
+  local a, b = all[i - 1], all[i]
+  local le = a.day_lo < b.day_lo or (a.day_lo == b.day_lo and (a.day_hi < b.day_hi or
+             (a.day_hi == b.day_hi and not idless(b.id, a.id))))
+  if not le then bad = a.id .. " before " .. b.id; break end
+end
+check("(day_lo, day_hi, id) never decreases along the stream", bad == nil, bad)
+check("a GDELT event is one day, with precision day",
+      byid["gdelt:881992005"] and byid["gdelt:881992005"].day_lo == caw.date.day(2019, 10, 24)
+      and byid["gdelt:881992005"].day_hi == byid["gdelt:881992005"].day_lo
+      and byid["gdelt:881992005"].precision == "day", "gdelt:881992005")
+
+-- actor: GDELT and bundled events alike
+local tkm, tset = ids{ actor = "TKM" }
+local nb = 0
+for _, e in ipairs(tkm) do if not e.id:match("^gdelt:") then nb = nb + 1 end end
+check("actor=TKM finds both GDELT events", tset["gdelt:881992005"] and tset["gdelt:881992007"])
+check("actor=TKM finds bundled events too", nb >= 1, nb)
+local nota
+for _, e in ipairs(tkm) do
+  local has = false
+  for _, a in ipairs(e.actors) do if a.code == "TKM" then has = true end end
+  if not has then nota = e.id end
+end
+check("every actor=TKM event has TKM among its actors", nota == nil, nota)
+local e7 = tset["gdelt:881992007"]
+check("GDELT actors: initiator JPN, target TKM with registry names",
+      e7 and #e7.actors == 2 and e7.actors[1].code == "JPN" and e7.actors[1].role == "initiator"
+      and e7.actors[2].code == "TKM" and e7.actors[2].role == "target"
+      and e7.actors[2].name == "Turkmenistan",
+      e7 and caw.json.encode(e7.actors))
+
+-- from/to: one day holds only GDELT events, as many as the table has that day
+local day, dset = ids{ from = "2019-10-24", to = "2019-10-24" }
+local wrong
+for _, e in ipairs(day) do
+  if not e.id:match("^gdelt:") or e.date ~= "2019-10-24" then wrong = e.id .. " " .. e.date end
+end
+check("from=to=2019-10-24: only GDELT events of that day", wrong == nil, wrong)
+local nday = one("SELECT count(*) FROM gdelt WHERE day = ?1", caw.date.day(2019, 10, 24))
+check("from=to=2019-10-24: as many as SELECT count(*) FROM gdelt WHERE day = that day",
+      #day == nday and nday > 1000, #day .. " vs " .. tostring(nday))
+check("from=to=2019-10-24 leaves out the sample rows of other days",
+      #day < ngdelt, #day .. " of " .. ngdelt)
+local cert = ids{ from = "2019-10-24", to = "2019-10-24", certain = true }
+check("certain=true: the same events for one-day GDELT events", #cert == #day, #cert)
+local y2018 = ids{ from = "2018", to = "2018" }
+local n2018 = one("SELECT count(*) FROM gdelt WHERE day < ?1", caw.date.day(2019))
+check("from=to=2018: the GDELT rows dated 2018", #y2018 == n2018 and n2018 > 0, #y2018 .. " vs " .. tostring(n2018))
+
+-- type, text, limit, id
+local agr, aset = ids{ type = "agreement", from = "2019", to = "2019" }
+local nonagr
+for _, e in ipairs(agr) do
+  if e.type ~= "agreement" or e.date:sub(1, 4) ~= "2019" then nonagr = e.id end
+end
+check("type=agreement 2019 includes gdelt:881992005", aset["gdelt:881992005"])
+check("type=agreement 2019: only agreements of 2019", nonagr == nil, nonagr)
+local _, txt = ids{ text = "Turkmenistan" }
+check("text=Turkmenistan finds both GDELT events", txt["gdelt:881992005"] and txt["gdelt:881992007"])
+local _, txt2 = ids{ text = "turkmenISTAN" }
+check("text= is case-insensitive for GDELT titles too", txt2["gdelt:881992007"])
+local lim = ids{ limit = 5 }
+local same5 = #lim == 5
+for i = 1, #lim do same5 = same5 and lim[i].id == all[i].id end
+check("limit=5 yields the first 5 events of the stream", same5, #lim)
+local lim2 = ids{ limit = 3, from = "2019-10-24", to = "2019-10-24" }
+check("limit applies to the GDELT side", #lim2 == 3, #lim2)
+check("id=gdelt:881992007 finds one event", #ids{ id = "gdelt:881992007" } == 1)
+check("id=881992007 (no prefix) finds none", #ids{ id = "881992007" } == 0)
+check("id=gdelt:0881992007 (leading zero) finds none", #ids{ id = "gdelt:0881992007" } == 0)
+local nc = ids{ id = "gdelt:881992007", children = false }
+check("children=false works for GDELT events",
+      #nc == 1 and nc[1].sources == nil and nc[1].title ~= nil, #nc)
+
+-- caw.event
+local ev = caw.event("gdelt:881992007")
+check("caw.event(gdelt:881992007) has 2 sources", ev and #ev.sources == 2, ev and #ev.sources)
+check("caw.event(gdelt:881992007): the dedup tag and decodable attrs",
+      ev and ev.tags[1] == "gdelt:JPN-TKM:04@20191024" and caw.json.decode(ev.attrs).rows == 15,
+      ev and ev.tags[1])
+check("caw.event(gdelt:1) is nil", caw.event("gdelt:1") == nil)
+check("caw.event of a bundled event still works",
+      caw.event("2023-01-tkm-state-visit-china") ~= nil)
+
+-- events_flat: both tables, and the same view of a GDELT event
+check("events_flat has caw.count() rows", one("SELECT count(*) FROM events_flat") == total,
+      one("SELECT count(*) FROM events_flat"))
+local f
+for r in caw.sql("SELECT * FROM events_flat WHERE id = ?1", "gdelt:881992007") do f = r end
+check("events_flat row of gdelt:881992007: actors and both source URLs",
+      f and f.actors == "JPN:initiator;TKM:target" and f.date == "2019-10-24"
+      and select(2, f.sources:gsub("%S+", "")) == 2, f and (f.actors .. " | " .. f.sources))
+print("DONE")'
+
+run "$CAW" --db "$DB" events --actor TKM
+expect_rc 0 "caw events --actor TKM"
+expect_out "gdelt:881992005" "caw events --actor TKM lists the agreement"
+expect_out "gdelt:881992007" "caw events --actor TKM lists the visit"
+expect_out "2023-01-tkm-state-visit-china" "caw events --actor TKM lists bundled events too"
+run "$CAW" --db "$DB" events --actor TKM --format csv
+[ "$(grep -c '^gdelt:' "$T/out")" -eq 2 ] && ok || fail "events --format csv: 2 GDELT rows: $(grep '^gdelt:' "$T/out" | head -5)"
+
+# export: every event once (actor lines come first, without an "id")
+total=$("$CAW" --db "$DB" run -e 'print(caw.count())')
+run "$CAW" --db "$DB" export --format jsonl -o "$T/all.jsonl"
+expect_rc 0 "export --format jsonl"
+n=$(grep -c '"id":"' "$T/all.jsonl" || true)
+[ "$n" = "$total" ] && ok || fail "export jsonl: $n event lines, caw.count() is $total"
+n=$(grep -c '"id":"gdelt:' "$T/all.jsonl" || true)
+[ "$n" = 1252 ] && ok || fail "export jsonl: $n GDELT event lines, expected 1252"
+# the export imports into a fresh database: GDELT events become ordinary
+# caw events with the same ids, sources and attrs
+DB2="$T/reimport.db"
+"$CAW" --db "$DB2" init --empty -q
+run "$CAW" --db "$DB2" import "$T/all.jsonl"
+expect_rc 0 "import the jsonl export into an empty database"
+expect_err "$total read, $total added, 0 updated, 0 unchanged (caw-json)" "the export imports whole"
+lua_checks "$DB2" '
+local function check(name, cond, detail)
+  print((cond and "PASS " or "FAIL ") .. name .. (cond and "" or (": " .. tostring(detail))))
+end
+local total = tonumber(...)
+check("re-imported: caw.count() is the exported count", caw.count() == total, caw.count())
+local e = caw.event("gdelt:881992007")
+check("re-imported gdelt:881992007 keeps 2 sources and its attrs",
+      e and #e.sources == 2 and caw.json.decode(e.attrs).rows == 15, e and #e.sources)
+local n = 0
+for _ in caw.events{ actor = "TKM", from = "2019", to = "2019" } do n = n + 1 end
+check("re-imported: actor=TKM in 2019 is the two events", n == 2, n)
+print("DONE")' "$total"
+# back into $DB itself: a GDELT event's id is taken, one id is one event,
+# so each GDELT line is a data error naming the id, and nothing changes
+before=$(digest "$DB")
+run "$CAW" --db "$DB" import "$T/all.jsonl"
+expect_rc 65 "the export back into its own database"
+expect_err "field 'id': 'gdelt:" "the message names the GDELT id"
+expect_err "is a GDELT event" "the message says why"
+[ "$(digest "$DB")" = "$before" ] && ok || fail "a refused re-import changed the database"
+run "$CAW" --db "$DB" import --skip-bad "$T/back.rej" "$T/all.jsonl"
+expect_err "$total read, 0 added, 0 updated, 47 unchanged, 1252 rejected (caw-json)" "--skip-bad: the GDELT lines rejected, the rest unchanged"
+run "$CAW" --db "$DB" run -e 'print(caw.count())'
+expect_out "$total" "no event twice"
+# caw.add_event cannot take a GDELT event's id either
+run "$CAW" --db "$DB" run -e 'caw.add_event{ id = "gdelt:881992005", date = "2019-10-24", type = "agreement", title = "x", sources = { "https://e.org" } }'
+expect_rc 65 "caw.add_event with a GDELT event's id"
+# an event a caw before schema 2 stored under a GDELT id (in events) is
+# kept as it is: importing its row again does not add it a second time
+DB="$T/legacy.db"
+"$CAW" --db "$DB" init --empty -q
+"$CAW" --db "$DB" run -e 'caw.add_event{ id = "gdelt:881992005", date = "2019-10-24", type = "agreement", title = "Stored by an older caw", sources = { "https://e.org" } }'
+run "$CAW" --db "$DB" import "$G2"
+expect_rc 0 "import over a legacy GDELT event"
+expect_err "2111 read, 1251 added, 0 updated, 1 unchanged, 859 merged (gdelt)" "the legacy event counts as unchanged"
+run "$CAW" --db "$DB" run -e 'local n = 0 for e in caw.events{ id = "gdelt:881992005" } do n = n + 1; print(e.title) end print(n)'
+expect_out "Stored by an older caw
+1" "the legacy event is there once, as it was"
+# a row repeated within a file is its event's first row again: unchanged
+sed -n 1p "$G2" >"$T/twice.tsv"
+sed -n 1p "$G2" >>"$T/twice.tsv"
+DB="$T/twice.db"
+"$CAW" --db "$DB" init --empty -q
+run "$CAW" --db "$DB" import "$T/twice.tsv"
+expect_err "2 read, 1 added, 0 updated, 1 unchanged" "a repeated row is counted, as unchanged"
+
+# ---------------------------------------------------------------------
+# 2. A schema 1 database is upgraded to 2 on open
+DB="$T/v1.db"
+"$CAW" --db "$DB" init -q
+sqlite3 "$DB" "DROP VIEW events_flat; DROP TABLE gdelt; CREATE VIEW events_flat AS SELECT id FROM events; PRAGMA user_version = 1;"
+[ "$(sql "$DB" 'PRAGMA user_version')" = 1 ] && ok || fail "could not make a schema 1 database"
+run "$CAW" --db "$DB" run -e 'print(caw.count())'
+expect_rc 0 "open a schema 1 database"
+expect_out "47" "schema 1 database: the 47 events are there"
+[ "$(sql "$DB" 'PRAGMA user_version')" = 2 ] && ok || fail "user_version after opening: $(sql "$DB" 'PRAGMA user_version')"
+[ "$(sql "$DB" "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE name IN ('gdelt', 'gdelt_day', 'money_flat') ORDER BY name)")" = "gdelt,gdelt_day,money_flat" ] \
+  && ok || fail "after the upgrade: $(sql "$DB" "SELECT name FROM sqlite_master WHERE name IN ('gdelt', 'gdelt_day', 'money_flat')" | tr '\n' ' ')"
+[ "$(sql "$DB" 'SELECT count(*) FROM events_flat')" = 47 ] && ok || fail "events_flat recreated: $(sql "$DB" 'SELECT count(*) FROM events_flat' 2>&1)"
+sql "$DB" 'SELECT earliest, sources FROM events_flat LIMIT 1' >/dev/null 2>&1 && ok || fail "events_flat has its columns again"
+run "$CAW" --db "$DB" import "$G2"
+expect_rc 0 "GDELT import after the upgrade"
+expect_err "2111 read, 1252 added, 0 updated, 0 unchanged, 859 merged (gdelt)" "upgraded database: the GDELT counts"
+[ "$(sql "$DB" 'SELECT count(*) FROM events_flat')" = 1299 ] && ok || fail "upgraded database: events_flat has $(sql "$DB" 'SELECT count(*) FROM events_flat') rows, expected 1299"
+run "$CAW" --db "$DB" run -e 'print(caw.count())'
+expect_out "1299" "upgraded database: caw.count()"
+
+# ---------------------------------------------------------------------
+# 3. A bad row at the end of a 30000-row file, while the writer thread
+# writes (an empty gdelt table): exit 65 with file:line and the field,
+# database unchanged; --dry-run says the same; --skip-bad keeps the rest.
+cd "$T"
+python3 "$gen" 30000 5 >g30.tsv
+[ "$(wc -l <g30.tsv)" -eq 30000 ] && ok || fail "gen_events.py 30000 5"
+last=$(tail -n 1 g30.tsv)
+printf '%s\n' "$last" | awk -F'\t' 'BEGIN { OFS = "\t" } { $1 = $1 + 1; $2 = "20231340"; print }' >bad_date.row
+printf '%s\n' "$last" | awk -F'\t' 'BEGIN { OFS = "\t" } { $1 = $1 + 1; NF = 60; print }' >bad_width.row
+printf '%s\n' "$last" | awk -F'\t' 'BEGIN { OFS = "\t" } { $1 = $1 + 1; $7 = $7 "\351X"; print }' >bad_utf8.row
+cat g30.tsv bad_date.row >bad_date.tsv
+cat g30.tsv bad_width.row >bad_width.tsv
+cat g30.tsv bad_utf8.row >bad_utf8.tsv
+DB="$T/bad.db"
+"$CAW" --db "$DB" init --empty -q
+before=$(digest "$DB")
+for case in "bad_date.tsv:30001: field 2 (SQLDATE): '20231340' is not a date YYYYMMDD" \
+            "bad_width.tsv:30001: expected 57 or 58 (GDELT 1.0) or 61 (GDELT 2.0) fields, found 60" \
+            "bad_utf8.tsv:30001: field 7: invalid UTF-8"; do
+  file=${case%%:*}
+  run "$CAW" --db "$DB" import "$file"
+  expect_rc 65 "$file: a bad last row fails the file"
+  expect_err "$case" "$file: the message names file, line and field"
+  expect_not_out "read," "$file: no counts line on stdout"
+  grep -q "read, " "$T/err" && fail "$file: a counts line for a failed import" || ok
+  [ "$(digest "$DB")" = "$before" ] && ok || fail "$file: the failed import changed the database"
+done
+run "$CAW" --db "$DB" import --dry-run bad_date.tsv
+expect_rc 65 "--dry-run: the bad row fails it too"
+expect_err "bad_date.tsv:30001: field 2 (SQLDATE)" "--dry-run names the bad row"
+[ "$(digest "$DB")" = "$before" ] && ok || fail "--dry-run changed the database"
+[ "$(sql "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'gdelt_day'")" = 1 ] && ok || fail "a failed import lost the gdelt_day index"
+run "$CAW" --db "$DB" import --skip-bad "$T/rejects.txt" bad_date.tsv
+expect_rc 0 "--skip-bad with a bad last row"
+expect_err "bad_date.tsv: 30001 read, 28695 added, 0 updated, 0 unchanged, 1305 merged, 1 rejected (gdelt)" "--skip-bad: 30001 read, 1 rejected"
+[ "$(wc -l <"$T/rejects.txt")" -eq 1 ] && grep -qF "bad_date.tsv:30001: field 2 (SQLDATE): '20231340'" "$T/rejects.txt" \
+  && ok || fail "reject file: $(head -c 300 "$T/rejects.txt")"
+[ "$(sql "$DB" 'SELECT sum(rows) FROM gdelt')" = 30000 ] && ok || fail "--skip-bad: sum(rows) is $(sql "$DB" 'SELECT sum(rows) FROM gdelt')"
+
+# dump DB: every GDELT event as caw.events{} gives it: id, attrs but
+# tone, #sources, tone
+dump() {
+  "$CAW" --db "$1" run -e '
+    for e in caw.events{} do
+      if e.id:match("^gdelt:") then
+        print(e.id, (e.attrs:gsub("\"tone\":[^,}]*,?", "")), #e.sources,
+              e.attrs:match("\"tone\":([^,}]*)") or "none")
+      end
+    end'
+}
+# a clean import of the 30000 rows, then again: nothing added
+DB="$T/whole.db"
+"$CAW" --db "$DB" init --empty -q
+run "$CAW" --db "$DB" import g30.tsv
+expect_rc 0 "clean import of 30000 generated rows"
+expect_err "g30.tsv: 30000 read, 28695 added, 0 updated, 0 unchanged, 1305 merged (gdelt)" "30000 rows: counts"
+[ "$(sql "$DB" 'SELECT sum(rows) FROM gdelt')" = 30000 ] && ok || fail "sum(rows) is $(sql "$DB" 'SELECT sum(rows) FROM gdelt'), expected 30000"
+[ "$(sql "$DB" "SELECT name FROM sqlite_master WHERE name = 'gdelt_day'")" = gdelt_day ] && ok || fail "the gdelt_day index is not rebuilt after the import"
+sql "$DB" "EXPLAIN QUERY PLAN SELECT id FROM gdelt WHERE day = 19000" | grep -q "INDEX gdelt_day" && ok || fail "day lookups do not use gdelt_day"
+dump "$DB" >whole.txt
+[ "$(wc -l <whole.txt)" -eq 28695 ] && ok || fail "dump of the whole import: $(wc -l <whole.txt) events"
+dump "$T/bad.db" >skipbad.txt
+cmp -s whole.txt skipbad.txt && ok || fail "--skip-bad import differs from the clean one: $(diff whole.txt skipbad.txt | head -4)"
+run "$CAW" --db "$DB" import g30.tsv
+expect_rc 0 "re-import of the 30000 rows"
+expect_err "g30.tsv: 30000 read, 0 added, 0 updated, 28695 unchanged, 1305 merged (gdelt)" "re-import: 0 added, every row unchanged or merged"
+dump "$DB" >again.txt
+cmp -s whole.txt again.txt && ok || fail "re-import changed events: $(diff whole.txt again.txt | head -4)"
+[ "$(sql "$DB" 'SELECT sum(rows) FROM gdelt')" = 30000 ] && ok || fail "re-import: sum(rows) is $(sql "$DB" 'SELECT sum(rows) FROM gdelt')"
+# a bad row without the writer thread (the table has events): same
+before=$(digest "$DB")
+run "$CAW" --db "$DB" import bad_width.tsv
+expect_rc 65 "bad last row, into a table with events"
+expect_err "bad_width.tsv:30001: expected 57 or 58" "bad last row, into a table with events: message"
+[ "$(digest "$DB")" = "$before" ] && ok || fail "a failed import into a table with events changed the database"
+
+# ---------------------------------------------------------------------
+# 4. --timeout while the writer thread runs: exit 70, a message, no
+# crash, database unchanged
+python3 "$gen" 150000 7 >g150.tsv
+DB="$T/timeout.db"
+"$CAW" --db "$DB" init --empty -q
+before=$(digest "$DB")
+run "$CAW" --db "$DB" import --timeout 0.3 g150.tsv
+if [ "$rc" -eq 0 ]; then
+  fail "150000 rows imported within --timeout 0.3: use a bigger file or a smaller timeout"
+else
+  expect_rc 70 "--timeout during a GDELT import"
+fi
+[ "$rc" -lt 128 ] && ok || fail "--timeout: killed by a signal (exit $rc): $(head -c 600 "$T/err")"
+expect_err "stopped: the script ran longer than --timeout 0.3 seconds" "--timeout message"
+grep -q "read, " "$T/err" && fail "--timeout: a counts line for a stopped import" || ok
+[ "$(digest "$DB")" = "$before" ] && ok || fail "a timed-out GDELT import changed the database"
+[ "$(sql "$DB" 'SELECT count(*) FROM gdelt') $(sql "$DB" 'SELECT count(*) FROM batches')" = "0 0" ] && ok || fail "timed-out import left rows or a batch"
+[ "$(sql "$DB" 'PRAGMA integrity_check')" = ok ] && ok || fail "integrity after the timeout: $(sql "$DB" 'PRAGMA integrity_check' | head -3)"
+# the database works afterwards
+run "$CAW" --db "$DB" import g30.tsv
+expect_err "g30.tsv: 30000 read, 28695 added" "import after a timed-out one"
+
+# ---------------------------------------------------------------------
+# 5. Into a table that has GDELT events already (no writer thread): the
+# first 15000 rows, then the other 15000, give the events of the whole
+# file, tone included.
+head -n 15000 g30.tsv >half1.tsv
+tail -n 15000 g30.tsv >half2.tsv
+DB="$T/split.db"
+"$CAW" --db "$DB" init --empty -q
+run "$CAW" --db "$DB" import half1.tsv
+expect_rc 0 "first half"
+c1=$(sed -n 's/^half1.tsv: 15000 read, \([0-9]*\) added, 0 updated, 0 unchanged, \([0-9]*\) merged (gdelt)$/\1 \2/p' "$T/err")
+run "$CAW" --db "$DB" import half2.tsv
+expect_rc 0 "second half, into a table with events"
+# the row that joins an event of the first half (seed 5 has one)
+c2=$(sed -n 's/^half2.tsv: 15000 read, \([0-9]*\) added, 1 updated, 0 unchanged, \([0-9]*\) merged (gdelt)$/\1 \2/p' "$T/err")
+[ "$(echo $c1 $c2 | awk '{ print $1 + $3, $2 + $4 }')" = "28695 1305" ] && ok \
+  || fail "split import: added/merged per half ($c1 / $c2) do not add up to the whole file's 28695/1305: $(cat "$T/err")"
+[ "$(sql "$DB" 'SELECT sum(rows) FROM gdelt')" = 30000 ] && ok || fail "split: sum(rows) is $(sql "$DB" 'SELECT sum(rows) FROM gdelt')"
+dump "$DB" >split.txt
+# id, attrs but tone, #sources must match; tone within 0.001
+cut -f1-3 whole.txt >whole.nt
+cut -f1-3 split.txt >split.nt
+cmp -s whole.nt split.nt && ok || fail "split import: events differ from the whole import: $(diff whole.nt split.nt | head -6)"
+# tone too: merges through the table average the stored (unrounded) tone
+cmp -s whole.txt split.txt && ok || fail "split import: tone differs: $(diff whole.txt split.txt | head -4)"
+# the halves the other way round: other first rows, so other ids, but
+# still every row in exactly one event, and the whole file adds nothing
+DB="$T/reverse.db"
+"$CAW" --db "$DB" init --empty -q
+"$CAW" --db "$DB" -q import half2.tsv
+"$CAW" --db "$DB" -q import half1.tsv
+[ "$(sql "$DB" 'SELECT sum(rows) FROM gdelt')" = 30000 ] && ok || fail "reverse split: sum(rows) is $(sql "$DB" 'SELECT sum(rows) FROM gdelt')"
+run "$CAW" --db "$DB" import g30.tsv
+expect_err "g30.tsv: 30000 read, 0 added, 0 updated" "reverse split, then the whole file: nothing added"
+[ "$(sql "$DB" 'SELECT sum(rows) FROM gdelt')" = 30000 ] && ok || fail "reverse split + whole: sum(rows) is $(sql "$DB" 'SELECT sum(rows) FROM gdelt')"
+finish
