@@ -78,7 +78,7 @@ static hent *hm_find(const hmap *m, const char *key, size_t len) {
   hent *e;
   if (!m->nb) return NULL;
   h = hash_str(key, len);
-  for (e = m->b[h % m->nb]; e; e = e->next)
+  for (e = m->b[h & (m->nb - 1)]; e; e = e->next)
     if (e->hash == h && strncmp(e->key, key, len) == 0 && e->key[len] == '\0')
       return e;
   return NULL;
@@ -91,8 +91,8 @@ static int hm_grow(hmap *m) {
   for (i = 0; i < m->nb; i++)
     for (e = m->b[i]; e; e = next) {
       next = e->next;
-      e->next = b[e->hash % nb];
-      b[e->hash % nb] = e;
+      e->next = b[e->hash & (nb - 1)];
+      b[e->hash & (nb - 1)] = e;
     }
   free(m->b);
   m->b = b;
@@ -111,8 +111,8 @@ static hent *hm_put(hmap *m, const char *key, size_t len) {
   memcpy(e->key, key, len);
   e->key[len] = '\0';
   e->hash = hash_str(key, len);
-  e->next = m->b[e->hash % m->nb];
-  m->b[e->hash % m->nb] = e;
+  e->next = m->b[e->hash & (m->nb - 1)];
+  m->b[e->hash & (m->nb - 1)] = e;
   m->n++;
   return e;
 }
@@ -122,7 +122,7 @@ static void hm_del(hmap *m, const char *key, size_t len) {
   uint64_t h;
   if (!m->nb) return;
   h = hash_str(key, len);
-  for (p = &m->b[h % m->nb]; (e = *p); p = &e->next)
+  for (p = &m->b[h & (m->nb - 1)]; (e = *p); p = &e->next)
     if (e->hash == h && strncmp(e->key, key, len) == 0 && e->key[len] == '\0') {
       *p = e->next;
       free(e);
@@ -345,6 +345,7 @@ static void free_msg(wmsg *m) {
 }
 
 #define RING 4096 /* messages in flight between the two sides */
+#define WAKE 256  /* messages that wake a waiting writer: fewer wake-ups */
 
 /* Stack slots of load's arguments and what it keeps there. */
 enum { A_PATH = 1, A_CFG, S_ACTOR, S_CAMEO, S_DEFINE, S_REJECT, S_PROGRESS,
@@ -448,7 +449,14 @@ static int oom(lua_State *L) {
 static int parse_int(const char *s, int64_t *out) {
   char *end;
   long long v;
+  const char *p = s + (*s == '-');
+  int64_t m = 0;
   if (!*s) return 0;
+  if (*p && strspn(p, "0123456789") == strlen(p) && strlen(p) <= 18) {
+    for (; *p; p++) m = m * 10 + (*p - '0');
+    *out = *s == '-' ? -m : m;
+    return 1;
+  }
   errno = 0;
   v = strtoll(s, &end, 10);
   while (*end == ' ' || *end == '\t') end++;
@@ -458,9 +466,31 @@ static int parse_int(const char *s, int64_t *out) {
 }
 
 static int parse_num(const char *s, double *out) {
+  /* exact powers of ten: m / 10^k with m < 2^53 is correctly rounded, the
+     same double strtod gives */
+  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                               1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   char *end;
   double v;
+  const char *p = s + (*s == '-');
+  uint64_t m = 0;
+  int digits = 0, frac = -1;
   if (!*s) return 0;
+  for (; *p; p++) {
+    if (*p >= '0' && *p <= '9') {
+      m = m * 10 + (uint64_t)(*p - '0');
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (*p == '.' && frac < 0) {
+      frac = 0;
+    } else
+      break;
+  }
+  if (!*p && digits > 0 && digits <= 15 && p[-1] != '.') {
+    v = (double)m / p10[frac > 0 ? frac : 0];
+    *out = *s == '-' ? -v : v;
+    return 1;
+  }
   v = strtod(s, &end);
   while (*end == ' ' || *end == '\t') end++;
   if (*end || v != v) return 0;
@@ -802,15 +832,32 @@ static int put_row(engine *g, const event *e) {
   return rc;
 }
 
+/* Join the n strings of parts into out (cap bytes): the length, or -1
+   when they do not fit. */
+static int join(char *out, size_t cap, const char *const *parts, size_t n) {
+  size_t len = 0, l, i;
+  for (i = 0; i < n; i++) {
+    l = strlen(parts[i]);
+    if (len + l + 1 > cap) return -1;
+    memcpy(out + len, parts[i], l);
+    len += l;
+  }
+  out[len] = '\0';
+  return (int)len;
+}
+
 static int url_key(engine *g, const char *url, const char *tkey) {
-  int n = snprintf(g->buf, sizeof g->buf, "%s\x1f%s", url, tkey);
-  return n > 0 && (size_t)n < sizeof g->buf ? n : -1;
+  const char *parts[3];
+  parts[0] = url;
+  parts[1] = "\x1f";
+  parts[2] = tkey;
+  return join(g->buf, sizeof g->buf, parts, 3);
 }
 
 /* Remove entry h from m (found by its stored hash: no key compare). */
 static void hm_unlink(hmap *m, hent *h) {
   hent **p;
-  for (p = &m->b[h->hash % m->nb]; *p; p = &(*p)->next)
+  for (p = &m->b[h->hash & (m->nb - 1)]; *p; p = &(*p)->next)
     if (*p == h) {
       *p = h->next;
       free(h);
@@ -861,7 +908,7 @@ static void *writer_main(void *arg) {
   engine *g = arg;
   wmsg batch[64];
   size_t n, i;
-  int skip;
+  int skip, full;
   for (;;) {
     pthread_mutex_lock(&g->mu);
     while (g->rcount == 0 && !g->stop) {
@@ -876,13 +923,14 @@ static void *writer_main(void *arg) {
       return NULL;
     }
     g->busy = 1;
+    full = g->rcount == RING;
     for (n = 0; g->rcount && n < sizeof batch / sizeof *batch; n++) {
       batch[n] = g->ring[g->rhead];
       memset(&g->ring[g->rhead], 0, sizeof *g->ring);
       g->rhead = (g->rhead + 1) % RING;
       g->rcount--;
     }
-    pthread_cond_signal(&g->room);
+    if (full) pthread_cond_signal(&g->room); /* the reader waits only then */
     skip = g->failed || g->abandon;
     pthread_mutex_unlock(&g->mu);
     for (i = 0; i < n; i++) {
@@ -949,8 +997,9 @@ static void send_msg(lua_State *L, engine *g, wmsg *m) {
   failed = g->failed;
   if (!failed) {
     g->ring[(g->rhead + g->rcount) % RING] = *m;
-    g->rcount++;
-    pthread_cond_signal(&g->more);
+    /* the writer waits only on an empty ring: wake it once a batch is
+       there (drain and stop wake it for less) */
+    if (++g->rcount == WAKE) pthread_cond_signal(&g->more);
   }
   pthread_mutex_unlock(&g->mu);
   if (failed) {
@@ -965,6 +1014,7 @@ static void drain(lua_State *L, engine *g) {
   int failed;
   if (!g->threaded) return;
   pthread_mutex_lock(&g->mu);
+  pthread_cond_signal(&g->more);
   while ((g->rcount || g->busy) && !g->failed) pthread_cond_wait(&g->idle, &g->mu);
   failed = g->failed;
   pthread_mutex_unlock(&g->mu);
@@ -1534,14 +1584,19 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
     y = t;
   }
   if (k1 && k2) { /* the root rule needs both actors */
-    const char *k = g->use_code ? r.code : f[28].ptr;
-    if (*k) n = snprintf(key, sizeof key, "%s-%s:%s", x, y, k);
-    else n = snprintf(key, sizeof key, "%s-%s:%.2s", x, y, r.code);
-    has_key = n > 0 && (size_t)n < sizeof key;
+    const char *k = g->use_code ? r.code : f[28].ptr, *parts[5];
+    char root2[3];
+    if (!*k) { /* no EventRootCode: the code's first two digits */
+      snprintf(root2, sizeof root2, "%.2s", r.code);
+      k = root2;
+    }
+    parts[0] = x; parts[1] = "-"; parts[2] = y; parts[3] = ":"; parts[4] = k;
+    has_key = join(key, sizeof key, parts, 5) >= 0;
   }
   if (g->use_url && r.url && (k1 || k2)) {
-    n = snprintf(tkey, sizeof tkey, "%s-%s:%s", x, y, r.code);
-    has_tkey = n > 0 && (size_t)n < sizeof tkey;
+    const char *parts[5];
+    parts[0] = x; parts[1] = "-"; parts[2] = y; parts[3] = ":"; parts[4] = r.code;
+    has_tkey = join(tkey, sizeof tkey, parts, 5) >= 0;
   }
   if (has_key) {
     daylist *l = dl_of(&g->by_key, key, 0);

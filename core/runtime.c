@@ -8,6 +8,7 @@
 */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1000,20 +1001,88 @@ static int l_sha256(lua_State *L) {
 }
 
 /* caw.sha256_file(path) -> hex; streams the file. */
-static int l_sha256_file(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
+/* The SHA-256 of the file at path as hex; 0, or the errno of the failed
+   open or read. */
+static int hash_file(const char *path, char hex[65]) {
   FILE *f = fopen(path, "rb");
-  char buf[65536], hex[65];
+  char buf[65536];
   caw_sha256 c;
   size_t n;
-  if (!f)
-    return caw_lua_fail(L, errno == ENOENT ? CAW_EXIT_NOINPUT : CAW_EXIT_IOERR,
-                        "cannot read %s: %s", path, strerror(errno));
+  int e;
+  if (!f) return errno ? errno : EIO;
   caw_sha256_init(&c);
   while ((n = fread(buf, 1, sizeof buf, f)) > 0) caw_sha256_update(&c, buf, n);
+  e = ferror(f) ? (errno ? errno : EIO) : 0;
   fclose(f);
   caw_sha256_hex(&c, hex);
+  return e;
+}
+
+static int hash_fail(lua_State *L, const char *path, int e) {
+  return caw_lua_fail(L, e == ENOENT ? CAW_EXIT_NOINPUT : CAW_EXIT_IOERR,
+                      "cannot read %s: %s", path, strerror(e));
+}
+
+static int l_sha256_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  char hex[65];
+  int e = hash_file(path, hex);
+  if (e) return hash_fail(L, path, e);
   lua_pushstring(L, hex);
+  return 1;
+}
+
+/* caw.sha256_file_async(path) -> pending: the digest is computed on a
+   thread of its own while the caller goes on (an import hashes its file
+   while it reads it); pending:result() waits for it and gives the hex,
+   or raises as caw.sha256_file does. */
+static const char PENDING_MT[] = "caw.pending_sha256";
+
+typedef struct pending {
+  pthread_t thread;
+  int running;
+  int err;
+  char hex[65];
+  char path[];
+} pending;
+
+static void *pending_main(void *arg) {
+  pending *p = arg;
+  p->err = hash_file(p->path, p->hex);
+  return NULL;
+}
+
+static void pending_join(pending *p) {
+  if (p->running) pthread_join(p->thread, NULL);
+  p->running = 0;
+}
+
+static int pending_gc(lua_State *L) {
+  pending_join(luaL_checkudata(L, 1, PENDING_MT));
+  return 0;
+}
+
+static int l_sha256_file_async(lua_State *L) {
+  size_t len;
+  const char *path = luaL_checklstring(L, 1, &len);
+  pending *p = lua_newuserdatauv(L, sizeof *p + len + 1, 0);
+  sigset_t all, old;
+  memset(p, 0, sizeof *p);
+  memcpy(p->path, path, len + 1);
+  luaL_setmetatable(L, PENDING_MT);
+  sigfillset(&all); /* signals (the --timeout alarm) stay with Lua */
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  p->running = pthread_create(&p->thread, NULL, pending_main, p) == 0;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (!p->running) p->err = hash_file(p->path, p->hex); /* no thread: now */
+  return 1;
+}
+
+static int pending_result(lua_State *L) {
+  pending *p = luaL_checkudata(L, 1, PENDING_MT);
+  pending_join(p);
+  if (p->err) return hash_fail(L, p->path, p->err);
+  lua_pushstring(L, p->hex);
   return 1;
 }
 
@@ -1225,8 +1294,9 @@ static int l_batch_finish(lua_State *L) {
   GET(read); GET(added); GET(updated); GET(unchanged); GET(merged);
   GET(rejected);
 #undef GET
-  rc = caw_store_batch_finish(st, (int64_t)luaL_checkinteger(L, 1), &n, err,
-                              sizeof err);
+  lua_getfield(L, 2, "sha256");
+  rc = caw_store_batch_finish(st, (int64_t)luaL_checkinteger(L, 1), &n,
+                              lua_tostring(L, -1), err, sizeof err);
   if (rc != CAW_OK) return fail_status(L, rc, err);
   return 0;
 }
@@ -1514,6 +1584,7 @@ static const luaL_Reg caw_funcs[] = {
   {"sha256_file", l_sha256_file},
   {"write", l_write},
   {"output", l_output},
+  {"sha256_file_async", l_sha256_file_async},
   {"log", l_log},
   {"progress", l_progress},
   {"clock", l_clock},
@@ -1657,6 +1728,14 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
   luaL_newmetatable(L, ERROR_MT);
   lua_pushcfunction(L, error_tostring);
   lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, PENDING_MT);
+  lua_pushcfunction(L, pending_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_newtable(L);
+  lua_pushcfunction(L, pending_result);
+  lua_setfield(L, -2, "result");
+  lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
   luaL_newmetatable(L, WRITER_MT);
   lua_pushcfunction(L, writer_gc);

@@ -1077,8 +1077,8 @@ caw_status caw_store_batch_begin(caw_store *st, const char *file,
 }
 
 caw_status caw_store_batch_finish(caw_store *st, int64_t id,
-                                  const caw_batch_counts *c, char *err,
-                                  size_t n) {
+                                  const caw_batch_counts *c,
+                                  const char *sha256, char *err, size_t n) {
   sqlite3_stmt *s = NULL;
   char now[32];
   int rc;
@@ -1086,7 +1086,8 @@ caw_status caw_store_batch_finish(caw_store *st, int64_t id,
   rc = sqlite3_prepare_v2(
     st->db,
     "UPDATE batches SET finished=?2, n_read=?3, n_added=?4, n_updated=?5,"
-    " n_unchanged=?6, n_merged=?7, n_rejected=?8 WHERE id=?1",
+    " n_unchanged=?6, n_merged=?7, n_rejected=?8,"
+    " sha256=coalesce(?9, sha256) WHERE id=?1",
     -1, &s, NULL);
   if (rc == SQLITE_OK) {
     sqlite3_bind_int64(s, 1, id);
@@ -1097,6 +1098,7 @@ caw_status caw_store_batch_finish(caw_store *st, int64_t id,
     sqlite3_bind_int64(s, 6, c->unchanged);
     sqlite3_bind_int64(s, 7, c->merged);
     sqlite3_bind_int64(s, 8, c->rejected);
+    if (sha256) sqlite3_bind_text(s, 9, sha256, -1, SQLITE_STATIC);
     rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
   }
   sqlite3_finalize(s);

@@ -142,8 +142,9 @@ caw_status caw_store_batch_begin(caw_store *st, const char *file,
                                  const char *sha256, const char *importer,
                                  int64_t *id, char *err, size_t errlen);
 caw_status caw_store_batch_finish(caw_store *st, int64_t id,
-                                  const caw_batch_counts *n, char *err,
-                                  size_t errlen);
+                                  const caw_batch_counts *n,
+                                  const char *sha256, /* NULL: as begun */
+                                  char *err, size_t errlen);
 
 /* ---- reading ---- */
 

@@ -160,14 +160,19 @@ end
 function M.run(p, src, opts)
   opts = opts or {}
   local counts = new_counts()
-  local sha = src.sha256 or (src.path and caw.sha256_file(src.path)) or caw.sha256(src.text())
+  -- a file is hashed while it is imported (on a thread of its own); its
+  -- batch gets the digest when it finishes
+  local pending = not src.sha256 and src.path and caw.sha256_file_async(src.path)
+  local sha = src.sha256 or (not pending and caw.sha256(src.text())) or ""
   local ok, err = pcall(caw.transaction, function()
     local batch = caw.batch_begin(src.name, sha, p.name)
     local sink = make_sink(src.name, batch, counts, opts)
     p.import(src, sink, opts)
     sink.finish()
     caw.progress()
+    if pending then counts.sha256 = pending:result() end
     caw.batch_finish(batch, counts)
+    counts.sha256 = nil
     if opts.dry_run then error(DRY_RUN, 0) end
   end)
   caw.progress()
