@@ -169,13 +169,6 @@ typedef struct daylist {
   size_t n, cap;
 } daylist;
 
-static void free_daylist(void *p) {
-  daylist *l = p;
-  if (!l) return;
-  free(l->v);
-  free(l);
-}
-
 /* The entry of day, else of day - 1, day + 1, day - 2 ... within days
    (the nearest, the earlier first); NULL when none. */
 static dayent *dl_find(const daylist *l, int64_t day, int64_t days) {
@@ -211,12 +204,28 @@ static dayent *dl_put(daylist *l, int64_t day) {
   return &l->v[l->n++];
 }
 
-/* The day list of key in m, made when missing (NULL: out of memory). */
-static daylist *dl_of(hmap *m, const char *key, int make) {
+/* What a dedup key leads to: its open events and the ids of its stored
+   events, by day. One map lookup a row finds both. */
+typedef struct kent {
+  daylist open;   /* ptr: the open event */
+  daylist stored; /* num: the stored event's id */
+} kent;
+
+static void free_kent(void *p) {
+  kent *k = p;
+  if (!k) return;
+  free(k->open.v);
+  free(k->stored.v);
+  free(k);
+}
+
+/* The entry of key in m, made when make is set (NULL: none, or out of
+   memory). */
+static kent *kent_of(hmap *m, const char *key, int make) {
   size_t len = strlen(key);
   hent *h = make ? hm_put(m, key, len) : hm_find(m, key, len);
   if (!h) return NULL;
-  if (!h->ptr && !(h->ptr = calloc(1, sizeof(daylist)))) return NULL;
+  if (!h->ptr && !(h->ptr = calloc(1, sizeof(kent)))) return NULL;
   return h->ptr;
 }
 
@@ -264,6 +273,7 @@ typedef struct event {
   const char *geo;         /* owned by the fips map */
   const actor *a1, *a2;    /* owned by the actor memo */
   const cameo *cm;         /* its CAMEO code's type and label, ditto */
+  struct kent *ke;         /* its dedup key's entry (keys), or NULL */
   int domestic, version, root;
   int alone;               /* merges with nothing: written at its turn */
   int has_quad, has_gold, has_nm, has_ns, has_na, has_tone;
@@ -357,9 +367,8 @@ typedef struct engine {
   hmap fips;    /* FIPS 10-4 -> ISO alpha-3 (ptr: the code) */
   hmap actors;  /* "C"cc / "O"code -> actor* (NULL: none) */
   hmap cameos;  /* EventCode -> cameo* */
-  hmap by_key;  /* key -> daylist of open events */
+  hmap keys;    /* dedup key -> kent: open events, stored ids */
   hmap by_url;  /* url "\x1f" tkey -> event* */
-  hmap stored;  /* key -> daylist of the ids of written events */
   hmap loaded;  /* day -> days loaded from the table */
   hmap seen;    /* GLOBALEVENTID -> id of the stored event that holds it,
                    for the loaded days (num), with its day */
@@ -425,9 +434,8 @@ static void engine_free(engine *g) {
   hm_free(&g->fips, free);
   hm_free(&g->actors, free_actor);
   hm_free(&g->cameos, free_cameo);
-  hm_free(&g->by_key, free_daylist);
+  hm_free(&g->keys, free_kent);
   hm_free(&g->by_url, NULL);
-  hm_free(&g->stored, free_daylist);
   hm_free(&g->loaded, NULL);
   hm_free(&g->seen, NULL);
   hm_free(&g->updated, NULL);
@@ -1028,29 +1036,28 @@ static void write_event(lua_State *L, engine *g, event **slot) {
   event *e = *slot;
   wmsg m;
   size_t i;
-  hent *h;
-  if (e->key && (h = hm_find(&g->by_key, e->key, strlen(e->key)))) {
-    daylist *l = h->ptr;
-    for (i = 0; i < l->n; i++)
-      if (l->v[i].ptr == e) {
-        l->v[i] = l->v[--l->n];
+  kent *ke;
+  if ((ke = e->ke)) { /* from open to stored under its key */
+    for (i = 0; i < ke->open.n; i++)
+      if (ke->open.v[i].ptr == e) {
+        ke->open.v[i] = ke->open.v[--ke->open.n];
         break;
       }
-    if (l->n == 0) {
-      free_daylist(l);
-      hm_del(&g->by_key, e->key, strlen(e->key));
+    if (g->lookback > 0) {
+      dayent *d = dl_put(&ke->stored, e->day);
+      if (!d) oom(L);
+      d->num = e->id;
+    }
+    e->ke = NULL;
+    if (ke->open.n == 0 && ke->stored.n == 0) {
+      free_kent(ke);
+      hm_del(&g->keys, e->key, strlen(e->key));
     }
   }
   for (i = 0; i < e->nureg; i++) hm_unlink(&g->by_url, e->ureg[i]);
   e->nureg = 0;
   define(L, g, e->a1);
   define(L, g, e->a2);
-  if (e->key && g->lookback > 0) {
-    daylist *l = dl_of(&g->stored, e->key, 1);
-    dayent *d = l ? dl_put(l, e->day) : NULL;
-    if (!d) oom(L);
-    d->num = e->id;
-  }
   e->cm = cameo_of(L, g, e->code, strlen(e->code));
   memset(&m, 0, sizeof m);
   m.op = M_PUT;
@@ -1061,14 +1068,14 @@ static void write_event(lua_State *L, engine *g, event **slot) {
 
 static int older_than(hent *e, int64_t limit) { return e->day < limit; }
 
-/* A day list's entries older than limit go; true when none is left. */
-static int list_older_than(hent *e, int64_t limit) {
-  daylist *l = e->ptr;
-  size_t i, k = 0;
-  for (i = 0; i < l->n; i++)
-    if (l->v[i].day >= limit) l->v[k++] = l->v[i];
-  l->n = k;
-  return k == 0;
+/* A key's stored ids older than limit go; true when nothing is left. */
+static int key_older_than(hent *e, int64_t limit) {
+  kent *k = e->ptr;
+  size_t i, n = 0;
+  for (i = 0; i < k->stored.n; i++)
+    if (k->stored.v[i].day >= limit) k->stored.v[n++] = k->stored.v[i];
+  k->stored.n = n;
+  return n == 0 && k->open.n == 0;
 }
 
 /* Write the events that left the window (or the oldest, past max_open),
@@ -1093,7 +1100,7 @@ static void sweep(lua_State *L, engine *g, int all) {
   g->nq = n;
   /* the stored keys are swept now and then: old entries only cost memory */
   if (!all && g->has_newest && ++g->sweeps % 16 == 0) {
-    hm_sweep(&g->stored, list_older_than, g->newest - g->lookback, free_daylist);
+    hm_sweep(&g->keys, key_older_than, g->newest - g->lookback, free_kent);
     hm_sweep(&g->loaded, older_than, g->newest - g->lookback, NULL);
     hm_sweep(&g->seen, older_than, g->newest - g->lookback, NULL);
   }
@@ -1145,8 +1152,8 @@ static void ensure_loaded(lua_State *L, engine *g, int64_t day) {
       n = snprintf(g->buf, sizeof g->buf, "%.*s", (int)(at - tag - 6), tag + 6);
       if (n <= 0 || (size_t)n >= sizeof g->buf) continue;
       {
-        daylist *l = dl_of(&g->stored, g->buf, 1);
-        dayent *de = l ? dl_put(l, d) : NULL;
+        kent *k = kent_of(&g->keys, g->buf, 1);
+        dayent *de = k ? dl_put(&k->stored, d) : NULL;
         if (!de) {
           sqlite3_finalize(s);
           oom(L);
@@ -1182,14 +1189,6 @@ static int64_t owner_of(lua_State *L, engine *g, int64_t gid) {
     return store_fail(L, g, "reading GDELT events");
   return rc == SQLITE_ROW ? gid : 0;
 }
-
-/* The stored event of key nearest to day (within days); 0 when none. */
-static int64_t find_stored(engine *g, const char *key, int64_t day) {
-  daylist *l = dl_of(&g->stored, key, 0);
-  dayent *d = l ? dl_find(l, day, g->days) : NULL;
-  return d ? d->num : 0;
-}
-
 
 static int json_has_num(const cJSON *a, double x) {
   const cJSON *i;
@@ -1496,6 +1495,7 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
   double gold;
   rowv r;
   event *e = NULL;
+  kent *ke = NULL;
   hent *h;
   if (!lay) {
     snprintf(msg, sizeof msg, "expected 57 or 58 (GDELT 1.0) or 61 (GDELT 2.0)"
@@ -1598,16 +1598,16 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
     parts[0] = x; parts[1] = "-"; parts[2] = y; parts[3] = ":"; parts[4] = r.code;
     has_tkey = join(tkey, sizeof tkey, parts, 5) >= 0;
   }
-  if (has_key) {
-    daylist *l = dl_of(&g->by_key, key, 0);
-    dayent *d = l ? dl_find(l, r.day, g->days) : NULL;
+  if (has_key && (ke = kent_of(&g->keys, key, 0))) {
+    dayent *d = dl_find(&ke->open, r.day, g->days);
     if (d) e = d->ptr;
   }
   if (!e && has_tkey && (n = url_key(g, r.url, tkey)) > 0 &&
       (h = hm_find(&g->by_url, g->buf, (size_t)n)))
     e = h->ptr;
-  if (!e && has_key) {
-    int64_t id = find_stored(g, key, r.day);
+  if (!e && ke) { /* the stored event of key nearest to day, within days */
+    dayent *d = dl_find(&ke->stored, r.day, g->days);
+    int64_t id = d ? d->num : 0;
     /* a row is added (a new event's first row), unchanged (the first row
        of an event stored before) or merged (any other row, also when a
        re-import finds it there); updated counts the stored events that
@@ -1655,10 +1655,11 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
     return;
   }
   if (has_key) {
-    daylist *l = dl_of(&g->by_key, key, 1);
-    dayent *d = l ? dl_put(l, r.day) : NULL;
-    if (!d) oom(L);
+    dayent *d;
+    if (!ke && !(ke = kent_of(&g->keys, key, 1))) oom(L);
+    if (!(d = dl_put(&ke->open, r.day))) oom(L);
     d->ptr = e;
+    e->ke = ke;
   }
   if (has_tkey && (n = url_key(g, r.url, tkey)) > 0) {
     if (!(h = hm_put(&g->by_url, g->buf, (size_t)n)) || !ureg_add(e, h)) oom(L);
