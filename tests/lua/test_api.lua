@@ -133,4 +133,15 @@ do
   t.raises(function() caw.output(dir .. "/no/such/dir/x.txt") end, "cannot write", "an unwritable path fails", caw.EXIT.IOERR)
 end
 
+-- caw.sha256_file_async: the same digest, computed while the script goes on
+do
+  local path = dir .. "/hash.txt"
+  caw.write(path, string.rep("caw ", 100000))
+  local pending = caw.sha256_file_async(path)
+  t.eq(pending:result(), caw.sha256_file(path), "async digest equals the plain one")
+  t.eq(pending:result(), caw.sha256(string.rep("caw ", 100000)), "and the digest of the text")
+  local missing = caw.sha256_file_async(dir .. "/no-such-file")
+  t.raises(function() missing:result() end, "cannot read", "a missing file raises when the result is asked for", caw.EXIT.NOINPUT)
+end
+
 t.done()
