@@ -14,9 +14,20 @@
 ** per distinct CAMEO code and actor code (memoized), once per new actor,
 ** for a bad row, and per row only for a --where predicate.
 **
-** Everything a load allocates hangs off one userdata whose __gc frees it,
-** so an error raised from a callback (a bad row without --skip-bad, a
-** timeout) or from SQLite leaks nothing.
+** Two sides. The reading side (the Lua thread) splits, checks, maps and
+** merges rows, and hands each finished event to the writing side, which
+** builds its row (title, merged ids and URLs as JSON) and inserts it. On
+** a load into an empty table the writing side runs on a thread of its own
+** behind a ring of messages, so SQLite's work overlaps the parsing; the
+** reading side then touches the database only after drain() (a rule
+** callback may). Events are written in the order they were opened, which
+** keeps the table's inserts appends.
+**
+** Everything a load allocates hangs off one userdata whose __gc frees it
+** (stopping the writer thread first), and the row loop runs under
+** lua_pcall, so an error raised from a callback (a bad row without
+** --skip-bad, a timeout) or from SQLite leaks nothing and leaves no thread
+** writing into a transaction being rolled back.
 */
 #include <errno.h>
 #include <limits.h>
