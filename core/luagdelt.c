@@ -1738,7 +1738,8 @@ static int load_rows(lua_State *L) {
         lua_pushvalue(L, S_PROGRESS);
         lua_pushinteger(L, (lua_Integer)done);
         lua_pushinteger(L, (lua_Integer)total);
-        lua_call(L, 2, 0);
+        lua_pushinteger(L, (lua_Integer)g->read);
+        lua_call(L, 3, 0);
       }
       if (g->dedup) sweep(L, g, 0);
     }

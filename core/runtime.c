@@ -1235,7 +1235,7 @@ static double now_s(void) {
    with no arguments clears it. total may be 0 when unknown. */
 static int l_progress(lua_State *L) {
   caw_runtime *rt = runtime_of(L);
-  double done, total, t, started, rate, eta;
+  double done, total, t, started, rate, eta, rows;
   const char *label;
   if (!rt || rt->opts.quiet || !isatty(2)) return 0;
   if (lua_isnoneornil(L, 1)) {
@@ -1250,12 +1250,20 @@ static int l_progress(lua_State *L) {
   total = luaL_optnumber(L, 2, 0);
   label = luaL_optstring(L, 3, "");
   started = luaL_optnumber(L, 4, t);
+  rows = luaL_optnumber(L, 5, -1);
   rate = t > started ? done / (t - started) : 0;
-  if (total > 0) {
-    eta = rate > 0 ? (total - done) / rate : 0;
+  eta = total > 0 && rate > 0 ? (total - done) / rate : 0;
+  if (rows >= 0) { /* done/total measure the input; rows are counted */
+    double rrate = t > started ? rows / (t - started) : 0;
+    if (total > 0)
+      fprintf(stderr, "\r\033[K%s %.0f%%, %.0f rows (%.0f rows/s, ETA %.0fs)",
+              label, 100.0 * done / total, rows, rrate, eta > 0 ? eta : 0);
+    else
+      fprintf(stderr, "\r\033[K%s %.0f rows (%.0f rows/s)", label, rows, rrate);
+  } else if (total > 0)
     fprintf(stderr, "\r\033[K%s %.0f%% (%.0f/s, ETA %.0fs)", label,
             100.0 * done / total, rate, eta > 0 ? eta : 0);
-  } else
+  else
     fprintf(stderr, "\r\033[K%s %.0f (%.0f/s)", label, done, rate);
   rt->progress_shown = 1;
   return 0;

@@ -154,7 +154,7 @@ function M.import(src, sink, opts)
     end,
     define = define(sink),
     reject = function(line, msg, unread) sink.reject(line, msg, unread) end,
-    progress = function(done, total) sink.progress(done, total) end,
+    progress = function(done, total, rows) sink.progress(done, total, rows) end,
   })
   sink.read(n.read)
   sink.outcome("added", n.added)

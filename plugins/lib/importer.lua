@@ -19,7 +19,8 @@
 --                             the row never reached sink.event
 --       sink.merged(n)        count rows merged into earlier events
 --       sink.read(n)          count rows read (default: one per event call)
---       sink.progress(done_bytes, total_bytes)
+--       sink.progress(done_bytes, total_bytes [, rows]) rows read so far
+--                             (default: the rows counted so far)
 local M = {}
 
 local DRY_RUN = setmetatable({}, { __tostring = function() return "dry run" end })
@@ -149,8 +150,8 @@ local function make_sink(name, batch, counts, opts)
     counts[what] = counts[what] + (n or 1)
   end
   sink.batch = batch
-  function sink.progress(done, total)
-    if not opts.quiet then caw.progress(done, total, name, started) end
+  function sink.progress(done, total, rows)
+    if not opts.quiet then caw.progress(done, total, name, started, rows or counts.read) end
   end
   return sink
 end

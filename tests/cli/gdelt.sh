@@ -191,7 +191,7 @@ if [ -f "$gen" ] && command -v script >/dev/null; then
   python3 "$gen" 6000 3 >"$T/gen.tsv"
   "$CAW" --db "$T/p.db" init --empty -q
   script -qec "$CAW --db $T/p.db import --dry-run $T/gen.tsv" /dev/null >"$T/tty.txt" 2>&1 || true
-  grep -q "gen.tsv [0-9]*% ([0-9]*/s, ETA [0-9]*s)" "$T/tty.txt" && ok || fail "no progress line on a terminal: $(head -c 300 "$T/tty.txt")"
+  grep -q "gen.tsv [0-9]*%, [0-9]* rows ([0-9]* rows/s, ETA [0-9]*s)" "$T/tty.txt" && ok || fail "no progress line (%, rows, rows/s, ETA) on a terminal: $(head -c 300 "$T/tty.txt")"
   run "$CAW" --db "$T/p.db" import --dry-run "$T/gen.tsv"
   grep -q "ETA" "$T/err" && fail "progress line without a terminal" || ok
   expect_err "dry run: 6000 read" "generated file imports"
