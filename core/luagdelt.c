@@ -647,16 +647,15 @@ static const cameo *cameo_of(lua_State *L, engine *g, const char *code,
     static const cameo invalid = {0, NULL, NULL};
     return &invalid;
   }
-  if (!(c = calloc(1, sizeof *c))) oom(L);
+  /* the rule first: it may raise (a timeout), and nothing is held yet */
   lua_pushvalue(L, S_CAMEO);
   lua_pushlstring(L, code, len);
   lua_call(L, 1, 2);
+  if (lua_toboolean(L, -2) && (!lua_isstring(L, -2) || !lua_isstring(L, -1)))
+    luaL_error(L, "caw.gdelt: the cameo rule must give a type and a label"
+                  " (for '%s')", code);
+  if (!(c = calloc(1, sizeof *c))) oom(L);
   if (lua_toboolean(L, -2)) {
-    if (!lua_isstring(L, -2) || !lua_isstring(L, -1)) {
-      free(c);
-      luaL_error(L, "caw.gdelt: the cameo rule must give a type and a label"
-                    " (for '%s')", code);
-    }
     c->valid = 1;
     c->type = strdup(lua_tostring(L, -2));
     c->label = strdup(lua_tostring(L, -1));
@@ -1630,6 +1629,7 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
     if (id) { /* the writing side folds it in, after what it has before */
       size_t ul = r.url ? strlen(r.url) + 1 : 0, cl = strlen(r.code) + 1;
       wmsg m;
+      if (g->prior) remember_gid(L, g, r.gid, id, r.day);
       memset(&m, 0, sizeof m);
       m.op = M_MERGE;
       m.id = id;
@@ -1642,7 +1642,6 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
         m.r.url = m.strs + cl;
       }
       g->merged++;
-      if (g->prior) remember_gid(L, g, r.gid, id, r.day);
       send_msg(L, g, &m);
       return;
     }
