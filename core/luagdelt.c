@@ -128,18 +128,21 @@ static hent *hm_put(hmap *m, const char *key, size_t len) {
   return e;
 }
 
-static void hm_del(hmap *m, const char *key, size_t len) {
-  hent **p, *e;
-  uint64_t h;
-  if (!m->nb) return;
-  h = hash_str(key, len);
-  for (p = &m->b[h & (m->nb - 1)]; (e = *p); p = &e->next)
-    if (e->hash == h && strncmp(e->key, key, len) == 0 && e->key[len] == '\0') {
-      *p = e->next;
-      free(e);
+/* Remove entry h from m (found by its stored hash: no key compare). */
+static void hm_unlink(hmap *m, hent *h) {
+  hent **p;
+  for (p = &m->b[h->hash & (m->nb - 1)]; *p; p = &(*p)->next)
+    if (*p == h) {
+      *p = h->next;
+      free(h);
       m->n--;
       return;
     }
+}
+
+static void hm_del(hmap *m, const char *key, size_t len) {
+  hent *e = hm_find(m, key, len);
+  if (e) hm_unlink(m, e);
 }
 
 /* Drop the entries for which drop(e, arg) is true (all when drop is NULL),
@@ -165,6 +168,18 @@ static void hm_free(hmap *m, void (*release)(void *)) {
   free(m->b);
   m->b = NULL;
   m->nb = 0;
+}
+
+/* Room for one more element in v, of which n are used and *cap are
+   allocated (elem bytes each; the first allocation holds first): v or
+   its new place, or NULL when out of memory (v is then as it was). */
+static void *grow(void *v, size_t n, size_t *cap, size_t elem, size_t first) {
+  size_t c;
+  if (n < *cap) return v;
+  c = *cap ? *cap * 2 : first;
+  if (!(v = realloc(v, c * elem))) return NULL;
+  *cap = c;
+  return v;
 }
 
 /* ---- day lists: what a dedup key leads to, by day ---- */
@@ -200,16 +215,12 @@ static dayent *dl_find(const daylist *l, int64_t day, int64_t days) {
 
 /* The entry of day, made when missing; NULL when out of memory. */
 static dayent *dl_put(daylist *l, int64_t day) {
+  dayent *v;
   size_t i;
   for (i = 0; i < l->n; i++)
     if (l->v[i].day == day) return &l->v[i];
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 4;
-    dayent *v = realloc(l->v, cap * sizeof *v);
-    if (!v) return NULL;
-    l->v = v;
-    l->cap = cap;
-  }
+  if (!(v = grow(l->v, l->n, &l->cap, sizeof *v, 4))) return NULL;
+  l->v = v;
   memset(&l->v[l->n], 0, sizeof *l->v);
   l->v[l->n].day = day;
   return &l->v[l->n++];
@@ -315,14 +326,9 @@ static int strv_has(const strv *s, const char *x) {
 }
 
 static int strv_add(strv *s, const char *x) {
-  char *d;
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 4;
-    char **v = realloc(s->v, cap * sizeof *v);
-    if (!v) return 0;
-    s->v = v;
-    s->cap = cap;
-  }
+  char *d, **v = grow(s->v, s->n, &s->cap, sizeof *v, 4);
+  if (!v) return 0;
+  s->v = v;
   if (!(d = strdup(x))) return 0;
   s->v[s->n++] = d;
   return 1;
@@ -348,6 +354,7 @@ typedef struct rowv { /* one row's values */
   double tone;
   int has_nm, has_ns, has_na, has_tone;
   const char *url, *code;
+  const cameo *cm; /* code's type and label */
 } rowv;
 
 typedef struct wmsg {
@@ -409,11 +416,10 @@ typedef struct engine {
   wmsg ring[RING];
   size_t rhead, rcount;
   int stop, abandon, busy, failed;
-  int64_t w_added, w_unchanged;
+  int64_t w_unchanged; /* the writing side's: read after it stopped */
   /* GDELT events a caw before schema 2 stored as full events: kept as
      they are; a row that would add one again counts as unchanged */
   int legacy;
-  sqlite3_stmt *legacy_stmt;
   /* direct caches in front of the maps for the common shapes of codes:
      3-letter country codes, 2-character FIPS codes, 2-4 digit CAMEO */
   const actor *cc_val[26 * 26 * 26];
@@ -450,8 +456,6 @@ static void engine_free(engine *g) {
   hm_free(&g->loaded, NULL);
   hm_free(&g->seen, NULL);
   hm_free(&g->updated, NULL);
-  sqlite3_finalize(g->legacy_stmt);
-  g->legacy_stmt = NULL;
 }
 
 static int engine_gc(lua_State *L) {
@@ -612,8 +616,6 @@ static const actor *actor_of(lua_State *L, engine *g, const char *code,
     }
   }
   lua_pop(L, 1);
-  g->buf[0] = *cc ? 'C' : 'O'; /* the callback may not touch buf, but */
-  memcpy(g->buf + 1, k, len + 1);
   if (!(e = hm_put(&g->actors, g->buf, len + 1))) {
     free_actor(a);
     oom(L);
@@ -762,7 +764,7 @@ static char *more_json(const event *e) {
    event with its id was there already (kept as it is), -1 on an error
    (wfail). Touches no Lua: the writer thread runs it. */
 static int put_row(engine *g, const event *e) {
-  sqlite3_stmt *s = caw_store_gdelt_stmt(g->st, 0);
+  sqlite3_stmt *s = caw_store_gdelt_stmt(g->st, CAW_GDELT_PUT), *q;
   const cameo *cm = e->cm;
   const char *n1 = NULL, *n2 = NULL;
   char *t1 = NULL, *t2 = NULL, *title = NULL, *more = NULL, tag[80];
@@ -770,14 +772,12 @@ static int put_row(engine *g, const event *e) {
   int rc, bad = 0;
   if (!s) return wfail(g, "preparing the GDELT insert");
   if (g->legacy) {
-    if (!g->legacy_stmt &&
-        sqlite3_prepare_v2(caw_store_db(g->st), "SELECT 1 FROM events WHERE id = ?1",
-                           -1, &g->legacy_stmt, NULL) != SQLITE_OK)
+    if (!(q = caw_store_gdelt_stmt(g->st, CAW_GDELT_IN_EVENTS)))
       return wfail(g, "looking up events");
     snprintf(tag, sizeof tag, "gdelt:%lld", (long long)e->id);
-    sqlite3_bind_text(g->legacy_stmt, 1, tag, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(g->legacy_stmt);
-    sqlite3_reset(g->legacy_stmt);
+    sqlite3_bind_text(q, 1, tag, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(q);
+    sqlite3_reset(q);
     if (rc == SQLITE_ROW) return 0;
     if (rc != SQLITE_DONE) return wfail(g, "looking up events");
   }
@@ -872,28 +872,12 @@ static int url_key(engine *g, const char *url, const char *tkey) {
   return join(g->buf, sizeof g->buf, parts, 3);
 }
 
-/* Remove entry h from m (found by its stored hash: no key compare). */
-static void hm_unlink(hmap *m, hent *h) {
-  hent **p;
-  for (p = &m->b[h->hash & (m->nb - 1)]; *p; p = &(*p)->next)
-    if (*p == h) {
-      *p = h->next;
-      free(h);
-      m->n--;
-      return;
-    }
-}
-
 /* Register by_url entry h as leading to e (the entry is e's until e is
    written: nothing else removes or repoints it). */
 static int ureg_add(event *e, hent *h) {
-  if (e->nureg == e->capureg) {
-    size_t cap = e->capureg ? e->capureg * 2 : 2;
-    hent **v = realloc(e->ureg, cap * sizeof *v);
-    if (!v) return 0;
-    e->ureg = v;
-    e->capureg = cap;
-  }
+  hent **v = grow(e->ureg, e->nureg, &e->capureg, sizeof *v, 2);
+  if (!v) return 0;
+  e->ureg = v;
   e->ureg[e->nureg++] = h;
   h->ptr = e;
   return 1;
@@ -909,7 +893,7 @@ static int run_msg(engine *g, wmsg *m) {
   int rc;
   if (m->op == M_PUT) {
     if ((rc = put_row(g, m->e)) < 0) return -1;
-    if (rc) g->w_added++;
+    if (rc) g->added++; /* only the writing side adds */
     else g->w_unchanged++;
     return 0;
   }
@@ -1068,7 +1052,6 @@ static void write_event(lua_State *L, engine *g, event **slot) {
   e->nureg = 0;
   define(L, g, e->a1);
   define(L, g, e->a2);
-  e->cm = cameo_of(L, g, e->code, strlen(e->code));
   memset(&m, 0, sizeof m);
   m.op = M_PUT;
   m.e = e;
@@ -1134,13 +1117,11 @@ static void ensure_loaded(lua_State *L, engine *g, int64_t day) {
   int n;
   hent *h;
   for (d = day - g->days; d <= day + g->days; d++) {
-    sqlite3_stmt *s = NULL;
+    sqlite3_stmt *s;
     char dk[32];
     int dn = snprintf(dk, sizeof dk, "%lld", (long long)d), rc;
     if (hm_find(&g->loaded, dk, (size_t)dn)) continue;
-    if (sqlite3_prepare_v2(caw_store_db(g->st),
-                           "SELECT id, tag, json_extract(more, '$.ids')"
-                           " FROM gdelt WHERE day = ?1", -1, &s, NULL) != SQLITE_OK) {
+    if (!(s = caw_store_gdelt_stmt(g->st, CAW_GDELT_OF_DAY))) {
       store_fail(L, g, "reading GDELT events");
       return;
     }
@@ -1165,13 +1146,13 @@ static void ensure_loaded(lua_State *L, engine *g, int64_t day) {
         kent *k = kent_of(&g->keys, g->buf, 1);
         dayent *de = k ? dl_put(&k->stored, d) : NULL;
         if (!de) {
-          sqlite3_finalize(s);
+          sqlite3_reset(s);
           oom(L);
         }
         de->num = id;
       }
     }
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
       store_fail(L, g, "reading GDELT events");
       return;
@@ -1187,14 +1168,13 @@ static int64_t owner_of(lua_State *L, engine *g, int64_t gid) {
   char k[24];
   int n = snprintf(k, sizeof k, "%lld", (long long)gid), rc;
   hent *h = hm_find(&g->seen, k, (size_t)n);
-  sqlite3_stmt *s = NULL;
+  sqlite3_stmt *s;
   if (h) return h->num;
-  if (sqlite3_prepare_v2(caw_store_db(g->st), "SELECT 1 FROM gdelt WHERE id = ?1",
-                         -1, &s, NULL) != SQLITE_OK)
+  if (!(s = caw_store_gdelt_stmt(g->st, CAW_GDELT_HAS)))
     return store_fail(L, g, "reading GDELT events");
   sqlite3_bind_int64(s, 1, gid);
   rc = sqlite3_step(s);
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return store_fail(L, g, "reading GDELT events");
   return rc == SQLITE_ROW ? gid : 0;
@@ -1220,7 +1200,6 @@ static int json_has_str(const cJSON *a, const char *x) {
    the event is not there, -1 on an error (wfail). No Lua: the writer
    thread runs it. */
 static int merge_row(engine *g, int64_t id, const rowv *r) {
-  sqlite3 *db = caw_store_db(g->st);
   sqlite3_stmt *s = NULL, *u;
   cJSON *more = NULL, *ids, *codes, *urls;
   int64_t rows, m0 = 0;
@@ -1231,14 +1210,11 @@ static int merge_row(engine *g, int64_t id, const rowv *r) {
   char *text;
   const char *cam, *url0;
   if (id == r->gid) return 0;
-  if (sqlite3_prepare_v2(db, "SELECT rows, mentions, num_sources, articles,"
-                             " tone, cameo, url, more, batch FROM gdelt"
-                             " WHERE id = ?1",
-                         -1, &s, NULL) != SQLITE_OK)
+  if (!(s = caw_store_gdelt_stmt(g->st, CAW_GDELT_GET)))
     return wfail(g, "reading a GDELT event");
   sqlite3_bind_int64(s, 1, id);
   if (sqlite3_step(s) != SQLITE_ROW) {
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return 4;
   }
   rows = sqlite3_column_int64(s, 0);
@@ -1256,14 +1232,14 @@ static int merge_row(engine *g, int64_t id, const rowv *r) {
     more = cJSON_Parse((const char *)sqlite3_column_text(s, 7));
   if (!more) more = cJSON_CreateObject();
   if (!more) {
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return wfail(g, NULL);
   }
   if (!(ids = cJSON_GetObjectItem(more, "ids")))
     ids = cJSON_AddArrayToObject(more, "ids");
   if (json_has_num(ids, (double)r->gid)) {
     cJSON_Delete(more);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return 1;
   }
   cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)r->gid));
@@ -1284,12 +1260,12 @@ static int merge_row(engine *g, int64_t id, const rowv *r) {
   text = cJSON_PrintUnformatted(more);
   cJSON_Delete(more);
   if (!text) {
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return wfail(g, NULL);
   }
-  if (!(u = caw_store_gdelt_stmt(g->st, 1))) {
+  if (!(u = caw_store_gdelt_stmt(g->st, CAW_GDELT_UPDATE))) {
     cJSON_free(text);
-    sqlite3_finalize(s);
+    sqlite3_reset(s);
     return wfail(g, "preparing the GDELT update");
   }
   sqlite3_bind_int64(u, 1, id);
@@ -1304,7 +1280,7 @@ static int merge_row(engine *g, int64_t id, const rowv *r) {
     sqlite3_bind_double(u, 6, has_t0 ? t0 : r->tone);
   sqlite3_bind_text(u, 7, text, -1, cJSON_free);
   earlier = sqlite3_column_int64(s, 8) != g->batch;
-  sqlite3_finalize(s);
+  sqlite3_reset(s);
   if (sqlite3_step(u) != SQLITE_DONE) {
     wfail(g, "updating a GDELT event");
     sqlite3_reset(u);
@@ -1325,10 +1301,10 @@ static int merge_row(engine *g, int64_t id, const rowv *r) {
 }
 
 /* Fold one more row into an open event. */
-static void merge_open(lua_State *L, engine *g, event *e, const rowv *r) {
+static void merge_open(lua_State *L, event *e, const rowv *r) {
+  int64_t *ids;
   size_t i;
   double w;
-  (void)g;
   if (r->gid == e->id) return;
   for (i = 0; i < e->nids; i++)
     if (e->ids[i] == r->gid) return;
@@ -1339,13 +1315,8 @@ static void merge_open(lua_State *L, engine *g, event *e, const rowv *r) {
     e->weight = e->has_tone ? w : 0;
     if (!strv_add(&e->codes, e->code)) oom(L);
   }
-  if (e->nids == e->capids) {
-    size_t cap = e->capids ? e->capids * 2 : 4;
-    int64_t *v = realloc(e->ids, cap * sizeof *v);
-    if (!v) oom(L);
-    e->ids = v;
-    e->capids = cap;
-  }
+  if (!(ids = grow(e->ids, e->nids, &e->capids, sizeof *ids, 4))) oom(L);
+  e->ids = ids;
   e->ids[e->nids++] = r->gid;
   e->rows++;
   e->nm = (e->has_nm ? e->nm : 0) + (r->has_nm ? r->nm : 0);
@@ -1438,6 +1409,7 @@ static event *new_event(lua_State *L, const rowv *r, const char *sqldate,
     }
   e->id = r->gid;
   e->day = r->day;
+  e->cm = r->cm;
   e->rows = 1;
   e->line = line;
   memcpy(e->sqldate, sqldate, 8);
@@ -1462,16 +1434,12 @@ static event *new_event(lua_State *L, const rowv *r, const char *sqldate,
 }
 
 static void push_queue(lua_State *L, engine *g, event *e) {
-  if (g->nq == g->capq) {
-    size_t cap = g->capq ? g->capq * 2 : 1024;
-    event **q = realloc(g->queue, cap * sizeof *q);
-    if (!q) {
-      free_event(e);
-      oom(L);
-    }
-    g->queue = q;
-    g->capq = cap;
+  event **q = grow(g->queue, g->nq, &g->capq, sizeof *q, 1024);
+  if (!q) {
+    free_event(e);
+    oom(L);
   }
+  g->queue = q;
   g->queue[g->nq++] = e;
 }
 
@@ -1529,7 +1497,8 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
     return;
   }
   r.code = f[26].ptr;
-  if (!cameo_of(L, g, r.code, f[26].len)->valid) {
+  r.cm = cameo_of(L, g, r.code, f[26].len);
+  if (!r.cm->valid) {
     snprintf(msg, sizeof msg, "field 27 (EventCode): '%.100s' is not a CAMEO code",
              r.code);
     reject(L, line, msg, 0);
@@ -1648,7 +1617,7 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
   }
 
   if (e) {
-    merge_open(L, g, e, &r);
+    merge_open(L, e, &r);
     if (r.gid != e->id) g->merged++;
     else g->unchanged++; /* the event's own first row, twice in the file */
     if (has_tkey && (n = url_key(g, r.url, tkey)) > 0) {
@@ -1852,7 +1821,6 @@ static int l_load(lua_State *L) {
   if (g->werr_code) return raise_werr(L, g);
   if ((rc = caw_store_gdelt_finish(st, err, sizeof err)) != CAW_OK)
     return caw_lua_fail(L, caw_status_exit(rc), "%s", err);
-  g->added += g->w_added;
   g->unchanged += g->w_unchanged;
   lua_createtable(L, 0, 5);
   lua_pushinteger(L, (lua_Integer)g->read);

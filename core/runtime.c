@@ -1720,6 +1720,33 @@ static int open_caw(lua_State *L) {
   return 1;
 }
 
+/* Register the metatable name with the metamethods meta and, when given,
+   the methods its __index table holds. */
+static void new_class(lua_State *L, const char *name, const luaL_Reg *meta,
+                      const luaL_Reg *methods) {
+  luaL_newmetatable(L, name);
+  luaL_setfuncs(L, meta, 0);
+  if (methods) {
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
+}
+
+static const luaL_Reg error_meta[] = {{"__tostring", error_tostring},
+                                      {NULL, NULL}};
+static const luaL_Reg pending_meta[] = {{"__gc", pending_gc}, {NULL, NULL}};
+static const luaL_Reg pending_methods[] = {{"result", pending_result},
+                                           {NULL, NULL}};
+static const luaL_Reg writer_meta[] = {{"__gc", writer_gc}, {NULL, NULL}};
+static const luaL_Reg writer_methods[] = {{"write", writer_write},
+                                          {"close", writer_close},
+                                          {NULL, NULL}};
+static const luaL_Reg cursor_meta[] = {{"__gc", cursor_gc},
+                                       {"__close", cursor_gc},
+                                       {NULL, NULL}};
+
 caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
   caw_runtime *rt = calloc(1, sizeof *rt);
   lua_State *L;
@@ -1733,34 +1760,10 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
   rt->L = L;
   lua_pushlightuserdata(L, rt);
   lua_setfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
-  luaL_newmetatable(L, ERROR_MT);
-  lua_pushcfunction(L, error_tostring);
-  lua_setfield(L, -2, "__tostring");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, PENDING_MT);
-  lua_pushcfunction(L, pending_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_newtable(L);
-  lua_pushcfunction(L, pending_result);
-  lua_setfield(L, -2, "result");
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, WRITER_MT);
-  lua_pushcfunction(L, writer_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_newtable(L);
-  lua_pushcfunction(L, writer_write);
-  lua_setfield(L, -2, "write");
-  lua_pushcfunction(L, writer_close);
-  lua_setfield(L, -2, "close");
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, CURSOR_MT);
-  lua_pushcfunction(L, cursor_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, cursor_gc);
-  lua_setfield(L, -2, "__close");
-  lua_pop(L, 1);
+  new_class(L, ERROR_MT, error_meta, NULL);
+  new_class(L, PENDING_MT, pending_meta, pending_methods);
+  new_class(L, WRITER_MT, writer_meta, writer_methods);
+  new_class(L, CURSOR_MT, cursor_meta, NULL);
   open_libs(L, &rt->opts);
   luaL_requiref(L, "caw", open_caw, 1);
   lua_pop(L, 1);

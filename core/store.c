@@ -66,7 +66,8 @@ enum {
   S_FIND_EVENT, S_DEL_EVENT, S_INS_EVENT, S_INS_ACTOR_REF, S_INS_MONEY,
   S_INS_SOURCE, S_INS_TAG, S_FIND_ACTOR, S_PUT_ACTOR, S_PUT_MEMBER,
   S_CHILD_ACTORS, S_CHILD_MONEY, S_CHILD_SOURCES, S_CHILD_TAGS,
-  S_GDELT_PUT, S_GDELT_MERGE, S_GDELT_HAS, S_COUNT
+  S_GDELT_PUT, S_GDELT_UPDATE, S_GDELT_GET, S_GDELT_HAS, S_GDELT_OF_DAY,
+  S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -106,7 +107,10 @@ static const char *const stmt_sql[S_COUNT] = {
   "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27) ON CONFLICT(id) DO NOTHING",
   "UPDATE gdelt SET rows = ?2, mentions = ?3, num_sources = ?4,"
   " articles = ?5, tone = ?6, more = ?7 WHERE id = ?1",
-  "SELECT 1 FROM gdelt WHERE id = ?1"};
+  "SELECT rows, mentions, num_sources, articles, tone, cameo, url, more,"
+  " batch FROM gdelt WHERE id = ?1",
+  "SELECT 1 FROM gdelt WHERE id = ?1",
+  "SELECT id, tag, json_extract(more, '$.ids') FROM gdelt WHERE day = ?1"};
 
 struct caw_store {
   sqlite3 *db;
@@ -238,7 +242,7 @@ static const char schema_v2[] =
   "  batch INTEGER\n"
   ");\n"
   "CREATE INDEX gdelt_day ON gdelt(day);\n"
-  "DROP VIEW events_flat;\n"
+  "DROP VIEW IF EXISTS events_flat;\n"
   "CREATE VIEW events_flat AS SELECT id, date, earliest, latest, precision,\n"
   "  type, title, summary, location, confidence, cameo, goldstein, actors,\n"
   "  sources, tags FROM (SELECT e.id, e.date,\n"
@@ -271,25 +275,10 @@ static const char schema_v2[] =
   "  g.tag, g.day, g.day FROM gdelt g)\n"
   "  ORDER BY day_lo, day_hi, id;\n";
 
-/* Flat views for pandas, R, Datasette and the sqlite3 shell. */
+/* Flat views for pandas, R, Datasette and the sqlite3 shell. events_flat
+   is made by version 2 (below), which also replaces the version 1 view
+   that older databases hold. */
 static const char schema_v1_views[] =
-  "CREATE VIEW events_flat AS SELECT e.id, e.date,\n"
-  "  CASE WHEN e.day_lo <= -9007199254740992 THEN NULL\n"
-  "       ELSE date(e.day_lo * 86400, 'unixepoch') END AS earliest,\n"
-  "  CASE WHEN e.day_hi >= 9007199254740992 THEN NULL\n"
-  "       ELSE date(e.day_hi * 86400, 'unixepoch') END AS latest,\n"
-  "  e.precision, e.type, e.title, e.summary, e.location, e.confidence,\n"
-  "  e.cameo, e.goldstein,\n"
-  "  (SELECT group_concat(actor || ':' || role, ';') FROM\n"
-  "     (SELECT actor, role FROM event_actors WHERE event = e.rowid\n"
-  "      ORDER BY seq)) AS actors,\n"
-  "  (SELECT group_concat(url, ' ') FROM\n"
-  "     (SELECT url FROM sources WHERE event = e.rowid ORDER BY seq))\n"
-  "     AS sources,\n"
-  "  (SELECT group_concat(tag, ';') FROM\n"
-  "     (SELECT tag FROM event_tags WHERE event = e.rowid ORDER BY tag))\n"
-  "     AS tags\n"
-  "  FROM events e ORDER BY e.day_lo, e.day_hi, e.id;\n"
   "CREATE VIEW money_flat AS SELECT e.id AS event_id, e.date, e.title,\n"
   "  m.seq, m.amount, m.currency, m.kind, m.period, m.provider,\n"
   "  m.recipient, m.is_primary, m.note, s.url AS source_url\n"
@@ -1238,6 +1227,8 @@ caw_status caw_store_gdelt_finish(caw_store *st, char *err, size_t n) {
   return exec(st, "CREATE INDEX IF NOT EXISTS gdelt_day ON gdelt(day)", err, n);
 }
 
-sqlite3_stmt *caw_store_gdelt_stmt(caw_store *st, int merge) {
-  return stmt(st, merge ? S_GDELT_MERGE : S_GDELT_PUT);
+sqlite3_stmt *caw_store_gdelt_stmt(caw_store *st, caw_gdelt_stmt which) {
+  static const int of[] = {S_GDELT_PUT, S_GDELT_UPDATE, S_GDELT_GET,
+                           S_GDELT_HAS, S_GDELT_OF_DAY, S_FIND_EVENT};
+  return stmt(st, of[which]);
 }

@@ -274,9 +274,7 @@ end
 local function run(argv)
   local opts = args.parse(spec, argv)
   if not opts then return 0 end
-  if opts.country and not poles.central_asia[opts.country] then
-    caw.fail(caw.EXIT.USAGE, "--country takes one of KAZ, KGZ, TJK, TKM, UZB, not '" .. opts.country .. "'")
-  end
+  report.check_country(opts.country)
   if opts.top < 0 then caw.fail(caw.EXIT.USAGE, "--top needs a number >= 0") end
   local res, countries = collect(opts)
   local body

@@ -198,11 +198,20 @@ sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,
 ** GDELT events (table gdelt, docs/schema.md): an importer writes them
 ** inside a transaction. begin tells whether the table held rows before
 ** (when it did not, the day index is dropped until finish rebuilds it).
-** caw_store_gdelt_stmt gives the prepared insert (merge = 0; parameters
-** in the order of enum below, ON CONFLICT(id) DO NOTHING) or update
-** (merge = 1: ?1 id, ?2 rows, ?3 mentions, ?4 num_sources, ?5 articles,
-** ?6 tone, ?7 more), reset with bindings cleared; owned by the store.
+** caw_store_gdelt_stmt gives one of the statements below, prepared once,
+** reset with bindings cleared; owned by the store.
 */
+typedef enum caw_gdelt_stmt {
+  CAW_GDELT_PUT,    /* insert: parameters in the order of the enum below,
+                       ON CONFLICT(id) DO NOTHING */
+  CAW_GDELT_UPDATE, /* ?1 id, ?2 rows, ?3 mentions, ?4 num_sources,
+                       ?5 articles, ?6 tone, ?7 more */
+  CAW_GDELT_GET,    /* ?1 id -> rows, mentions, num_sources, articles,
+                       tone, cameo, url, more, batch */
+  CAW_GDELT_HAS,    /* ?1 id -> a row when stored */
+  CAW_GDELT_OF_DAY, /* ?1 day -> id, tag, ids (JSON) of that day's events */
+  CAW_GDELT_IN_EVENTS /* ?1 "gdelt:<id>" -> a row when in table events */
+} caw_gdelt_stmt;
 enum {
   CAW_GDELT_ID = 1, CAW_GDELT_DAY, CAW_GDELT_TYPE, CAW_GDELT_TITLE,
   CAW_GDELT_LOCATION, CAW_GDELT_CONFIDENCE, CAW_GDELT_CAMEO,
@@ -216,7 +225,7 @@ enum {
 caw_status caw_store_gdelt_begin(caw_store *st, int *had_rows, char *err,
                                  size_t errlen);
 caw_status caw_store_gdelt_finish(caw_store *st, char *err, size_t errlen);
-sqlite3_stmt *caw_store_gdelt_stmt(caw_store *st, int merge);
+sqlite3_stmt *caw_store_gdelt_stmt(caw_store *st, caw_gdelt_stmt which);
 
 /* Count of events (GDELT events included) in the store, or -1 on error. */
 int64_t caw_store_count(caw_store *st);

@@ -105,14 +105,10 @@ function M.import(src, sink, opts)
                   "notes", "fatalities", "tags", "timestamp" }
   local idx = {}
   for i, n in ipairs(names) do idx[i] = col[n] or 0 end -- 0: absent, gives nil
-  local every = M.progress_every
   local filtered = 0
   local view = pred and { actors = {}, places = {}, source = "acled" }
 
-  sink.read(0)
-  local nread = 0
-  for row in importer.rows(reader, sink, opts, function() nread = nread + 1 end) do
-    nread = nread + 1
+  for row in importer.rows(reader, sink, opts, M.progress_every) do
     do
       local line = row.line
       local f = { row:get(table.unpack(idx)) }
@@ -206,16 +202,9 @@ function M.import(src, sink, opts)
       }, line)
     end
     ::continue::
-    if nread % every == 0 then
-      sink.read(every)
-      sink.progress(reader:progress())
-    end
   end
-  sink.read(nread % every)
   reader:close()
-  if pred and not opts.quiet and filtered > 0 then
-    caw.log(string.format("%s: %d rows outside --where %s", src.name, filtered, opts.where))
-  end
+  importer.log_filtered(src, opts, filtered)
 end
 
 -- An ACLED export: the header starts with event_id_cnty (maybe quoted).

@@ -20,6 +20,7 @@
 --   sources   SOURCEURL; 57-field rows have none: urn:gdelt:event:<id>
 --   tags      the dedup key, gdelt:<actors>:<root>@<YYYYMMDD>, which lets a
 --             later file find the event
+local importer = require("lib.importer")
 local cameo = require("lib.cameo")
 local fips = require("lib.fips")
 local countries = require("lib.countries")
@@ -61,14 +62,9 @@ M.confidence = 1
 
 -- ---- actors ----
 
-local title_memo, n_title_memo = {}, 0
+-- "NEW YORK" -> "New York" (the engine asks once per actor code)
 local function titlecase(s)
-  local t = title_memo[s]
-  if t then return t end
-  t = s:lower():gsub("(%a)([%w']*)", function(a, b) return a:upper() .. b end)
-  if n_title_memo >= 20000 then title_memo, n_title_memo = {}, 0 end -- bounded
-  title_memo[s], n_title_memo = t, n_title_memo + 1
-  return t
+  return (s:lower():gsub("(%a)([%w']*)", function(a, b) return a:upper() .. b end))
 end
 
 -- CAMEO country code -> {code, name, kind} (memoized), or false.
@@ -153,17 +149,15 @@ function M.import(src, sink, opts)
       return cameo.type_of(code), cameo.label(code)
     end,
     define = define(sink),
-    reject = function(line, msg, unread) sink.reject(line, msg, unread) end,
-    progress = function(done, total, rows) sink.progress(done, total, rows) end,
+    reject = sink.reject,
+    progress = sink.progress,
   })
   sink.read(n.read)
   sink.outcome("added", n.added)
   sink.outcome("updated", n.updated)
   sink.outcome("unchanged", n.unchanged)
   sink.merged(n.merged)
-  if opts.where and not opts.quiet and n.filtered > 0 then
-    caw.log(string.format("%s: %d rows outside --where %s", src.name, n.filtered, opts.where))
-  end
+  importer.log_filtered(src, opts, n.filtered)
 end
 
 -- A GDELT export: no header; the first row has 57, 58 or 61 tab-separated

@@ -108,7 +108,6 @@ function M.import(src, sink, opts)
   end
   local idx = {}
   for i, c in ipairs(M.columns) do idx[i] = col[c] end
-  local every = M.progress_every
   local unknown, n_unknown = {}, 0
   local filtered = 0
   local view = pred and { actors = {}, places = {}, source = "icews" }
@@ -122,10 +121,7 @@ function M.import(src, sink, opts)
     return c
   end
 
-  sink.read(0)
-  local nread = 0
-  for row in importer.rows(reader, sink, opts, function() nread = nread + 1 end) do
-    nread = nread + 1
+  for row in importer.rows(reader, sink, opts, M.progress_every) do
     do
       local line = row.line
       local eid, edate, sname, ssec, scountry, etext, code, intensity, tname,
@@ -207,25 +203,16 @@ function M.import(src, sink, opts)
       }, line)
     end
     ::continue::
-    if nread % every == 0 then
-      sink.read(every)
-      sink.progress(reader:progress())
-    end
   end
-  sink.read(nread % every)
   reader:close()
-  if not opts.quiet then
-    if n_unknown > 0 then
-      local names = {}
-      for n in pairs(unknown) do names[#names + 1] = n end
-      table.sort(names)
-      caw.log(string.format("%s: %d country names not in lib/countries.lua (left uncoded): %s",
-        src.name, n_unknown, table.concat(names, ", ")))
-    end
-    if pred and filtered > 0 then
-      caw.log(string.format("%s: %d rows outside --where %s", src.name, filtered, opts.where))
-    end
+  if not opts.quiet and n_unknown > 0 then
+    local names = {}
+    for n in pairs(unknown) do names[#names + 1] = n end
+    table.sort(names)
+    caw.log(string.format("%s: %d country names not in lib/countries.lua (left uncoded): %s",
+      src.name, n_unknown, table.concat(names, ", ")))
   end
+  importer.log_filtered(src, opts, filtered)
 end
 
 -- An ICEWS file: the header starts "Event ID<TAB>Event Date".

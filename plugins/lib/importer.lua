@@ -211,23 +211,46 @@ end
 -- The rows of a caw.dsv reader, for importers. With --skip-bad, a row the
 -- reader cannot split (wrong field count, bad UTF-8, a NUL byte, too
 -- long) is rejected and reading goes on, unless the reader is stuck or
--- the error is not about the data. on_bad(), when given, is called for
--- each rejected row (for importers that count rows themselves).
-function M.rows(reader, sink, opts, on_bad)
+-- the error is not about the data. With every (a number), the rows are
+-- counted here, rejected ones too (sink.read), and progress is shown
+-- every that many rows.
+function M.rows(reader, sink, opts, every)
   local step, state, ctl = reader:rows()
+  local n = 0
+  if every then sink.read(0) end
+  local function tick()
+    n = n + 1
+    if n % every == 0 then
+      sink.read(every)
+      local done, total = reader:progress()
+      sink.progress(done, total, n)
+    end
+  end
   return function()
     while true do
-      if not opts.rejects then return step(state, ctl) end
-      local ok, row = pcall(step, state, ctl)
-      if ok then return row end
+      local ok, row = true, nil
+      if opts.rejects then ok, row = pcall(step, state, ctl) else row = step(state, ctl) end
+      if ok then
+        if every then
+          if row then tick() else sink.read(n % every) end
+        end
+        return row
+      end
       if caw.error_code(row) ~= caw.EXIT.DATAERR or reader:stuck() then
         reader:close()
         error(row, 0)
       end
       local line, rest = tostring(row):match("^.-:(%d+): (.*)$")
-      if on_bad then on_bad() end
+      if every then tick() end
       sink.reject(tonumber(line), rest or tostring(row), true)
     end
+  end
+end
+
+-- The line that says how many rows a --where filter left out.
+function M.log_filtered(src, opts, filtered)
+  if opts.where and not opts.quiet and filtered > 0 then
+    caw.log(string.format("%s: %d rows outside --where %s", src.name, filtered, opts.where))
   end
 end
 

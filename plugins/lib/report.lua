@@ -3,6 +3,7 @@
 -- works under --sandbox), a self-contained HTML page, and SVG charts.
 -- Everything that reaches HTML goes through text.html().
 local text = require("lib.text")
+local poles = require("lib.poles")
 local M = {}
 
 M.options = {
@@ -13,6 +14,14 @@ M.options = {
 
 function M.write(opts, body)
   caw.write(opts.output or "-", body)
+end
+
+-- A --country value must name one of the five states (exit 64 if not).
+function M.check_country(country)
+  if country and not poles.central_asia[country] then
+    caw.fail(caw.EXIT.USAGE, "--country takes one of " .. table.concat(poles.central_asia_list, ", ") ..
+      ", not '" .. country .. "'")
+  end
 end
 
 local CSS = [[
@@ -91,6 +100,20 @@ local function nice_max(v)
   return 10 * p
 end
 
+-- The opening <svg> tag and four horizontal grid lines with their labels
+-- (label(i) for i = 0..4, bottom up), as the first lines of a chart.
+local function svg_frame(W, H, left, top, plot_h, title, label)
+  local out = { string.format('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">',
+    W, H, W, H, text.html(title or "chart")) }
+  for i = 0, 4 do
+    local y = top + plot_h - plot_h * i / 4
+    out[#out + 1] = string.format('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#dde3e8"/>', left, W - 20, y, y)
+    out[#out + 1] = string.format('<text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="#55606b">%s</text>',
+      left - 6, y + 4, label(i))
+  end
+  return out
+end
+
 -- Stacked bar chart: categories (x labels), series {key, label}, and
 -- value(cat, key). Returns an inline SVG element.
 function M.svg_stacked_bars(categories, series, value, opts)
@@ -104,14 +127,8 @@ function M.svg_stacked_bars(categories, series, value, opts)
     maxv = math.max(maxv, sum)
   end
   maxv = nice_max(maxv)
-  local out = { string.format('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">',
-    W, H, W, H, text.html(opts.title or "chart")) }
-  for i = 0, 4 do
-    local y = top + plot_h - plot_h * i / 4
-    out[#out + 1] = string.format('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#dde3e8"/>', left, W - 20, y, y)
-    out[#out + 1] = string.format('<text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="#55606b">%s</text>',
-      left - 6, y + 4, text.html(fmt_axis(maxv * i / 4)))
-  end
+  local out = svg_frame(W, H, left, top, plot_h, opts.title,
+    function(i) return text.html(fmt_axis(maxv * i / 4)) end)
   local n = math.max(#categories, 1)
   local slot = plot_w / n
   local bw = math.min(60, slot * 0.6)
@@ -140,14 +157,8 @@ function M.svg_lines(categories, series, value, opts)
   opts = opts or {}
   local W, H, left, bottom, top = 720, 280, 50, 50, 15
   local plot_w, plot_h = W - left - 20, H - top - bottom
-  local out = { string.format('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">',
-    W, H, W, H, text.html(opts.title or "chart")) }
-  for i = 0, 4 do
-    local y = top + plot_h - plot_h * i / 4
-    out[#out + 1] = string.format('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#dde3e8"/>', left, W - 20, y, y)
-    out[#out + 1] = string.format('<text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="#55606b">%d%%</text>',
-      left - 6, y + 4, i * 25)
-  end
+  local out = svg_frame(W, H, left, top, plot_h, opts.title,
+    function(i) return (i * 25) .. "%" end)
   local n = #categories
   local function xpos(i) return left + (n > 1 and plot_w * (i - 1) / (n - 1) or plot_w / 2) end
   for i, c in ipairs(categories) do
