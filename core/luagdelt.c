@@ -704,24 +704,17 @@ static void define(lua_State *L, engine *g, const actor *ca) {
 
 /* ---- writing ---- */
 
-/* The strings bound stay alive until the statement has run. */
-static void bind_text(sqlite3_stmt *s, int i, const char *v) {
-  if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
-
-/* Record an error of the writing side (SQLite, or out of memory); -1. */
-static int wfail(engine *g, const char *what) {
-  sqlite3 *db = caw_store_db(g->st);
-  int rc = sqlite3_errcode(db) & 0xff;
+/* Record an error of the writing side: a store status and its message
+   (NULL: out of memory); -1. */
+static int wfail(engine *g, caw_status rc, const char *msg) {
   if (g->werr_code) return -1; /* the first error is the one to tell */
-  if (!what) {
+  if (!msg) {
     g->werr_code = CAW_EXIT_SOFTWARE;
     snprintf(g->werr, sizeof g->werr, "caw.gdelt: out of memory");
     return -1;
   }
-  g->werr_code = rc == SQLITE_BUSY ? CAW_EXIT_TEMPFAIL : CAW_EXIT_IOERR;
-  snprintf(g->werr, sizeof g->werr, "%s: %s: %s", caw_store_path(g->st),
-           what, sqlite3_errmsg(db));
+  g->werr_code = caw_status_exit(rc);
+  snprintf(g->werr, sizeof g->werr, "%s", msg);
   return -1;
 }
 
@@ -730,8 +723,9 @@ static int raise_werr(lua_State *L, engine *g) {
   return caw_lua_fail(L, g->werr_code, "%s", g->werr);
 }
 
-static int store_fail(lua_State *L, engine *g, const char *what) {
-  wfail(g, what);
+static int store_fail(lua_State *L, engine *g, caw_status rc,
+                      const char *msg) {
+  wfail(g, rc, msg);
   return raise_werr(L, g);
 }
 
@@ -760,28 +754,128 @@ static char *more_json(const event *e) {
   return out;
 }
 
-/* Store one event as a row of the gdelt table: 1 when added, 0 when an
-   event with its id was there already (kept as it is), -1 on an error
-   (wfail). Touches no Lua: the writer thread runs it. */
+/* ---- a JSON object text, built by appending ---- */
+
+typedef struct jbuf {
+  char *p;
+  size_t n, cap;
+  int bad; /* out of memory */
+} jbuf;
+
+static void jb_add(jbuf *b, const char *s, size_t len) {
+  if (b->bad) return;
+  if (b->n + len + 2 > b->cap) {
+    size_t c = b->cap ? b->cap * 2 : 256;
+    char *p;
+    while (c < b->n + len + 2) c *= 2;
+    if (!(p = realloc(b->p, c))) {
+      b->bad = 1;
+      return;
+    }
+    b->p = p;
+    b->cap = c;
+  }
+  memcpy(b->p + b->n, s, len);
+  b->n += len;
+  b->p[b->n] = '\0';
+}
+
+static void jb_key(jbuf *b, const char *k) {
+  jb_add(b, b->n > 1 ? ",\"" : "\"", b->n > 1 ? 2 : 1);
+  jb_add(b, k, strlen(k));
+  jb_add(b, "\":", 2);
+}
+
+static void jb_str(jbuf *b, const char *k, const char *v) {
+  const char *p;
+  char esc[8];
+  jb_key(b, k);
+  jb_add(b, "\"", 1);
+  for (p = v; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c == '"' || c == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)c;
+      jb_add(b, esc, 2);
+    } else if (c < 0x20) {
+      snprintf(esc, sizeof esc, "\\u%04x", c);
+      jb_add(b, esc, 6);
+    } else
+      jb_add(b, p, 1);
+  }
+  jb_add(b, "\"", 1);
+}
+
+static void jb_int(jbuf *b, const char *k, int64_t v) {
+  char num[24];
+  jb_key(b, k);
+  jb_add(b, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)v));
+}
+
+/* A real number, exactly (17 digits), and a real in JSON too (0.0). */
+static void jb_num(jbuf *b, const char *k, double v) {
+  char num[40];
+  int n = snprintf(num, sizeof num, "%.17g", v);
+  jb_key(b, k);
+  if (!strpbrk(num, ".eEni")) n += snprintf(num + n, sizeof num - (size_t)n, ".0");
+  jb_add(b, num, (size_t)n);
+}
+
+/* The event's GDELT attributes as a JSON object text (malloc'd), or
+   NULL when out of memory. Tone is kept unrounded: merges across
+   imports average it. */
+static char *attrs_json(const event *e) {
+  jbuf b = {NULL, 0, 0, 0};
+  jb_add(&b, "{", 1);
+  if (e->has_quad) jb_int(&b, "quad", e->quad);
+  if (e->has_nm) jb_int(&b, "mentions", e->nm);
+  if (e->has_ns) jb_int(&b, "num_sources", e->ns);
+  if (e->has_na) jb_int(&b, "articles", e->na);
+  if (e->merged && e->weight > 0) jb_num(&b, "tone", e->tone_sum / e->weight);
+  else if (e->has_tone) jb_num(&b, "tone", e->tone);
+  if (e->geo) jb_str(&b, "geo", e->geo);
+  jb_int(&b, "version", e->version);
+  if (e->root) {
+    jb_key(&b, "root_event");
+    jb_add(&b, "true", 4);
+  }
+  if (*e->a1code) {
+    jb_str(&b, "actor1", e->a1code);
+    if (*e->a1name) jb_str(&b, "actor1_name", e->a1name);
+  }
+  if (*e->a2code) {
+    jb_str(&b, "actor2", e->a2code);
+    if (*e->a2name) jb_str(&b, "actor2_name", e->a2name);
+  }
+  jb_add(&b, "}", 1);
+  if (b.bad) {
+    free(b.p);
+    return NULL;
+  }
+  return b.p;
+}
+
+/* Store one event as a row of the table of machine-coded events: 1 when
+   added, 0 when an event with its id was there already (kept as it is),
+   -1 on an error (wfail). Touches no Lua: the writer thread runs it. */
 static int put_row(engine *g, const event *e) {
-  sqlite3_stmt *s = caw_store_gdelt_stmt(g->st, CAW_GDELT_PUT), *q;
   const cameo *cm = e->cm;
   const char *n1 = NULL, *n2 = NULL;
-  char *t1 = NULL, *t2 = NULL, *title = NULL, *more = NULL, tag[80];
+  char *t1 = NULL, *t2 = NULL, *title = NULL, *more = NULL, *attrs = NULL;
+  char tag[80], ref[24], err[CAW_ERRMAX];
+  caw_coded c;
+  caw_status rc;
   size_t tlen;
-  int rc, bad = 0;
-  if (!s) return wfail(g, "preparing the GDELT insert");
+  int bad = 0, found, added = 0, res = -1;
+  snprintf(ref, sizeof ref, "%lld", (long long)e->id);
   if (g->legacy) {
-    if (!(q = caw_store_gdelt_stmt(g->st, CAW_GDELT_IN_EVENTS)))
-      return wfail(g, "looking up events");
     snprintf(tag, sizeof tag, "gdelt:%lld", (long long)e->id);
-    sqlite3_bind_text(q, 1, tag, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW) return 0;
-    if (rc != SQLITE_DONE) return wfail(g, "looking up events");
+    if ((rc = caw_store_event_exists(g->st, tag, &found, err, sizeof err)))
+      return wfail(g, rc, err);
+    if (found) return 0;
   }
   if (e->merged && !(more = more_json(e))) bad = 1;
+  if (!(attrs = attrs_json(e))) bad = 1;
   if (e->domestic) { /* Police -> Protester, both of one country */
     n1 = *e->a1name ? (t1 = titlecase(e->a1name)) : e->a1->name;
     n2 = *e->a2name ? (t2 = titlecase(e->a2name)) : NULL;
@@ -797,57 +891,43 @@ static int put_row(engine *g, const event *e) {
     else if (n1 || n2) snprintf(title, tlen, "%s: %s", n1 ? n1 : n2, cm->label);
     else snprintf(title, tlen, "%s", cm->label);
   }
+  if (!title) {
+    wfail(g, CAW_ENOMEM, NULL);
+    goto done;
+  }
+  memset(&c, 0, sizeof c);
+  c.source = "gdelt";
+  c.ref = ref;
+  c.day = e->day;
+  c.type = cm->type;
+  c.code = e->code;
+  c.scheme = "cameo";
+  c.scale = e->gold;
+  c.has_scale = e->has_gold;
+  c.actor1 = e->a1 ? e->a1->code : NULL;
+  c.actor2 = e->a2 ? e->a2->code : NULL;
+  c.location = *e->place ? e->place : NULL;
+  c.title = title;
+  c.url = e->url;
+  c.confidence = g->confidence;
+  if (e->key && snprintf(tag, sizeof tag, "gdelt:%s@%s", e->key, e->sqldate) <= 64)
+    c.tag = tag;
+  c.rows = e->rows;
+  c.attrs = attrs;
+  c.more = more;
+  c.batch = g->batch;
+  if ((rc = caw_store_coded_put(g->st, &c, &added, err, sizeof err)) != CAW_OK) {
+    wfail(g, rc, err);
+    goto done;
+  }
+  res = added;
+done:
   free(t1);
   free(t2);
-  if (!title) {
-    cJSON_free(more);
-    return wfail(g, NULL);
-  }
-  sqlite3_bind_int64(s, CAW_GDELT_ID, e->id);
-  sqlite3_bind_int64(s, CAW_GDELT_DAY, e->day);
-  bind_text(s, CAW_GDELT_TYPE, cm->type);
-  sqlite3_bind_text(s, CAW_GDELT_TITLE, title, -1, free);
-  bind_text(s, CAW_GDELT_LOCATION, *e->place ? e->place : NULL);
-  sqlite3_bind_double(s, CAW_GDELT_CONFIDENCE, g->confidence);
-  bind_text(s, CAW_GDELT_CAMEO, e->code);
-  if (e->has_gold) sqlite3_bind_double(s, CAW_GDELT_GOLDSTEIN, e->gold);
-  if (e->a1) bind_text(s, CAW_GDELT_ACTOR1, e->a1->code);
-  if (e->a2) bind_text(s, CAW_GDELT_ACTOR2, e->a2->code);
-  bind_text(s, CAW_GDELT_URL, e->url);
-  if (e->has_quad) sqlite3_bind_int64(s, CAW_GDELT_QUAD, e->quad);
-  if (e->has_nm) sqlite3_bind_int64(s, CAW_GDELT_MENTIONS, e->nm);
-  if (e->has_ns) sqlite3_bind_int64(s, CAW_GDELT_NUM_SOURCES, e->ns);
-  if (e->has_na) sqlite3_bind_int64(s, CAW_GDELT_ARTICLES, e->na);
-  if (e->merged && e->weight > 0)
-    sqlite3_bind_double(s, CAW_GDELT_TONE, e->tone_sum / e->weight);
-  else if (e->has_tone)
-    sqlite3_bind_double(s, CAW_GDELT_TONE, e->tone);
-  bind_text(s, CAW_GDELT_GEO, e->geo);
-  sqlite3_bind_int(s, CAW_GDELT_VERSION, e->version);
-  if (e->root) sqlite3_bind_int(s, CAW_GDELT_ROOT, 1);
-  if (*e->a1code) {
-    bind_text(s, CAW_GDELT_CODE1, e->a1code);
-    if (*e->a1name) bind_text(s, CAW_GDELT_NAME1, e->a1name);
-  }
-  if (*e->a2code) {
-    bind_text(s, CAW_GDELT_CODE2, e->a2code);
-    if (*e->a2name) bind_text(s, CAW_GDELT_NAME2, e->a2name);
-  }
-  sqlite3_bind_int64(s, CAW_GDELT_ROWS, e->rows);
-  if (more) sqlite3_bind_text(s, CAW_GDELT_MORE, more, -1, cJSON_free);
-  if (e->key && snprintf(tag, sizeof tag, "gdelt:%s@%s", e->key, e->sqldate) <= 64)
-    bind_text(s, CAW_GDELT_TAG, tag);
-  if (g->batch > 0) sqlite3_bind_int64(s, CAW_GDELT_BATCH, g->batch);
-  rc = sqlite3_step(s);
-  if (rc != SQLITE_DONE) {
-    wfail(g, "writing a GDELT event");
-    sqlite3_reset(s);
-    return -1;
-  }
-  rc = sqlite3_changes(caw_store_db(g->st)) > 0;
-  sqlite3_reset(s);
-  sqlite3_clear_bindings(s);
-  return rc;
+  free(title);
+  free(attrs);
+  cJSON_free(more);
+  return res;
 }
 
 /* Join the n strings of parts into out (cap bytes): the length, or -1
@@ -1099,14 +1179,53 @@ static void sweep(lua_State *L, engine *g, int all) {
   }
 }
 
-static void remember_gid(lua_State *L, engine *g, int64_t gid, int64_t id,
-                         int64_t day) {
+/* What ensure_loaded's callback needs. */
+typedef struct loadctx {
+  lua_State *L;
+  engine *g;
+  int64_t day;
+} loadctx;
+
+static caw_status remember_gid(engine *g, int64_t gid, int64_t id,
+                               int64_t day) {
   char k[24];
   int n = snprintf(k, sizeof k, "%lld", (long long)gid);
   hent *h = hm_put(&g->seen, k, (size_t)n);
-  if (!h) oom(L);
+  if (!h) return CAW_ENOMEM;
   h->num = id;
   h->day = day;
+  return CAW_OK;
+}
+
+/* One stored event of a loaded day: its rows' ids and its dedup key. */
+static caw_status loaded_event(void *arg, const char *ref, const char *tag,
+                               const char *ids) {
+  loadctx *x = arg;
+  engine *g = x->g;
+  int64_t id = strtoll(ref, NULL, 10);
+  const char *at = tag ? strrchr(tag, '@') : NULL;
+  int n;
+  if (remember_gid(g, id, id, x->day) != CAW_OK) return CAW_ENOMEM;
+  if (ids) { /* [1020000243,1020000250] */
+    cJSON *a = cJSON_Parse(ids), *i;
+    caw_status rc = CAW_OK;
+    cJSON_ArrayForEach(i, a)
+      if (cJSON_IsNumber(i) && rc == CAW_OK)
+        rc = remember_gid(g, (int64_t)i->valuedouble, id, x->day);
+    cJSON_Delete(a);
+    if (rc != CAW_OK) return rc;
+  }
+  if (!tag || strncmp(tag, "gdelt:", 6) != 0 || !at || at - tag - 6 <= 0)
+    return CAW_OK;
+  n = snprintf(g->buf, sizeof g->buf, "%.*s", (int)(at - tag - 6), tag + 6);
+  if (n <= 0 || (size_t)n >= sizeof g->buf) return CAW_OK;
+  {
+    kent *k = kent_of(&g->keys, g->buf, 1);
+    dayent *de = k ? dl_put(&k->stored, x->day) : NULL;
+    if (!de) return CAW_ENOMEM;
+    de->num = id;
+  }
+  return CAW_OK;
 }
 
 /* With events in the table before this file: load the stored events of
@@ -1114,47 +1233,21 @@ static void remember_gid(lua_State *L, engine *g, int64_t gid, int64_t id,
    GLOBALEVENTIDs of their rows. */
 static void ensure_loaded(lua_State *L, engine *g, int64_t day) {
   int64_t d;
-  int n;
   hent *h;
+  char err[CAW_ERRMAX];
+  caw_status rc;
+  loadctx x;
+  x.L = L;
+  x.g = g;
   for (d = day - g->days; d <= day + g->days; d++) {
-    sqlite3_stmt *s;
     char dk[32];
-    int dn = snprintf(dk, sizeof dk, "%lld", (long long)d), rc;
+    int dn = snprintf(dk, sizeof dk, "%lld", (long long)d);
     if (hm_find(&g->loaded, dk, (size_t)dn)) continue;
-    if (!(s = caw_store_gdelt_stmt(g->st, CAW_GDELT_OF_DAY))) {
-      store_fail(L, g, "reading GDELT events");
-      return;
-    }
-    sqlite3_bind_int64(s, 1, d);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-      int64_t id = sqlite3_column_int64(s, 0);
-      const char *tag = (const char *)sqlite3_column_text(s, 1);
-      const char *ids = (const char *)sqlite3_column_text(s, 2);
-      const char *at = tag ? strrchr(tag, '@') : NULL;
-      remember_gid(L, g, id, id, d);
-      if (ids) { /* [1020000243,1020000250] */
-        cJSON *a = cJSON_Parse(ids), *i;
-        cJSON_ArrayForEach(i, a)
-          if (cJSON_IsNumber(i)) remember_gid(L, g, (int64_t)i->valuedouble, id, d);
-        cJSON_Delete(a);
-      }
-      if (!tag || strncmp(tag, "gdelt:", 6) != 0 || !at || at - tag - 6 <= 0)
-        continue;
-      n = snprintf(g->buf, sizeof g->buf, "%.*s", (int)(at - tag - 6), tag + 6);
-      if (n <= 0 || (size_t)n >= sizeof g->buf) continue;
-      {
-        kent *k = kent_of(&g->keys, g->buf, 1);
-        dayent *de = k ? dl_put(&k->stored, d) : NULL;
-        if (!de) {
-          sqlite3_reset(s);
-          oom(L);
-        }
-        de->num = id;
-      }
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-      store_fail(L, g, "reading GDELT events");
+    x.day = d;
+    rc = caw_store_coded_day(g->st, "gdelt", d, loaded_event, &x, err, sizeof err);
+    if (rc == CAW_ENOMEM) oom(L);
+    if (rc != CAW_OK) {
+      store_fail(L, g, rc, err);
       return;
     }
     if (!(h = hm_put(&g->loaded, dk, (size_t)dn))) oom(L);
@@ -1165,19 +1258,14 @@ static void ensure_loaded(lua_State *L, engine *g, int64_t day) {
 /* The stored event holding GLOBALEVENTID gid, or 0: among the loaded
    days, else the event whose first row it is. */
 static int64_t owner_of(lua_State *L, engine *g, int64_t gid) {
-  char k[24];
-  int n = snprintf(k, sizeof k, "%lld", (long long)gid), rc;
+  char k[24], err[CAW_ERRMAX];
+  int n = snprintf(k, sizeof k, "%lld", (long long)gid), found;
   hent *h = hm_find(&g->seen, k, (size_t)n);
-  sqlite3_stmt *s;
+  caw_status rc;
   if (h) return h->num;
-  if (!(s = caw_store_gdelt_stmt(g->st, CAW_GDELT_HAS)))
-    return store_fail(L, g, "reading GDELT events");
-  sqlite3_bind_int64(s, 1, gid);
-  rc = sqlite3_step(s);
-  sqlite3_reset(s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return store_fail(L, g, "reading GDELT events");
-  return rc == SQLITE_ROW ? gid : 0;
+  if ((rc = caw_store_coded_has(g->st, "gdelt", k, &found, err, sizeof err)))
+    return store_fail(L, g, rc, err);
+  return found ? gid : 0;
 }
 
 static int json_has_num(const cJSON *a, double x) {
@@ -1200,47 +1288,36 @@ static int json_has_str(const cJSON *a, const char *x) {
    the event is not there, -1 on an error (wfail). No Lua: the writer
    thread runs it. */
 static int merge_row(engine *g, int64_t id, const rowv *r) {
-  sqlite3_stmt *s = NULL, *u;
-  cJSON *more = NULL, *ids, *codes, *urls;
-  int64_t rows, m0 = 0;
-  int has_m0, has_ns0, has_na0, has_t0;
-  int64_t ns0, na0;
-  int earlier;
-  double t0;
-  char *text;
+  caw_coded_stored old;
+  cJSON *more = NULL, *attrs = NULL, *ids, *codes, *urls, *x;
+  int64_t m0 = 0;
+  int earlier, res = -1, has_t0 = 0;
+  double t0 = 0;
+  char *text = NULL, *atext = NULL, ref[24], err[CAW_ERRMAX];
   const char *cam, *url0;
+  caw_status rc;
+  static const char *const sums[] = {"mentions", "num_sources", "articles"};
+  size_t i;
   if (id == r->gid) return 0;
-  if (!(s = caw_store_gdelt_stmt(g->st, CAW_GDELT_GET)))
-    return wfail(g, "reading a GDELT event");
-  sqlite3_bind_int64(s, 1, id);
-  if (sqlite3_step(s) != SQLITE_ROW) {
-    sqlite3_reset(s);
-    return 4;
-  }
-  rows = sqlite3_column_int64(s, 0);
-  has_m0 = sqlite3_column_type(s, 1) != SQLITE_NULL;
-  m0 = sqlite3_column_int64(s, 1);
-  has_ns0 = sqlite3_column_type(s, 2) != SQLITE_NULL;
-  ns0 = sqlite3_column_int64(s, 2);
-  has_na0 = sqlite3_column_type(s, 3) != SQLITE_NULL;
-  na0 = sqlite3_column_int64(s, 3);
-  has_t0 = sqlite3_column_type(s, 4) != SQLITE_NULL;
-  t0 = sqlite3_column_double(s, 4);
-  cam = (const char *)sqlite3_column_text(s, 5);
-  url0 = (const char *)sqlite3_column_text(s, 6);
-  if (sqlite3_column_type(s, 7) != SQLITE_NULL)
-    more = cJSON_Parse((const char *)sqlite3_column_text(s, 7));
+  snprintf(ref, sizeof ref, "%lld", (long long)id);
+  rc = caw_store_coded_get(g->st, "gdelt", ref, &old, err, sizeof err);
+  if (rc == CAW_ENOENT) return 4;
+  if (rc != CAW_OK) return wfail(g, rc, err);
+  cam = old.code;
+  url0 = old.url;
+  if (old.more) more = cJSON_Parse(old.more);
   if (!more) more = cJSON_CreateObject();
-  if (!more) {
-    sqlite3_reset(s);
-    return wfail(g, NULL);
+  if (old.attrs) attrs = cJSON_Parse(old.attrs);
+  if (!attrs) attrs = cJSON_CreateObject();
+  if (!more || !attrs) {
+    wfail(g, CAW_ENOMEM, NULL);
+    goto done;
   }
   if (!(ids = cJSON_GetObjectItem(more, "ids")))
     ids = cJSON_AddArrayToObject(more, "ids");
   if (json_has_num(ids, (double)r->gid)) {
-    cJSON_Delete(more);
-    sqlite3_reset(s);
-    return 1;
+    res = 1;
+    goto done;
   }
   cJSON_AddItemToArray(ids, cJSON_CreateNumber((double)r->gid));
   if (cam && strcmp(r->code, cam) != 0) {
@@ -1257,47 +1334,62 @@ static int merge_row(engine *g, int64_t id, const rowv *r) {
     if (!json_has_str(urls, r->url))
       cJSON_AddItemToArray(urls, cJSON_CreateString(r->url));
   }
-  text = cJSON_PrintUnformatted(more);
-  cJSON_Delete(more);
-  if (!text) {
-    sqlite3_reset(s);
-    return wfail(g, NULL);
+  /* the counts add up; tone is the mean weighted by mentions (>= 1) */
+  if ((x = cJSON_GetObjectItem(attrs, "mentions")) && cJSON_IsNumber(x))
+    m0 = (int64_t)x->valuedouble;
+  if ((x = cJSON_GetObjectItem(attrs, "tone")) && cJSON_IsNumber(x)) {
+    has_t0 = 1;
+    t0 = x->valuedouble;
   }
-  if (!(u = caw_store_gdelt_stmt(g->st, CAW_GDELT_UPDATE))) {
-    cJSON_free(text);
-    sqlite3_reset(s);
-    return wfail(g, "preparing the GDELT update");
+  for (i = 0; i < 3; i++) {
+    int has = i == 0 ? r->has_nm : i == 1 ? r->has_ns : r->has_na;
+    int64_t v = i == 0 ? r->nm : i == 1 ? r->ns : r->na;
+    x = cJSON_GetObjectItem(attrs, sums[i]);
+    if (x && cJSON_IsNumber(x)) {
+      if (has) cJSON_SetNumberValue(x, x->valuedouble + (double)v);
+    } else if (has) {
+      cJSON_DeleteItemFromObject(attrs, sums[i]);
+      cJSON_AddNumberToObject(attrs, sums[i], (double)v);
+    }
   }
-  sqlite3_bind_int64(u, 1, id);
-  sqlite3_bind_int64(u, 2, rows + 1);
-  if (has_m0 || r->has_nm) sqlite3_bind_int64(u, 3, m0 + (r->has_nm ? r->nm : 0));
-  if (has_ns0 || r->has_ns) sqlite3_bind_int64(u, 4, ns0 + (r->has_ns ? r->ns : 0));
-  if (has_na0 || r->has_na) sqlite3_bind_int64(u, 5, na0 + (r->has_na ? r->na : 0));
-  if (has_t0 && r->has_tone) { /* weights as for open events: mentions, >= 1 */
+  if (has_t0 && r->has_tone) {
     double w0 = m0 > 1 ? (double)m0 : 1, w1 = r->has_nm && r->nm > 1 ? (double)r->nm : 1;
-    sqlite3_bind_double(u, 6, (t0 * w0 + r->tone * w1) / (w0 + w1));
-  } else if (has_t0 || r->has_tone)
-    sqlite3_bind_double(u, 6, has_t0 ? t0 : r->tone);
-  sqlite3_bind_text(u, 7, text, -1, cJSON_free);
-  earlier = sqlite3_column_int64(s, 8) != g->batch;
-  sqlite3_reset(s);
-  if (sqlite3_step(u) != SQLITE_DONE) {
-    wfail(g, "updating a GDELT event");
-    sqlite3_reset(u);
-    return -1;
+    cJSON_SetNumberValue(cJSON_GetObjectItem(attrs, "tone"),
+                         (t0 * w0 + r->tone * w1) / (w0 + w1));
+  } else if (r->has_tone)
+    cJSON_AddNumberToObject(attrs, "tone", r->tone);
+  if (!(text = cJSON_PrintUnformatted(more)) ||
+      !(atext = cJSON_PrintUnformatted(attrs))) {
+    wfail(g, CAW_ENOMEM, NULL);
+    goto done;
   }
-  sqlite3_reset(u);
+  earlier = old.batch != g->batch;
+  if ((rc = caw_store_coded_update(g->st, old.id, old.rows + 1, atext, text,
+                                   err, sizeof err)) != CAW_OK) {
+    wfail(g, rc, err);
+    goto done;
+  }
+  res = earlier ? 2 : 3;
   if (earlier) { /* updated counts the stored events that gained rows */
     char k[24];
     int kn = snprintf(k, sizeof k, "%lld", (long long)id);
     hent *h = hm_put(&g->updated, k, (size_t)kn);
-    if (!h) return wfail(g, NULL);
+    if (!h) {
+      res = wfail(g, CAW_ENOMEM, NULL);
+      goto done;
+    }
     if (!h->num) {
       h->num = 1;
       g->nupdated++;
     }
   }
-  return earlier ? 2 : 3;
+done:
+  cJSON_Delete(more);
+  cJSON_Delete(attrs);
+  cJSON_free(text);
+  cJSON_free(atext);
+  free(old.buf);
+  return res;
 }
 
 /* Fold one more row into an open event. */
@@ -1598,7 +1690,7 @@ static void on_row(lua_State *L, engine *g, const caw_dsv_field *f, size_t nf) {
     if (id) { /* the writing side folds it in, after what it has before */
       size_t ul = r.url ? strlen(r.url) + 1 : 0, cl = strlen(r.code) + 1;
       wmsg m;
-      if (g->prior) remember_gid(L, g, r.gid, id, r.day);
+      if (g->prior && remember_gid(g, r.gid, id, r.day) != CAW_OK) oom(L);
       memset(&m, 0, sizeof m);
       m.op = M_MERGE;
       m.id = id;
@@ -1794,17 +1886,11 @@ static int l_load(lua_State *L) {
   }
   lua_pop(L, 1);
 
-  if ((rc = caw_store_gdelt_begin(st, &had, err, sizeof err)) != CAW_OK)
+  if ((rc = caw_store_coded_begin(st, "gdelt", &had, err, sizeof err)) != CAW_OK)
     return caw_lua_fail(L, caw_status_exit(rc), "%s", err);
   g->prior = had && g->dedup && g->across_files;
-  {
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(caw_store_db(st), "SELECT 1 FROM events WHERE id >= 'gdelt:'"
-                           " AND id < 'gdelt;' LIMIT 1", -1, &q, NULL) != SQLITE_OK)
-      return store_fail(L, g, "looking up events");
-    g->legacy = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_finalize(q);
-  }
+  if ((rc = caw_store_curated_prefix(st, "gdelt", &g->legacy, err, sizeof err)))
+    return store_fail(L, g, rc, err);
   o.quote = 0;
   if ((rc = caw_dsv_open(path, &o, &g->dsv, err, sizeof err)) != CAW_OK)
     return caw_lua_fail(L, caw_status_exit(rc), "%s", err);
@@ -1819,7 +1905,7 @@ static int l_load(lua_State *L) {
   writer_stop(g, rc != LUA_OK);
   if (rc != LUA_OK) return lua_error(L);
   if (g->werr_code) return raise_werr(L, g);
-  if ((rc = caw_store_gdelt_finish(st, err, sizeof err)) != CAW_OK)
+  if ((rc = caw_store_coded_finish(st, err, sizeof err)) != CAW_OK)
     return caw_lua_fail(L, caw_status_exit(rc), "%s", err);
   g->unchanged += g->w_unchanged;
   lua_createtable(L, 0, 5);

@@ -611,7 +611,7 @@ static void push_source(lua_State *L, const char *url, lua_Integer i) {
   lua_rawseti(L, -2, i);
 }
 
-static void push_gdelt_actor(lua_State *L, sqlite3_stmt *s, int col,
+static void push_coded_actor(lua_State *L, sqlite3_stmt *s, int col,
                              const char *role, lua_Integer *i) {
   if (sqlite3_column_type(s, col) == SQLITE_NULL) return;
   lua_createtable(L, 0, 4);
@@ -623,16 +623,17 @@ static void push_gdelt_actor(lua_State *L, sqlite3_stmt *s, int col,
   lua_rawseti(L, -2, ++*i);
 }
 
-/* A GDELT event's children, from its row: initiator and target, the
-   first source URL and the further ones (a JSON array), its dedup tag. */
-static void push_gdelt_children(lua_State *L, sqlite3_stmt *s) {
+/* A machine-coded event's children, from its row: initiator and target,
+   the first source URL and the further ones (a JSON array), its dedup
+   tag. */
+static void push_coded_children(lua_State *L, sqlite3_stmt *s) {
   lua_Integer i = 0;
   const char *url = (const char *)sqlite3_column_text(s, CAW_COL_URL);
   const char *more = (const char *)sqlite3_column_text(s, CAW_COL_MORE_URLS);
   lua_newtable(L);
   luaL_setmetatable(L, "caw.json.array");
-  push_gdelt_actor(L, s, CAW_COL_ACTOR1, "initiator", &i);
-  push_gdelt_actor(L, s, CAW_COL_ACTOR2, "target", &i);
+  push_coded_actor(L, s, CAW_COL_ACTOR1, "initiator", &i);
+  push_coded_actor(L, s, CAW_COL_ACTOR2, "target", &i);
   lua_setfield(L, -2, "actors");
   lua_newtable(L);
   luaL_setmetatable(L, "caw.json.array");
@@ -642,10 +643,18 @@ static void push_gdelt_children(lua_State *L, sqlite3_stmt *s) {
   i = 0;
   if (url) push_source(L, url, ++i);
   else {
+    /* urn:<source>:event:<ref>, published by the source (GDELT) */
+    const char *id = (const char *)sqlite3_column_text(s, CAW_COL_ID);
+    const char *src = (const char *)sqlite3_column_text(s, CAW_COL_SOURCE);
+    size_t k, sl = strlen(src);
+    luaL_Buffer b;
     lua_createtable(L, 0, 2);
-    lua_pushfstring(L, "urn:gdelt:event:%I", (lua_Integer)sqlite3_column_int64(s, CAW_COL_ROWID));
+    lua_pushfstring(L, "urn:%s:event:%s", src, id + sl + 1);
     lua_setfield(L, -2, "url");
-    lua_pushliteral(L, "GDELT");
+    luaL_buffinit(L, &b);
+    for (k = 0; k < sl; k++)
+      luaL_addchar(&b, (char)(src[k] >= 'a' && src[k] <= 'z' ? src[k] - 32 : src[k]));
+    luaL_pushresult(&b);
     lua_setfield(L, -2, "publisher");
     lua_rawseti(L, -2, ++i);
   }
@@ -686,9 +695,14 @@ static void push_event(lua_State *L, caw_store *st, sqlite3_stmt *s,
   set_col(L, s, CAW_COL_GOLDSTEIN, "goldstein");
   set_col(L, s, CAW_COL_ATTRS, "attrs");
   set_col(L, s, CAW_COL_BATCH, "batch");
+  if (sqlite3_column_type(s, CAW_COL_SOURCE) == SQLITE_NULL)
+    lua_pushliteral(L, "curated");
+  else
+    lua_pushstring(L, (const char *)sqlite3_column_text(s, CAW_COL_SOURCE));
+  lua_setfield(L, -2, "provenance");
   if (!children) return;
-  if (sqlite3_column_int(s, CAW_COL_GDELT)) {
-    push_gdelt_children(L, s);
+  if (sqlite3_column_type(s, CAW_COL_SOURCE) != SQLITE_NULL) {
+    push_coded_children(L, s);
     return;
   }
   push_children(L, st, rowid, CAW_CHILD_ACTORS, "actors", actor_cols);
@@ -719,11 +733,15 @@ static int events_next(lua_State *L) {
     push_event(L, st, c->stmt, c->children);
     return 1;
   }
+  if (rc != SQLITE_DONE) {
+    char msg[CAW_ERRMAX];
+    snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(sqlite3_db_handle(c->stmt)));
+    sqlite3_finalize(c->stmt);
+    c->stmt = NULL;
+    return caw_lua_fail(L, CAW_EXIT_IOERR, "reading events: %s", msg);
+  }
   sqlite3_finalize(c->stmt);
   c->stmt = NULL;
-  if (rc != SQLITE_DONE)
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "reading events: %s",
-                        sqlite3_errmsg(caw_store_db(st)));
   return 0;
 }
 
@@ -740,7 +758,8 @@ static int64_t date_bound(lua_State *L, const char *key, const char *s,
 static void filter_from_table(lua_State *L, int idx, caw_filter *f) {
   static const char *const keys[] = {"from", "to", "certain", "id", "actor",
                                      "type", "tag", "text", "limit",
-                                     "children", NULL};
+                                     "children", "provenance", "from_day",
+                                     "to_day", NULL};
   conv c;
   const char *s;
   c.L = L;
@@ -763,12 +782,23 @@ static void filter_from_table(lua_State *L, int idx, caw_filter *f) {
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
+  if (lua_getfield(L, idx, "from_day") != LUA_TNIL) { /* day numbers */
+    f->from_day = (int64_t)luaL_checkinteger(L, -1);
+    f->has_from = 1;
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, idx, "to_day") != LUA_TNIL) {
+    f->to_day = (int64_t)luaL_checkinteger(L, -1);
+    f->has_to = 1;
+  }
+  lua_pop(L, 1);
   f->certain = get_bool(&c, idx, "certain", 0);
   f->id = get_str(&c, idx, "id");
   f->actor = get_str(&c, idx, "actor");
   f->type = get_str(&c, idx, "type");
   f->tag = get_str(&c, idx, "tag");
   f->text = get_str(&c, idx, "text");
+  f->provenance = get_str(&c, idx, "provenance");
   f->limit = (int64_t)get_num(&c, idx, "limit", 0, NULL);
 }
 
@@ -847,23 +877,15 @@ static int sql_next(lua_State *L) {
 
 static int l_sql(lua_State *L) {
   caw_store *st = store_of(L);
-  const char *q = luaL_checkstring(L, 1), *tail = NULL;
+  const char *q = luaL_checkstring(L, 1);
+  char err[CAW_ERRMAX];
   int i, n = lua_gettop(L);
   cursor *c = lua_newuserdatauv(L, sizeof *c, 0);
   c->stmt = NULL;
   c->children = 0;
   luaL_setmetatable(L, CURSOR_MT);
-  if (sqlite3_prepare_v2(caw_store_db(st), q, -1, &c->stmt, &tail) !=
-      SQLITE_OK)
-    return luaL_error(L, "caw.sql: %s", sqlite3_errmsg(caw_store_db(st)));
-  if (!c->stmt) return luaL_error(L, "caw.sql: empty query");
-  while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' ||
-                  *tail == ';'))
-    tail++;
-  if (tail && *tail) return luaL_error(L, "caw.sql: one statement only");
-  if (!sqlite3_stmt_readonly(c->stmt))
-    return luaL_error(L, "caw.sql: only read-only queries are allowed"
-                         " (use caw.add_event to write)");
+  if (caw_store_query(st, q, &c->stmt, err, sizeof err) != CAW_OK)
+    return luaL_error(L, "caw.sql: %s", err);
   for (i = 2; i <= n; i++) { /* bound parameters only */
     switch (lua_type(L, i)) {
     case LUA_TNUMBER:
@@ -990,7 +1012,22 @@ static int l_date_civil(lua_State *L) {
   return 3;
 }
 
+/* caw.date.year(day) -> the year of a day number; nil for an open end
+   (caw.date.OPEN or beyond), which has no year. */
+static int l_date_year(lua_State *L) {
+  int64_t day = (int64_t)luaL_checkinteger(L, 1), y;
+  int m, d;
+  if (day <= CAW_DAY_OPEN_LO || day >= CAW_DAY_OPEN_HI) {
+    lua_pushnil(L);
+    return 1;
+  }
+  caw_date_civil(day, &y, &m, &d);
+  lua_pushinteger(L, (lua_Integer)y);
+  return 1;
+}
+
 static const luaL_Reg date_funcs[] = {{"parse", l_date_parse},
+                                      {"year", l_date_year},
                                       {"format", l_date_format},
                                       {"day", l_date_day},
                                       {"civil", l_date_civil},
@@ -1725,6 +1762,8 @@ static int open_caw(lua_State *L) {
   make_readonly(L);
   lua_setfield(L, -2, "dsv");
   luaL_newlib(L, date_funcs);
+  lua_pushinteger(L, (lua_Integer)CAW_DAY_OPEN_HI); /* day_hi of ".." */
+  lua_setfield(L, -2, "OPEN");
   make_readonly(L);
   lua_setfield(L, -2, "date");
   luaopen_caw_gdelt(L);

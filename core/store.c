@@ -67,8 +67,8 @@ enum {
   S_FIND_EVENT, S_DEL_EVENT, S_INS_EVENT, S_INS_ACTOR_REF, S_INS_MONEY,
   S_INS_SOURCE, S_INS_TAG, S_FIND_ACTOR, S_PUT_ACTOR, S_PUT_MEMBER,
   S_CHILD_ACTORS, S_CHILD_MONEY, S_CHILD_SOURCES, S_CHILD_TAGS,
-  S_GDELT_PUT, S_GDELT_UPDATE, S_GDELT_GET, S_GDELT_HAS, S_GDELT_OF_DAY,
-  S_MEMBER_DURING, S_COUNT
+  S_CODED_PUT, S_CODED_UPDATE, S_CODED_GET, S_CODED_HAS, S_CODED_OF_DAY,
+  S_MEMBER_DURING, S_CURATED_PREFIX, S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -102,19 +102,19 @@ static const char *const stmt_sql[S_COUNT] = {
   "SELECT url, publisher, title, published, quote FROM sources"
   " WHERE event = ?1 ORDER BY seq",
   "SELECT tag FROM event_tags WHERE event = ?1 ORDER BY tag",
-  "INSERT INTO gdelt(id, day, type, title, location, confidence, cameo,"
-  " goldstein, actor1, actor2, url, quad, mentions, num_sources, articles,"
-  " tone, geo, version, root, code1, name1, code2, name2, rows, more, tag,"
-  " batch) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-  "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27) ON CONFLICT(id) DO NOTHING",
-  "UPDATE gdelt SET rows = ?2, mentions = ?3, num_sources = ?4,"
-  " articles = ?5, tone = ?6, more = ?7 WHERE id = ?1",
-  "SELECT rows, mentions, num_sources, articles, tone, cameo, url, more,"
-  " batch FROM gdelt WHERE id = ?1",
-  "SELECT 1 FROM gdelt WHERE id = ?1",
-  "SELECT id, tag, json_extract(more, '$.ids') FROM gdelt WHERE day = ?1",
+  "INSERT INTO coded(source, ref, day, type, code, scheme, scale, actor1,"
+  " actor2, location, title, url, confidence, tag, rows, attrs, more, batch)"
+  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"
+  " ON CONFLICT(source, ref) DO NOTHING",
+  "UPDATE coded SET rows = ?2, attrs = ?3, more = ?4 WHERE id = ?1",
+  "SELECT id, rows, batch, code, url, attrs, more FROM coded"
+  " WHERE source = ?1 AND ref = ?2",
+  "SELECT 1 FROM coded WHERE source = ?1 AND ref = ?2",
+  "SELECT ref, tag, json_extract(more, '$.ids') FROM coded"
+  " WHERE day = ?2 AND source = ?1",
   "SELECT 1 FROM memberships WHERE grp = ?1 AND member = ?2"
-  " AND day_lo <= ?4 AND day_hi >= ?3"};
+  " AND day_lo <= ?4 AND day_hi >= ?3",
+  "SELECT 1 FROM events WHERE id >= ?1 || ':' AND id < ?1 || ';' LIMIT 1"};
 
 struct caw_store {
   sqlite3 *db;
@@ -300,6 +300,113 @@ static const char schema_v3[] =
   "  LEFT JOIN sources s ON s.event = m.event AND s.seq = m.source\n"
   "  ORDER BY e.day_lo, e.id, m.seq;\n";
 
+/*
+** Schema version 4: one table for machine-coded events of every source
+** (GDELT, ICEWS, ACLED, POLECAT...), keyed by (source, ref); the GDELT
+** rows move over unchanged. event_rows is the one union of curated and
+** machine-coded events: caw_store_events and events_flat read it. A view
+** named gdelt keeps the version 2 columns for queries written against
+** them. docs/schema.md describes it all.
+*/
+static const char schema_v4[] =
+  "CREATE TABLE coded(\n"
+  "  id INTEGER PRIMARY KEY,\n"
+  "  source TEXT NOT NULL,\n"
+  "  ref TEXT NOT NULL,\n"
+  "  day INTEGER NOT NULL,\n"
+  "  type TEXT NOT NULL REFERENCES event_types(name),\n"
+  "  code TEXT,\n"
+  "  scheme TEXT CHECK (scheme IN ('cameo', 'plover')),\n"
+  "  scale REAL,\n"
+  "  actor1 TEXT REFERENCES actors(code),\n"
+  "  actor2 TEXT REFERENCES actors(code),\n"
+  "  location TEXT,\n"
+  "  title TEXT NOT NULL,\n"
+  "  url TEXT,\n"
+  "  confidence REAL NOT NULL DEFAULT 1 CHECK (confidence BETWEEN 0 AND 1),\n"
+  "  tag TEXT,\n"
+  "  rows INTEGER NOT NULL DEFAULT 1,\n"
+  "  attrs TEXT CHECK (attrs IS NULL OR json_valid(attrs)),\n"
+  "  more TEXT CHECK (more IS NULL OR json_valid(more)),\n"
+  "  batch INTEGER\n"
+  ");\n"
+  "INSERT INTO coded(id, source, ref, day, type, code, scheme, scale,\n"
+  "  actor1, actor2, location, title, url, confidence, tag, rows, attrs,\n"
+  "  more, batch)\n"
+  "  SELECT id, 'gdelt', CAST(id AS TEXT), day, type, cameo, 'cameo',\n"
+  "  goldstein, actor1, actor2, location, title, url, confidence, tag, rows,\n"
+  "  json_patch('{}', json_object('quad', quad, 'mentions', mentions,\n"
+  "  'num_sources', num_sources, 'articles', articles, 'tone', tone,\n"
+  "  'geo', geo, 'version', version,\n"
+  "  'root_event', CASE WHEN root THEN json('true') END, 'actor1', code1,\n"
+  "  'actor1_name', name1, 'actor2', code2, 'actor2_name', name2)),\n"
+  "  more, batch FROM gdelt ORDER BY id;\n"
+  "DROP VIEW IF EXISTS events_flat;\n"
+  "DROP TABLE gdelt;\n"
+  "CREATE UNIQUE INDEX coded_ref ON coded(source, ref);\n"
+  "CREATE INDEX coded_day ON coded(day);\n"
+  "CREATE VIEW gdelt AS SELECT CAST(ref AS INTEGER) AS id, day, type, title,\n"
+  "  location, confidence, code AS cameo, scale AS goldstein, actor1, actor2,\n"
+  "  url, attrs ->> '$.quad' AS quad, attrs ->> '$.mentions' AS mentions,\n"
+  "  attrs ->> '$.num_sources' AS num_sources,\n"
+  "  attrs ->> '$.articles' AS articles, attrs ->> '$.tone' AS tone,\n"
+  "  attrs ->> '$.geo' AS geo, attrs ->> '$.version' AS version,\n"
+  "  CASE WHEN attrs ->> '$.root_event' THEN 1 END AS root,\n"
+  "  attrs ->> '$.actor1' AS code1, attrs ->> '$.actor1_name' AS name1,\n"
+  "  attrs ->> '$.actor2' AS code2, attrs ->> '$.actor2_name' AS name2,\n"
+  "  rows, more, tag, batch FROM coded WHERE source = 'gdelt';\n";
+/* The two sides of the union of curated and machine-coded events, in the
+   column order of CAW_COL_*: the one definition that the view event_rows
+   (below) and caw_store_events (which adds its filters to each side)
+   share. Changing them needs a schema version that recreates the view. */
+#define CURATED_SIDE \
+  "SELECT e.rowid AS row, e.id, e.date, e.day_lo, e.day_hi, e.precision," \
+  " e.type, e.title, e.summary, e.location, e.confidence, e.cameo," \
+  " e.goldstein, e.attrs, e.batch, NULL AS source, NULL AS actor1," \
+  " NULL AS actor1_name, NULL AS actor1_kind, NULL AS actor2," \
+  " NULL AS actor2_name, NULL AS actor2_kind, NULL AS url," \
+  " NULL AS more_urls, NULL AS tag, NULL AS ref, NULL AS scheme" \
+  " FROM events e"
+#define CODED_SIDE \
+  "SELECT c.id, c.source || ':' || c.ref, date(c.day * 86400, 'unixepoch')," \
+  " c.day, c.day, 'day', c.type, c.title, NULL, c.location, c.confidence," \
+  " c.code, c.scale," \
+  " json_patch(json_patch(CASE WHEN json_type(c.attrs, '$.tone') = 'real'" \
+  " THEN json_set(c.attrs, '$.tone', round(c.attrs ->> '$.tone', 3))" \
+  " ELSE coalesce(c.attrs, '{}') END, json_object('rows', c.rows))," \
+  " coalesce(json_remove(c.more, '$.urls'), '{}'))," \
+  " c.batch, c.source, c.actor1, a1.name, a1.kind, c.actor2, a2.name," \
+  " a2.kind, c.url, c.more -> '$.urls', c.tag, c.ref, c.scheme FROM coded c" \
+  " LEFT JOIN actors a1 ON a1.code = c.actor1" \
+  " LEFT JOIN actors a2 ON a2.code = c.actor2"
+static const char schema_v4_union[] =
+  "CREATE VIEW event_rows AS " CURATED_SIDE " UNION ALL " CODED_SIDE ";\n";
+static const char schema_v4_flat[] =
+  "CREATE VIEW events_flat AS SELECT id, date,\n"
+  "  CASE WHEN day_lo <= -9007199254740992 THEN NULL\n"
+  "       ELSE date(day_lo * 86400, 'unixepoch') END AS earliest,\n"
+  "  CASE WHEN day_hi >= 9007199254740992 THEN NULL\n"
+  "       ELSE date(day_hi * 86400, 'unixepoch') END AS latest,\n"
+  "  precision, type, title, summary, location, confidence, cameo, goldstein,\n"
+  "  CASE WHEN source IS NULL THEN\n"
+  "    (SELECT group_concat(actor || ':' || role, ';') FROM\n"
+  "     (SELECT actor, role FROM event_actors WHERE event = row ORDER BY seq))\n"
+  "  WHEN actor1 IS NULL THEN actor2 || ':target'\n"
+  "  WHEN actor2 IS NULL THEN actor1 || ':initiator'\n"
+  "  ELSE actor1 || ':initiator;' || actor2 || ':target' END AS actors,\n"
+  "  CASE WHEN source IS NULL THEN\n"
+  "    (SELECT group_concat(url, ' ') FROM\n"
+  "     (SELECT url FROM sources WHERE event = row ORDER BY seq))\n"
+  "  ELSE coalesce(url, 'urn:' || source || ':event:' || ref) ||\n"
+  "    coalesce(' ' || (SELECT group_concat(value, ' ')\n"
+  "                     FROM json_each(more_urls)), '') END AS sources,\n"
+  "  CASE WHEN source IS NULL THEN\n"
+  "    (SELECT group_concat(tag, ';') FROM\n"
+  "     (SELECT tag FROM event_tags WHERE event = row ORDER BY tag))\n"
+  "  ELSE tag END AS tags,\n"
+  "  coalesce(source, 'curated') AS provenance\n"
+  "  FROM event_rows ORDER BY day_lo, day_hi, id;\n";
+
 /* Flat views for pandas, R, Datasette and the sqlite3 shell. events_flat
    is made by version 2 (below), which also replaces the version 1 view
    that older databases hold. */
@@ -422,7 +529,11 @@ static caw_status migrate(caw_store *st, int readonly, char *err, size_t n) {
   }
   if (version < 2 && (res = exec(st, schema_v2, err, n)) != CAW_OK) goto fail;
   if (version < 3 && (res = exec(st, schema_v3, err, n)) != CAW_OK) goto fail;
-  if ((res = exec(st, "PRAGMA user_version = 3", err, n)) != CAW_OK ||
+  if (version < 4 && ((res = exec(st, schema_v4, err, n)) != CAW_OK ||
+                       (res = exec(st, schema_v4_union, err, n)) != CAW_OK ||
+                       (res = exec(st, schema_v4_flat, err, n)) != CAW_OK))
+    goto fail;
+  if ((res = exec(st, "PRAGMA user_version = 4", err, n)) != CAW_OK ||
       (res = exec(st, "COMMIT", err, n)) != CAW_OK)
     goto fail;
   return CAW_OK;
@@ -504,7 +615,6 @@ void caw_store_close(caw_store *st) {
   free(st);
 }
 
-sqlite3 *caw_store_db(caw_store *st) { return st->db; }
 const char *caw_store_path(caw_store *st) { return st->path; }
 int caw_store_depth(caw_store *st) { return st->depth; }
 
@@ -962,19 +1072,29 @@ caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
   fingerprint(ev, fp);
   if (ev->id) snprintf(id_out, 129, "%s", ev->id);
   else snprintf(id_out, 129, "ev-%.20s", fp);
-  /* "gdelt:N" may name an event of the gdelt table: one id, one event */
-  if (strncmp(id_out, "gdelt:", 6) == 0 && id_out[6] && strlen(id_out) <= 24 &&
-      strspn(id_out + 6, "0123456789") == strlen(id_out + 6)) {
-    int found;
-    if (!(s = stmt(st, S_GDELT_HAS)))
-      return sqlerr(st, sqlite3_errcode(st->db), err, n, "looking up event");
-    sqlite3_bind_int64(s, 1, strtoll(id_out + 6, NULL, 10));
-    found = sqlite3_step(s) == SQLITE_ROW;
-    sqlite3_reset(s);
-    if (found) {
-      fmt(err, n, "field 'id': '%s' is a GDELT event, stored by the GDELT"
-          " importer; it changes only when its GDELT rows are imported", id_out);
-      return CAW_EINVAL;
+  /* "source:ref" may name a machine-coded event: one id, one event */
+  {
+    const char *colon = strchr(id_out, ':');
+    char source[129];
+    int found = 0;
+    caw_status r;
+    if (colon && colon > id_out && colon[1]) {
+      snprintf(source, sizeof source, "%.*s", (int)(colon - id_out), id_out);
+      if ((r = caw_store_coded_has(st, source, colon + 1, &found, err, n)) !=
+          CAW_OK)
+        return r;
+      if (found) {
+        char upper[129];
+        size_t k;
+        for (k = 0; source[k]; k++)
+          upper[k] = (char)(source[k] >= 'a' && source[k] <= 'z'
+                              ? source[k] - 'a' + 'A' : source[k]);
+        upper[k] = '\0';
+        fmt(err, n, "field 'id': '%s' is a %s event, stored by the %s"
+            " importer; it changes only when its rows are imported",
+            id_out, upper, source);
+        return CAW_EINVAL;
+      }
     }
   }
 
@@ -1245,17 +1365,16 @@ caw_status caw_store_batch_finish(caw_store *st, int64_t id,
 caw_status caw_store_events(caw_store *st, const caw_filter *f,
                             sqlite3_stmt **out, char *err, size_t n) {
   /* Fixed text with optional clauses; every value is a bound parameter.
-     Events and GDELT events (schema v2) are one stream: a UNION ALL that
-     SQLite merges in order, each side read through its day index. */
+     Curated and machine-coded events are one stream, the view event_rows
+     (schema v4): SQLite flattens its UNION ALL into this query, pushes the
+     filters into each side and merges them in order, each side read
+     through its day index. */
   char sql[4096];
   size_t used = 0;
   sqlite3_stmt *s = NULL;
   int rc;
 #define ADD(x) (used += (size_t)snprintf(sql + used, sizeof sql - used, "%s", x))
-  ADD("SELECT e.rowid, e.id, e.date, e.day_lo, e.day_hi, e.precision, e.type,"
-      " e.title, e.summary, e.location, e.confidence, e.cameo, e.goldstein,"
-      " e.attrs, e.batch, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-      " NULL FROM events e WHERE 1");
+  ADD(CURATED_SIDE " WHERE 1");
   if (f->has_from) ADD(f->certain ? " AND e.day_lo >= ?1" : " AND e.day_hi >= ?1");
   if (f->has_to) ADD(f->certain ? " AND e.day_hi <= ?2" : " AND e.day_lo <= ?2");
   if (f->id) ADD(" AND e.id = ?3");
@@ -1268,28 +1387,19 @@ caw_status caw_store_events(caw_store *st, const caw_filter *f,
         " AND t.tag = ?6)");
   if (f->text)
     ADD(" AND (e.title LIKE ?7 ESCAPE '\\' OR e.summary LIKE ?7 ESCAPE '\\')");
-  ADD(" UNION ALL SELECT g.id, 'gdelt:' || g.id, date(g.day * 86400, 'unixepoch'),"
-      " g.day, g.day, 'day', g.type, g.title, NULL, g.location, g.confidence,"
-      " g.cameo, g.goldstein,"
-      " json_patch(json_patch('{}', json_object('quad', g.quad, 'mentions',"
-      " g.mentions, 'num_sources', g.num_sources, 'articles', g.articles,"
-      " 'tone', round(g.tone, 3), 'rows', g.rows, 'geo', g.geo, 'version', g.version,"
-      " 'root_event', CASE WHEN g.root THEN json('true') END, 'actor1', g.code1,"
-      " 'actor1_name', g.name1, 'actor2', g.code2, 'actor2_name', g.name2)),"
-      " coalesce(json_remove(g.more, '$.urls'), '{}')),"
-      " g.batch, 1, g.actor1, a1.name, a1.kind, g.actor2, a2.name, a2.kind,"
-      " g.url, json_extract(g.more, '$.urls'), g.tag FROM gdelt g"
-      " LEFT JOIN actors a1 ON a1.code = g.actor1"
-      " LEFT JOIN actors a2 ON a2.code = g.actor2 WHERE 1");
-  if (f->has_from) ADD(" AND g.day >= ?1");
-  if (f->has_to) ADD(" AND g.day <= ?2");
+  if (f->provenance) ADD(" AND ?9 = 'curated'");
+  ADD(" UNION ALL " CODED_SIDE " WHERE 1");
+  if (f->has_from) ADD(" AND c.day >= ?1");
+  if (f->has_to) ADD(" AND c.day <= ?2");
+  /* a machine-coded id is source:ref, found through (source, ref) */
   if (f->id)
-    ADD(" AND g.id = (CASE WHEN substr(?3, 1, 6) = 'gdelt:'"
-        " THEN CAST(substr(?3, 7) AS INTEGER) END) AND 'gdelt:' || g.id = ?3");
-  if (f->actor) ADD(" AND (g.actor1 = ?4 OR g.actor2 = ?4)");
-  if (f->type) ADD(" AND g.type = ?5");
-  if (f->tag) ADD(" AND g.tag = ?6");
-  if (f->text) ADD(" AND g.title LIKE ?7 ESCAPE '\\'");
+    ADD(" AND c.source = substr(?3, 1, instr(?3, ':') - 1)"
+        " AND c.ref = substr(?3, instr(?3, ':') + 1)");
+  if (f->actor) ADD(" AND (c.actor1 = ?4 OR c.actor2 = ?4)");
+  if (f->type) ADD(" AND c.type = ?5");
+  if (f->tag) ADD(" AND c.tag = ?6");
+  if (f->text) ADD(" AND c.title LIKE ?7 ESCAPE '\\'");
+  if (f->provenance) ADD(" AND (?9 = 'coded' OR c.source = ?9)");
   ADD(" ORDER BY 4, 5, 2");
   if (f->limit > 0) ADD(" LIMIT ?8");
 #undef ADD
@@ -1323,6 +1433,7 @@ caw_status caw_store_events(caw_store *st, const caw_filter *f,
     sqlite3_bind_text(s, 7, pat, (int)j, free);
   }
   if (f->limit > 0) sqlite3_bind_int64(s, 8, f->limit);
+  if (f->provenance) sqlite3_bind_text(s, 9, f->provenance, -1, SQLITE_TRANSIENT);
   *out = s;
   return CAW_OK;
 }
@@ -1338,7 +1449,7 @@ int64_t caw_store_count(caw_store *st) {
   sqlite3_stmt *s = NULL;
   int64_t count = -1;
   if (sqlite3_prepare_v2(st->db, "SELECT (SELECT count(*) FROM events) +"
-                         " (SELECT count(*) FROM gdelt)", -1, &s,
+                         " (SELECT count(*) FROM coded)", -1, &s,
                          NULL) == SQLITE_OK &&
       sqlite3_step(s) == SQLITE_ROW)
     count = sqlite3_column_int64(s, 0);
@@ -1346,34 +1457,310 @@ int64_t caw_store_count(caw_store *st) {
   return count;
 }
 
-/* ---- GDELT events ---- */
+/* ---- machine-coded events ---- */
 
-caw_status caw_store_gdelt_begin(caw_store *st, int *had_rows, char *err,
-                                 size_t n) {
+caw_status caw_store_coded_begin(caw_store *st, const char *source,
+                                 int *had_rows, char *err, size_t n) {
   sqlite3_stmt *s = NULL;
-  int rc;
+  int rc, any;
   if (st->depth == 0) {
-    fmt(err, n, "GDELT writes need a transaction");
+    fmt(err, n, "machine-coded writes need a transaction");
     return CAW_EINTERNAL;
   }
-  rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM gdelt LIMIT 1", -1, &s, NULL);
-  if (rc == SQLITE_OK) rc = sqlite3_step(s);
+  rc = sqlite3_prepare_v2(st->db, "SELECT EXISTS (SELECT 1 FROM coded),"
+                          " EXISTS (SELECT 1 FROM coded WHERE source = ?1)",
+                          -1, &s, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+  }
+  if (rc != SQLITE_ROW) {
+    rc = sqlite3_errcode(st->db);
+    sqlite3_finalize(s);
+    return sqlerr(st, rc, err, n, "reading machine-coded events");
+  }
+  any = sqlite3_column_int(s, 0);
+  *had_rows = sqlite3_column_int(s, 1);
   sqlite3_finalize(s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return sqlerr(st, rc, err, n, "reading GDELT events");
-  *had_rows = rc == SQLITE_ROW;
   /* Loading into an empty table: one sort at the end builds the day index
      faster than keeping it up to date row by row. */
-  if (!*had_rows) return exec(st, "DROP INDEX IF EXISTS gdelt_day", err, n);
+  if (!any) return exec(st, "DROP INDEX IF EXISTS coded_day", err, n);
   return CAW_OK;
 }
 
-caw_status caw_store_gdelt_finish(caw_store *st, char *err, size_t n) {
-  return exec(st, "CREATE INDEX IF NOT EXISTS gdelt_day ON gdelt(day)", err, n);
+caw_status caw_store_coded_finish(caw_store *st, char *err, size_t n) {
+  return exec(st, "CREATE INDEX IF NOT EXISTS coded_day ON coded(day)", err,
+              n);
 }
 
-sqlite3_stmt *caw_store_gdelt_stmt(caw_store *st, caw_gdelt_stmt which) {
-  static const int of[] = {S_GDELT_PUT, S_GDELT_UPDATE, S_GDELT_GET,
-                           S_GDELT_HAS, S_GDELT_OF_DAY, S_FIND_EVENT};
-  return stmt(st, of[which]);
+caw_status caw_store_coded_put(caw_store *st, const caw_coded *ev, int *added,
+                               char *err, size_t n) {
+  sqlite3_stmt *s = stmt(st, S_CODED_PUT);
+  int rc;
+  if (!s)
+    return sqlerr(st, sqlite3_errcode(st->db), err, n, "writing an event");
+  bind_opt(s, 1, ev->source);
+  bind_opt(s, 2, ev->ref);
+  sqlite3_bind_int64(s, 3, ev->day);
+  bind_opt(s, 4, ev->type);
+  bind_opt(s, 5, ev->code);
+  bind_opt(s, 6, ev->scheme);
+  if (ev->has_scale) sqlite3_bind_double(s, 7, ev->scale);
+  bind_opt(s, 8, ev->actor1);
+  bind_opt(s, 9, ev->actor2);
+  bind_opt(s, 10, ev->location);
+  bind_opt(s, 11, ev->title);
+  bind_opt(s, 12, ev->url);
+  sqlite3_bind_double(s, 13, ev->confidence);
+  bind_opt(s, 14, ev->tag);
+  sqlite3_bind_int64(s, 15, ev->rows > 0 ? ev->rows : 1);
+  bind_opt(s, 16, ev->attrs);
+  bind_opt(s, 17, ev->more);
+  if (ev->batch > 0) sqlite3_bind_int64(s, 18, ev->batch);
+  rc = sqlite3_step(s);
+  *added = rc == SQLITE_DONE && sqlite3_changes(st->db) > 0;
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s); /* the caller's strings are not kept */
+  if (rc != SQLITE_DONE) return sqlerr(st, rc, err, n, "writing an event");
+  return CAW_OK;
+}
+
+/* A copy of column i of s into *dst at *p (NULL stays NULL). */
+static void copy_col(sqlite3_stmt *s, int i, char **dst, char **p) {
+  size_t len;
+  if (sqlite3_column_type(s, i) == SQLITE_NULL) {
+    *dst = NULL;
+    return;
+  }
+  len = (size_t)sqlite3_column_bytes(s, i);
+  memcpy(*p, sqlite3_column_text(s, i), len);
+  (*p)[len] = '\0';
+  *dst = *p;
+  *p += len + 1;
+}
+
+caw_status caw_store_coded_get(caw_store *st, const char *source,
+                               const char *ref, caw_coded_stored *out,
+                               char *err, size_t n) {
+  sqlite3_stmt *s = stmt(st, S_CODED_GET);
+  caw_status res = CAW_OK;
+  size_t total = 0;
+  int rc, i;
+  char *p;
+  memset(out, 0, sizeof *out);
+  if (!s) return sqlerr(st, sqlite3_errcode(st->db), err, n, "reading an event");
+  sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_DONE) {
+    res = CAW_ENOENT;
+    fmt(err, n, "%s: no event %s:%s", st->path, source, ref);
+    goto done;
+  }
+  if (rc != SQLITE_ROW) {
+    res = sqlerr(st, rc, err, n, "reading an event");
+    goto done;
+  }
+  out->id = sqlite3_column_int64(s, 0);
+  out->rows = sqlite3_column_int64(s, 1);
+  out->batch = sqlite3_column_int64(s, 2);
+  for (i = 3; i <= 6; i++) total += (size_t)sqlite3_column_bytes(s, i) + 1;
+  if (!(out->buf = malloc(total))) {
+    fmt(err, n, "out of memory");
+    res = CAW_ENOMEM;
+    goto done;
+  }
+  p = out->buf;
+  copy_col(s, 3, &out->code, &p);
+  copy_col(s, 4, &out->url, &p);
+  copy_col(s, 5, &out->attrs, &p);
+  copy_col(s, 6, &out->more, &p);
+done:
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  return res;
+}
+
+caw_status caw_store_coded_update(caw_store *st, int64_t id, int64_t rows,
+                                  const char *attrs, const char *more,
+                                  char *err, size_t n) {
+  sqlite3_stmt *s = stmt(st, S_CODED_UPDATE);
+  int rc;
+  if (!s)
+    return sqlerr(st, sqlite3_errcode(st->db), err, n, "updating an event");
+  sqlite3_bind_int64(s, 1, id);
+  sqlite3_bind_int64(s, 2, rows);
+  bind_opt(s, 3, attrs);
+  bind_opt(s, 4, more);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  return rc == SQLITE_DONE ? CAW_OK : sqlerr(st, rc, err, n, "updating an event");
+}
+
+caw_status caw_store_coded_has(caw_store *st, const char *source,
+                               const char *ref, int *found, char *err,
+                               size_t n) {
+  sqlite3_stmt *s = stmt(st, S_CODED_HAS);
+  int rc;
+  if (!s) return sqlerr(st, sqlite3_errcode(st->db), err, n, "reading events");
+  sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, ref, -1, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  *found = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE
+           ? CAW_OK : sqlerr(st, rc, err, n, "reading events");
+}
+
+caw_status caw_store_coded_day(caw_store *st, const char *source, int64_t day,
+                               caw_coded_day_fn fn, void *arg, char *err,
+                               size_t n) {
+  sqlite3_stmt *s = stmt(st, S_CODED_OF_DAY);
+  caw_status res = CAW_OK;
+  int rc;
+  if (!s) return sqlerr(st, sqlite3_errcode(st->db), err, n, "reading events");
+  sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 2, day);
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    res = fn(arg, (const char *)sqlite3_column_text(s, 0),
+             (const char *)sqlite3_column_text(s, 1),
+             (const char *)sqlite3_column_text(s, 2));
+    if (res != CAW_OK) {
+      fmt(err, n, "out of memory");
+      break;
+    }
+  }
+  if (res == CAW_OK && rc != SQLITE_DONE)
+    res = sqlerr(st, rc, err, n, "reading events");
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  return res;
+}
+
+caw_status caw_store_curated_prefix(caw_store *st, const char *source,
+                                    int *found, char *err, size_t n) {
+  sqlite3_stmt *s = stmt(st, S_CURATED_PREFIX);
+  int rc;
+  if (!s) return sqlerr(st, sqlite3_errcode(st->db), err, n, "reading events");
+  sqlite3_bind_text(s, 1, source, -1, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  *found = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE
+           ? CAW_OK : sqlerr(st, rc, err, n, "reading events");
+}
+
+caw_status caw_store_event_exists(caw_store *st, const char *id, int *found,
+                                  char *err, size_t n) {
+  sqlite3_stmt *s = stmt(st, S_FIND_EVENT);
+  int rc;
+  if (!s) return sqlerr(st, sqlite3_errcode(st->db), err, n, "reading events");
+  sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  *found = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE
+           ? CAW_OK : sqlerr(st, rc, err, n, "reading events");
+}
+
+caw_status caw_store_actor_exists(caw_store *st, const char *code, int *found,
+                                  char *err, size_t n) {
+  sqlite3_stmt *s = stmt(st, S_FIND_ACTOR);
+  int rc;
+  if (!s) return sqlerr(st, sqlite3_errcode(st->db), err, n, "reading actors");
+  sqlite3_bind_text(s, 1, code, -1, SQLITE_STATIC);
+  rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  *found = rc == SQLITE_ROW;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE
+           ? CAW_OK : sqlerr(st, rc, err, n, "reading actors");
+}
+
+caw_status caw_store_query(caw_store *st, const char *sql, sqlite3_stmt **out,
+                           char *err, size_t n) {
+  const char *tail = NULL;
+  int rc;
+  *out = NULL;
+  rc = sqlite3_prepare_v2(st->db, sql, -1, out, &tail);
+  if (rc != SQLITE_OK) {
+    fmt(err, n, "%s", sqlite3_errmsg(st->db));
+    return CAW_EINVAL;
+  }
+  if (!*out) {
+    fmt(err, n, "empty query");
+    return CAW_EINVAL;
+  }
+  if (tail && tail[strspn(tail, " \t\r\n;")]) {
+    sqlite3_finalize(*out);
+    *out = NULL;
+    fmt(err, n, "one statement only");
+    return CAW_EINVAL;
+  }
+  if (!sqlite3_stmt_readonly(*out)) {
+    sqlite3_finalize(*out);
+    *out = NULL;
+    fmt(err, n, "only read-only queries are allowed (use caw.add_event to write)");
+    return CAW_EINVAL;
+  }
+  return CAW_OK;
+}
+
+caw_status caw_store_table_rows(caw_store *st, const char *table,
+                                int64_t *count, char *err, size_t n) {
+  static const char *const tables[] = {
+    "events", "batches", "actors", "memberships", "event_actors", "money",
+    "sources", "event_tags", "coded", NULL};
+  sqlite3_stmt *s = NULL;
+  char sql[64];
+  int rc;
+  if (!in_vocab(table, tables)) { /* a name cannot be a bound parameter */
+    fmt(err, n, "no table '%s'", table);
+    return CAW_EINVAL;
+  }
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+  rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    *count = sqlite3_column_int64(s, 0);
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(s);
+  return rc == SQLITE_OK ? CAW_OK : sqlerr(st, rc, err, n, "counting rows");
+}
+
+caw_status caw_store_integrity(caw_store *st, char *err, size_t n) {
+  sqlite3_stmt *s = NULL;
+  caw_status res = CAW_OK;
+  const unsigned char *t;
+  int rc = sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s, NULL);
+  if (rc != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+    res = sqlerr(st, sqlite3_errcode(st->db), err, n, "checking the database");
+    goto done;
+  }
+  t = sqlite3_column_text(s, 0);
+  if (!t || strcmp((const char *)t, "ok") != 0) {
+    fmt(err, n, "%s: integrity_check: %s", st->path, t ? (const char *)t : "?");
+    res = CAW_EINVAL;
+    goto done;
+  }
+  sqlite3_finalize(s);
+  s = NULL;
+  rc = sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &s, NULL);
+  if (rc != SQLITE_OK) {
+    res = sqlerr(st, rc, err, n, "checking the database");
+    goto done;
+  }
+  if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    fmt(err, n, "%s: foreign_key_check: a row of %s", st->path,
+        (const char *)sqlite3_column_text(s, 0));
+    res = CAW_EINVAL;
+  } else if (rc != SQLITE_DONE)
+    res = sqlerr(st, rc, err, n, "checking the database");
+done:
+  sqlite3_finalize(s);
+  return res;
 }

@@ -66,23 +66,41 @@ static void expect_invalid(caw_store *st, const caw_event *ev, const char *msg) 
   assert_int_equal(caw_store_count(st), before); /* nothing written */
 }
 
+/* A second connection to the test database, to look at the file as it
+   is (the store keeps its own connection to itself). */
+static sqlite3 *raw_db(void) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
 static void schema_is_versioned(void **state) {
   sqlite3_stmt *s;
-  caw_store *st = *state;
-  assert_int_equal(sqlite3_prepare_v2(caw_store_db(st), "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+  sqlite3 *db = raw_db();
+  (void)state;
+  assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
   assert_int_equal(sqlite3_step(s), SQLITE_ROW);
   assert_int_equal(sqlite3_column_int(s, 0), CAW_SCHEMA_VERSION);
   sqlite3_finalize(s);
+  sqlite3_close(db);
 }
 
 static void newer_schema_refused(void **state) {
-  caw_store *st = *state, *other = NULL;
+  caw_store *other = NULL;
   char err[CAW_ERRMAX];
-  assert_int_equal(sqlite3_exec(caw_store_db(st), "PRAGMA user_version = 42", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3 *db = raw_db();
+  (void)state;
+  assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 42", NULL, NULL, NULL), SQLITE_OK);
   assert_int_equal(caw_store_open(dbpath, 0, &other, err, sizeof err), CAW_ESCHEMA);
   assert_null(other);
   assert_non_null(strstr(err, "schema version 42"));
-  sqlite3_exec(caw_store_db(st), "PRAGMA user_version = 2", NULL, NULL, NULL);
+  {
+    char q[64];
+    snprintf(q, sizeof q, "PRAGMA user_version = %d", CAW_SCHEMA_VERSION);
+    sqlite3_exec(db, q, NULL, NULL, NULL);
+  }
+  sqlite3_close(db);
 }
 
 static void missing_file_without_create(void **state) {

@@ -14,7 +14,7 @@
 #include "caw/caw.h"
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define CAW_SCHEMA_VERSION 3
+#define CAW_SCHEMA_VERSION 4
 
 typedef struct caw_store caw_store;
 
@@ -32,7 +32,6 @@ enum {
 caw_status caw_store_open(const char *path, int flags, caw_store **out,
                           char *err, size_t errlen);
 void caw_store_close(caw_store *st);
-sqlite3 *caw_store_db(caw_store *st);
 const char *caw_store_path(caw_store *st);
 
 /*
@@ -165,6 +164,7 @@ typedef struct caw_filter {
   int64_t from_day, to_day; /* inclusive day range */
   int certain;              /* 1: event certainly within; 0: overlaps */
   const char *id, *actor, *type, *tag, *text;
+  const char *provenance; /* "curated", "coded" (any source) or a source */
   int64_t limit; /* 0 = no limit */
 } caw_filter;
 
@@ -174,8 +174,9 @@ enum {
   CAW_COL_PRECISION, CAW_COL_TYPE, CAW_COL_TITLE, CAW_COL_SUMMARY,
   CAW_COL_LOCATION, CAW_COL_CONFIDENCE, CAW_COL_CAMEO, CAW_COL_GOLDSTEIN,
   CAW_COL_ATTRS, CAW_COL_BATCH,
-  /* 1 for a GDELT event; its actors, sources and tag come inline: */
-  CAW_COL_GDELT, CAW_COL_ACTOR1, CAW_COL_ACTOR1_NAME, CAW_COL_ACTOR1_KIND,
+  /* a machine-coded event's source (NULL for a curated one); its actors,
+     sources and tag come inline: */
+  CAW_COL_SOURCE, CAW_COL_ACTOR1, CAW_COL_ACTOR1_NAME, CAW_COL_ACTOR1_KIND,
   CAW_COL_ACTOR2, CAW_COL_ACTOR2_NAME, CAW_COL_ACTOR2_KIND, CAW_COL_URL,
   CAW_COL_MORE_URLS, /* JSON array of the further source URLs, or NULL */
   CAW_COL_TAG, CAW_COL_COUNT
@@ -209,39 +210,90 @@ sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,
                                  int64_t rowid);
 
 /*
-** GDELT events (table gdelt, docs/schema.md): an importer writes them
-** inside a transaction. begin tells whether the table held rows before
-** (when it did not, the day index is dropped until finish rebuilds it).
-** caw_store_gdelt_stmt gives one of the statements below, prepared once,
-** reset with bindings cleared; owned by the store.
+** Machine-coded events (table coded, docs/schema.md): one row per event,
+** keyed by (source, ref), written by the bulk engine inside a
+** transaction. Strings are the caller's; nothing is kept.
 */
-typedef enum caw_gdelt_stmt {
-  CAW_GDELT_PUT,    /* insert: parameters in the order of the enum below,
-                       ON CONFLICT(id) DO NOTHING */
-  CAW_GDELT_UPDATE, /* ?1 id, ?2 rows, ?3 mentions, ?4 num_sources,
-                       ?5 articles, ?6 tone, ?7 more */
-  CAW_GDELT_GET,    /* ?1 id -> rows, mentions, num_sources, articles,
-                       tone, cameo, url, more, batch */
-  CAW_GDELT_HAS,    /* ?1 id -> a row when stored */
-  CAW_GDELT_OF_DAY, /* ?1 day -> id, tag, ids (JSON) of that day's events */
-  CAW_GDELT_IN_EVENTS /* ?1 "gdelt:<id>" -> a row when in table events */
-} caw_gdelt_stmt;
-enum {
-  CAW_GDELT_ID = 1, CAW_GDELT_DAY, CAW_GDELT_TYPE, CAW_GDELT_TITLE,
-  CAW_GDELT_LOCATION, CAW_GDELT_CONFIDENCE, CAW_GDELT_CAMEO,
-  CAW_GDELT_GOLDSTEIN, CAW_GDELT_ACTOR1, CAW_GDELT_ACTOR2, CAW_GDELT_URL,
-  CAW_GDELT_QUAD, CAW_GDELT_MENTIONS, CAW_GDELT_NUM_SOURCES,
-  CAW_GDELT_ARTICLES, CAW_GDELT_TONE, CAW_GDELT_GEO, CAW_GDELT_VERSION,
-  CAW_GDELT_ROOT, CAW_GDELT_CODE1, CAW_GDELT_NAME1, CAW_GDELT_CODE2,
-  CAW_GDELT_NAME2, CAW_GDELT_ROWS, CAW_GDELT_MORE, CAW_GDELT_TAG,
-  CAW_GDELT_BATCH, CAW_GDELT_NCOLS = CAW_GDELT_BATCH
-};
-caw_status caw_store_gdelt_begin(caw_store *st, int *had_rows, char *err,
-                                 size_t errlen);
-caw_status caw_store_gdelt_finish(caw_store *st, char *err, size_t errlen);
-sqlite3_stmt *caw_store_gdelt_stmt(caw_store *st, caw_gdelt_stmt which);
+typedef struct caw_coded {
+  const char *source;         /* gdelt, icews, acled, polecat... */
+  const char *ref;            /* the source's own id of the first row */
+  int64_t day;                /* one day */
+  const char *type;           /* one of caw_event_types */
+  const char *code, *scheme;  /* event code; "cameo" or "plover" or NULL */
+  double scale;               /* Goldstein, intensity; with has_scale */
+  int has_scale;
+  const char *actor1, *actor2; /* registry codes, or NULL */
+  const char *location, *title, *url;
+  double confidence;          /* 0..1 */
+  const char *tag;            /* dedup key, or NULL */
+  int64_t rows;               /* source rows merged into it (>= 1) */
+  const char *attrs, *more;   /* JSON object texts, or NULL */
+  int64_t batch;              /* 0: none */
+} caw_coded;
 
-/* Count of events (GDELT events included) in the store, or -1 on error. */
+/* What caw_store_coded_get reads back for a merge: the strings point
+   into buf, which the caller frees. */
+typedef struct caw_coded_stored {
+  int64_t id, rows, batch;
+  char *code, *url, *attrs, *more;
+  char *buf;
+} caw_coded_stored;
+
+/* Begin a load of source: *had_rows tells whether the table held rows of
+   it. With the table empty, the day index goes until finish rebuilds it. */
+caw_status caw_store_coded_begin(caw_store *st, const char *source,
+                                 int *had_rows, char *err, size_t errlen);
+caw_status caw_store_coded_finish(caw_store *st, char *err, size_t errlen);
+/* Insert ev; *added is 0 when (source, ref) was there (left as it is). */
+caw_status caw_store_coded_put(caw_store *st, const caw_coded *ev,
+                               int *added, char *err, size_t errlen);
+/* The stored event (source, ref); CAW_ENOENT when there is none. */
+caw_status caw_store_coded_get(caw_store *st, const char *source,
+                               const char *ref, caw_coded_stored *out,
+                               char *err, size_t errlen);
+/* Set a stored event's row count, attrs and more (by its id). */
+caw_status caw_store_coded_update(caw_store *st, int64_t id, int64_t rows,
+                                  const char *attrs, const char *more,
+                                  char *err, size_t errlen);
+caw_status caw_store_coded_has(caw_store *st, const char *source,
+                               const char *ref, int *found, char *err,
+                               size_t errlen);
+/* Call fn with each stored event of source on day: its ref, tag and the
+   JSON array of the refs merged into it (tag and ids may be NULL). fn
+   returns CAW_OK to go on; anything else stops (as out of memory). */
+typedef caw_status (*caw_coded_day_fn)(void *arg, const char *ref,
+                                       const char *tag, const char *ids);
+caw_status caw_store_coded_day(caw_store *st, const char *source,
+                               int64_t day, caw_coded_day_fn fn, void *arg,
+                               char *err, size_t errlen);
+/* Is there a curated event with an id "source:..." (stored by a caw
+   before schema 2)? */
+caw_status caw_store_curated_prefix(caw_store *st, const char *source,
+                                    int *found, char *err, size_t errlen);
+/* Is there a curated event with this id / an actor with this code? */
+caw_status caw_store_event_exists(caw_store *st, const char *id, int *found,
+                                  char *err, size_t errlen);
+caw_status caw_store_actor_exists(caw_store *st, const char *code,
+                                  int *found, char *err, size_t errlen);
+
+/*
+** Prepare one read-only statement of a script's own SQL (caw.sql). The
+** caller binds, steps and finalizes it. CAW_EINVAL with SQLite's message
+** for a bad, empty, multiple or writing statement.
+*/
+caw_status caw_store_query(caw_store *st, const char *sql,
+                           sqlite3_stmt **out, char *err, size_t errlen);
+
+/* Rows in one of caw's tables (events, batches, actors, memberships,
+   event_actors, money, sources, event_tags, coded), as this connection
+   sees them (inside its transaction too). */
+caw_status caw_store_table_rows(caw_store *st, const char *table,
+                                int64_t *count, char *err, size_t errlen);
+/* SQLite's integrity and foreign key checks: CAW_EINVAL naming the first
+   problem. */
+caw_status caw_store_integrity(caw_store *st, char *err, size_t errlen);
+
+/* Count of events (machine-coded events included) in the store, or -1 on error. */
 int64_t caw_store_count(caw_store *st);
 
 #endif

@@ -85,26 +85,15 @@ end
 function M.import(src, sink, opts)
   local pred = opts.where and where.get(opts.where) or nil
   local reader = caw.dsv.open(src.path, { sep = ",", quote = true, header = true })
-  local col = {}
-  for i, h in ipairs(reader.header) do
-    h = h:lower():gsub("^%s+", ""):gsub("%s+$", "")
-    if col[h] == nil then col[h] = i end
-  end
-  for _, c in ipairs(M.required) do
-    if not col[c] then
-      reader:close()
-      caw.fail(caw.EXIT.DATAERR, string.format("%s:1: missing column '%s' (an ACLED export has %s)",
-        src.name, c, table.concat(M.required, ", ")))
-    end
-  end
   local names = { "event_id_cnty", "event_date", "year", "time_precision", "disorder_type",
                   "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1",
                   "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
                   "iso", "region", "country", "admin1", "admin2", "admin3", "location",
                   "latitude", "longitude", "geo_precision", "source", "source_scale",
                   "notes", "fatalities", "tags", "timestamp" }
-  local idx = {}
-  for i, n in ipairs(names) do idx[i] = col[n] or 0 end -- 0: absent, gives nil
+  local ok, _, idx = pcall(importer.columns, src, reader.header, names,
+    { required = M.required, normalize = string.lower, what = "ACLED exports" })
+  if not ok then reader:close(); error(_, 0) end -- 0 in idx: absent, gives nil
   local filtered = 0
   local view = pred and { actors = {}, places = {}, source = "acled" }
 

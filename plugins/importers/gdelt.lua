@@ -4,7 +4,7 @@
 -- that describe the same event are merged (the dedup rule below); each
 -- event keeps every source URL and the summed mention counts.
 --
--- GDELT events go to their own slim table (gdelt, docs/schema.md), one
+-- GDELT events go to the table of machine-coded events (coded, docs/schema.md), one
 -- row per event, and caw.events{} reads them with the others. This file
 -- holds the rules; caw.gdelt.load (core/luagdelt.c) runs them over the
 -- rows, calling back here once per CAMEO code and per actor code.
@@ -46,7 +46,7 @@ local M = {
 -- Within a file, events stay open in memory while their date is within
 -- `window` days of the newest date seen, and at most max_open of them (an
 -- open event costs about 1.4 KB: 20000 is under 30 MiB); then they are
--- written to the gdelt table. A row that misses the open events may still
+-- written to the coded table. A row that misses the open events may still
 -- join (root rule) an event written from this file, while that event's
 -- date is within `lookback` days of the newest date seen, or one stored
 -- by an earlier file (across_files), found by its dedup tag through the

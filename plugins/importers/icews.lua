@@ -94,20 +94,9 @@ end
 function M.import(src, sink, opts)
   local pred = opts.where and where.get(opts.where) or nil
   local reader = caw.dsv.open(src.path, { sep = "\t", quote = false, header = true })
-  local col = {}
-  for i, h in ipairs(reader.header) do
-    if col[h] == nil then col[h] = i end
-  end
-  for _, c in ipairs(M.columns) do
-    if not col[c] then
-      reader:close()
-      caw.fail(caw.EXIT.DATAERR, string.format(
-        "%s:1: missing column '%s' (ICEWS event files have: %s)", src.name, c,
-        table.concat(M.columns, ", ")))
-    end
-  end
-  local idx = {}
-  for i, c in ipairs(M.columns) do idx[i] = col[c] end
+  local ok, _, idx = pcall(importer.columns, src, reader.header, M.columns,
+    { required = M.columns, what = "ICEWS event files" })
+  if not ok then reader:close(); error(_, 0) end
   local unknown, n_unknown = {}, 0
   local filtered = 0
   local view = pred and { actors = {}, places = {}, source = "icews" }

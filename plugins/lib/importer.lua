@@ -248,6 +248,37 @@ function M.rows(reader, sink, opts, every)
 end
 
 -- The line that says how many rows a --where filter left out.
+-- The columns of a header row, for an importer: a map from each name in
+-- `names` to its position in `header` (the first, when a name repeats),
+-- 0 for a name the file lacks. Header names are compared after
+-- `opts.normalize` (a function; e.g. string.lower), with white space
+-- around them trimmed. Every name in `opts.required` must be there, or
+-- the import fails with exit 65 and "<file>:1: missing column '<name>'
+-- (<what> have: <required names>)". Returns the map and an array of the
+-- positions in the order of `names` (0 for absent).
+function M.columns(src, header, names, opts)
+  opts = opts or {}
+  local norm = opts.normalize
+  local at = {}
+  for i, h in ipairs(header) do
+    h = h:gsub("^%s+", ""):gsub("%s+$", "")
+    if norm then h = norm(h) end
+    if at[h] == nil then at[h] = i end
+  end
+  for _, c in ipairs(opts.required or {}) do
+    if not at[c] then
+      caw.fail(caw.EXIT.DATAERR, string.format("%s:1: missing column '%s' (%s have: %s)",
+        src.name, c, opts.what or "the file", table.concat(opts.required, ", ")))
+    end
+  end
+  local map, idx = {}, {}
+  for i, c in ipairs(names) do
+    map[c] = at[c] or 0
+    idx[i] = map[c]
+  end
+  return map, idx
+end
+
 function M.log_filtered(src, opts, filtered)
   if opts.where and not opts.quiet and filtered > 0 then
     caw.log(string.format("%s: %d rows outside --where %s", src.name, filtered, opts.where))

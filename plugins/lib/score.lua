@@ -278,17 +278,15 @@ function M.each_event(from_day, to_day, fn)
     ev.tags = list
     fn(setmetatable(ev, EVENT_MT))
   end
-  -- GDELT events (one slim table, actors inline: docs/schema.md)
-  for g in caw.sql("SELECT id, date(day * 86400, 'unixepoch') AS date, day, type, title," ..
-      " confidence, cameo, goldstein, actor1, actor2, tag FROM gdelt" ..
-      " WHERE day >= ?1 AND day <= ?2 ORDER BY id", from_day, to_day) do
+  -- machine-coded events (GDELT, ICEWS...: one row each, actors inline),
+  -- through the store's query
+  for g in caw.events{ from_day = from_day, to_day = to_day, provenance = "coded" } do
     local acts = {}
-    if g.actor1 then acts[1] = { code = g.actor1, role = "initiator" } end
-    if g.actor2 then acts[#acts + 1] = { code = g.actor2, role = "target" } end
-    fn(setmetatable({ id = "gdelt:" .. g.id, date = g.date, day_lo = g.day, day_hi = g.day,
+    for i, a in ipairs(g.actors) do acts[i] = { code = a.code, role = a.role } end
+    fn(setmetatable({ id = g.id, date = g.date, day_lo = g.day_lo, day_hi = g.day_hi,
                       type = g.type, title = g.title, confidence = g.confidence,
                       cameo = g.cameo, goldstein = g.goldstein, actors = acts,
-                      money = {}, tags = { g.tag } }, EVENT_MT))
+                      money = {}, tags = g.tags, provenance = g.provenance }, EVENT_MT))
   end
 end
 

@@ -255,14 +255,14 @@ V3_UNDO="DROP VIEW money_flat;
 ALTER TABLE event_actors DROP COLUMN confidence;
 ALTER TABLE money DROP COLUMN instrument; ALTER TABLE money DROP COLUMN allocation;
 CREATE VIEW money_flat AS SELECT e.id AS event_id, m.amount FROM money m JOIN events e ON e.rowid = m.event;"
-sqlite3 "$DB" "$V3_UNDO DROP VIEW events_flat; DROP TABLE gdelt; CREATE VIEW events_flat AS SELECT id FROM events; PRAGMA user_version = 1;"
+sqlite3 "$DB" "$V3_UNDO DROP VIEW events_flat; DROP VIEW event_rows; DROP VIEW gdelt; DROP TABLE coded; CREATE VIEW events_flat AS SELECT id FROM events; PRAGMA user_version = 1;"
 [ "$(sql "$DB" 'PRAGMA user_version')" = 1 ] && ok || fail "could not make a schema 1 database"
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_rc 0 "open a schema 1 database"
 expect_out "47" "schema 1 database: the 47 events are there"
-[ "$(sql "$DB" 'PRAGMA user_version')" = 3 ] && ok || fail "user_version after opening: $(sql "$DB" 'PRAGMA user_version')"
-[ "$(sql "$DB" "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE name IN ('gdelt', 'gdelt_day', 'money_flat') ORDER BY name)")" = "gdelt,gdelt_day,money_flat" ] \
-  && ok || fail "after the upgrade: $(sql "$DB" "SELECT name FROM sqlite_master WHERE name IN ('gdelt', 'gdelt_day', 'money_flat')" | tr '\n' ' ')"
+[ "$(sql "$DB" 'PRAGMA user_version')" = 4 ] && ok || fail "user_version after opening: $(sql "$DB" 'PRAGMA user_version')"
+[ "$(sql "$DB" "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE name IN ('coded', 'coded_day', 'coded_ref', 'event_rows', 'gdelt', 'money_flat') ORDER BY name)")" = "coded,coded_day,coded_ref,event_rows,gdelt,money_flat" ] \
+  && ok || fail "after the upgrade: $(sql "$DB" "SELECT name FROM sqlite_master WHERE name IN ('coded', 'coded_day', 'coded_ref', 'event_rows', 'gdelt', 'money_flat')" | tr '\n' ' ')"
 [ "$(sql "$DB" 'SELECT count(*) FROM events_flat')" = 47 ] && ok || fail "events_flat recreated: $(sql "$DB" 'SELECT count(*) FROM events_flat' 2>&1)"
 sql "$DB" 'SELECT earliest, sources FROM events_flat LIMIT 1' >/dev/null 2>&1 && ok || fail "events_flat has its columns again"
 run "$CAW" --db "$DB" import "$G2"
@@ -272,18 +272,62 @@ expect_err "2111 read, 1252 added, 0 updated, 0 unchanged, 859 merged (gdelt)" "
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_out "1299" "upgraded database: caw.count()"
 
+# the gdelt table as version 2 made it, from a schema 4 database
+V4_UNDO="CREATE TABLE g3(id INTEGER PRIMARY KEY, day INTEGER NOT NULL,
+  type TEXT NOT NULL, title TEXT NOT NULL, location TEXT,
+  confidence REAL NOT NULL DEFAULT 1, cameo TEXT NOT NULL, goldstein REAL,
+  actor1 TEXT, actor2 TEXT, url TEXT, quad INTEGER, mentions INTEGER,
+  num_sources INTEGER, articles INTEGER, tone REAL, geo TEXT,
+  version INTEGER, root INTEGER, code1 TEXT, name1 TEXT, code2 TEXT,
+  name2 TEXT, rows INTEGER NOT NULL DEFAULT 1, more TEXT, tag TEXT,
+  batch INTEGER);
+INSERT INTO g3 SELECT * FROM gdelt;
+DROP VIEW events_flat; DROP VIEW event_rows; DROP VIEW gdelt; DROP TABLE coded;
+ALTER TABLE g3 RENAME TO gdelt; CREATE INDEX gdelt_day ON gdelt(day);
+CREATE VIEW events_flat AS SELECT id FROM events;"
+
 # A schema 2 database gains the schema 3 columns and keeps its events
 DB="$T/v2.db"
 "$CAW" --db "$DB" init -q
-sqlite3 "$DB" "$V3_UNDO PRAGMA user_version = 2;"
+sqlite3 "$DB" "$V3_UNDO $V4_UNDO PRAGMA user_version = 2;"
 before=$(sql "$DB" "SELECT count(*), sum(amount) FROM money")
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_rc 0 "open a schema 2 database"
 expect_out "47" "schema 2 database: the 47 events are there"
-[ "$(sql "$DB" 'PRAGMA user_version')" = 3 ] && ok || fail "schema 2 -> 3: user_version $(sql "$DB" 'PRAGMA user_version')"
+[ "$(sql "$DB" 'PRAGMA user_version')" = 4 ] && ok || fail "schema 2 -> 4: user_version $(sql "$DB" 'PRAGMA user_version')"
 [ "$(sql "$DB" "SELECT count(*), sum(amount) FROM money")" = "$before" ] && ok || fail "schema 2 -> 3: money lines changed"
 sql "$DB" 'SELECT confidence FROM event_actors LIMIT 1; SELECT instrument, allocation FROM money_flat LIMIT 1' >/dev/null 2>&1 \
   && ok || fail "schema 2 -> 3: the new columns are missing"
+
+# A schema 3 database holding GDELT events (the gdelt table) is upgraded
+# to schema 4 (the coded table) and every event reads back unchanged:
+# caw export, events_flat and the gdelt view give what they gave before.
+DB="$T/v3.db"
+"$CAW" --db "$DB" init -q
+run "$CAW" --db "$DB" import "$G2"
+expect_rc 0 "import the GDELT 2.0 sample (schema 4)"
+"$CAW" --db "$DB" export --format jsonl -o "$T/v3_before.jsonl"
+sql "$DB" 'SELECT * FROM events_flat' >"$T/v3_flat_before.txt"
+sql "$DB" 'SELECT * FROM gdelt ORDER BY id' >"$T/v3_gdelt_before.txt"
+# take it back to schema 3: the gdelt table as version 2 made it
+sqlite3 "$DB" "$V4_UNDO PRAGMA user_version = 3;"
+[ "$(sql "$DB" "SELECT count(*) FROM gdelt")" = 1252 ] && ok || fail "could not make a schema 3 GDELT database"
+run "$CAW" --db "$DB" run -e 'print(caw.count())'
+expect_rc 0 "open a schema 3 GDELT database"
+expect_out "1299" "schema 3 -> 4: 47 bundled and 1252 GDELT events"
+[ "$(sql "$DB" 'PRAGMA user_version')" = 4 ] && ok || fail "schema 3 -> 4: user_version $(sql "$DB" 'PRAGMA user_version')"
+[ "$(sql "$DB" "SELECT count(*) FROM coded WHERE source = 'gdelt'")" = 1252 ] && ok || fail "schema 3 -> 4: the coded table lacks GDELT events"
+"$CAW" --db "$DB" export --format jsonl -o "$T/v3_after.jsonl"
+cmp -s "$T/v3_before.jsonl" "$T/v3_after.jsonl" && ok || fail "schema 3 -> 4: caw export differs: $(diff "$T/v3_before.jsonl" "$T/v3_after.jsonl" | head -4)"
+sql "$DB" 'SELECT * FROM events_flat' >"$T/v3_flat_after.txt"
+cmp -s "$T/v3_flat_before.txt" "$T/v3_flat_after.txt" && ok || fail "schema 3 -> 4: events_flat differs: $(diff "$T/v3_flat_before.txt" "$T/v3_flat_after.txt" | head -4)"
+sql "$DB" 'SELECT * FROM gdelt ORDER BY id' >"$T/v3_gdelt_after.txt"
+cmp -s "$T/v3_gdelt_before.txt" "$T/v3_gdelt_after.txt" && ok || fail "schema 3 -> 4: the gdelt view differs"
+# the upgraded events take re-imports as before: nothing changes
+run "$CAW" --db "$DB" import "$G2"
+expect_rc 0 "re-import after the schema 3 -> 4 upgrade"
+expect_err "2111 read, 0 added, 0 updated, 1252 unchanged, 859 merged (gdelt)" "schema 3 -> 4: a re-import changes nothing"
+[ "$(sql "$DB" "PRAGMA foreign_key_check")" = "" ] && ok || fail "schema 3 -> 4: foreign keys broken"
 
 # ---------------------------------------------------------------------
 # 3. A bad row at the end of a 30000-row file, while the writer thread
@@ -317,7 +361,7 @@ run "$CAW" --db "$DB" import --dry-run bad_date.tsv
 expect_rc 65 "--dry-run: the bad row fails it too"
 expect_err "bad_date.tsv:30001: field 2 (SQLDATE)" "--dry-run names the bad row"
 [ "$(digest "$DB")" = "$before" ] && ok || fail "--dry-run changed the database"
-[ "$(sql "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'gdelt_day'")" = 1 ] && ok || fail "a failed import lost the gdelt_day index"
+[ "$(sql "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'coded_day'")" = 1 ] && ok || fail "a failed import lost the coded_day index"
 run "$CAW" --db "$DB" import --skip-bad "$T/rejects.txt" bad_date.tsv
 expect_rc 0 "--skip-bad with a bad last row"
 expect_err "bad_date.tsv: 30001 read, 28695 added, 0 updated, 0 unchanged, 1305 merged, 1 rejected (gdelt)" "--skip-bad: 30001 read, 1 rejected"
@@ -343,8 +387,8 @@ run "$CAW" --db "$DB" import g30.tsv
 expect_rc 0 "clean import of 30000 generated rows"
 expect_err "g30.tsv: 30000 read, 28695 added, 0 updated, 0 unchanged, 1305 merged (gdelt)" "30000 rows: counts"
 [ "$(sql "$DB" 'SELECT sum(rows) FROM gdelt')" = 30000 ] && ok || fail "sum(rows) is $(sql "$DB" 'SELECT sum(rows) FROM gdelt'), expected 30000"
-[ "$(sql "$DB" "SELECT name FROM sqlite_master WHERE name = 'gdelt_day'")" = gdelt_day ] && ok || fail "the gdelt_day index is not rebuilt after the import"
-sql "$DB" "EXPLAIN QUERY PLAN SELECT id FROM gdelt WHERE day = 19000" | grep -q "INDEX gdelt_day" && ok || fail "day lookups do not use gdelt_day"
+[ "$(sql "$DB" "SELECT name FROM sqlite_master WHERE name = 'coded_day'")" = coded_day ] && ok || fail "the coded_day index is not rebuilt after the import"
+sql "$DB" "EXPLAIN QUERY PLAN SELECT id FROM gdelt WHERE day = 19000" | grep -q "INDEX coded_day" && ok || fail "day lookups do not use coded_day"
 dump "$DB" >whole.txt
 [ "$(wc -l <whole.txt)" -eq 28695 ] && ok || fail "dump of the whole import: $(wc -l <whole.txt) events"
 dump "$T/bad.db" >skipbad.txt

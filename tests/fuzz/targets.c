@@ -325,43 +325,26 @@ typedef struct snapshot {
   long long n[8];
 } snapshot;
 
-static const char SNAPSHOT_SQL[] =
-  "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM batches),"
-  " (SELECT count(*) FROM actors), (SELECT count(*) FROM memberships),"
-  " (SELECT count(*) FROM event_actors), (SELECT count(*) FROM money),"
-  " (SELECT count(*) FROM sources), (SELECT count(*) FROM event_tags)";
-
 static snapshot take_snapshot(void) {
-  sqlite3 *db = caw_store_db(J.st);
-  sqlite3_stmt *s = NULL;
+  static const char *const tables[8] = {
+    "events", "batches", "actors", "memberships", "event_actors", "money",
+    "sources", "event_tags"};
+  char err[CAW_ERRMAX];
   snapshot sn;
   int i;
-  CHECK(sqlite3_prepare_v2(db, SNAPSHOT_SQL, -1, &s, NULL) == SQLITE_OK,
-        "%s", sqlite3_errmsg(db));
-  CHECK(sqlite3_step(s) == SQLITE_ROW, "%s", sqlite3_errmsg(db));
-  for (i = 0; i < 8; i++) sn.n[i] = sqlite3_column_int64(s, i);
-  sqlite3_finalize(s);
+  for (i = 0; i < 8; i++) {
+    int64_t count = 0;
+    CHECK(caw_store_table_rows(J.st, tables[i], &count, err, sizeof err) ==
+              CAW_OK,
+          "%s", err);
+    sn.n[i] = (long long)count;
+  }
   return sn;
 }
 
 static void check_integrity(void) {
-  sqlite3 *db = caw_store_db(J.st);
-  sqlite3_stmt *s = NULL;
-  const unsigned char *res;
-  CHECK(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL) ==
-            SQLITE_OK,
-        "%s", sqlite3_errmsg(db));
-  CHECK(sqlite3_step(s) == SQLITE_ROW, "%s", sqlite3_errmsg(db));
-  res = sqlite3_column_text(s, 0);
-  CHECK(res && strcmp((const char *)res, "ok") == 0, "integrity_check: %s",
-        res ? (const char *)res : "(null)");
-  sqlite3_finalize(s);
-  CHECK(sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &s, NULL) ==
-            SQLITE_OK,
-        "%s", sqlite3_errmsg(db));
-  CHECK(sqlite3_step(s) == SQLITE_DONE, "foreign_key_check: a row of %s",
-        (const char *)sqlite3_column_text(s, 0));
-  sqlite3_finalize(s);
+  char err[CAW_ERRMAX];
+  CHECK(caw_store_integrity(J.st, err, sizeof err) == CAW_OK, "%s", err);
 }
 
 void caw_fuzz_json_init(const char *plugin_dir) {
