@@ -606,6 +606,17 @@ static const actor *actor_of(lua_State *L, engine *g, const char *code,
     if (!c || !n || !kd)
       luaL_error(L, "caw.gdelt: the actor rule must give code, name and kind"
                     " (for '%s')", k);
+    /* checked once per distinct actor, as caw.add_event would */
+    if (!caw_actor_code_ok(c))
+      caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%lld: the actor rule gave code"
+                   " '%.40s' for '%s': not an actor code (use up to 32 of"
+                   " A-Z 0-9 _ - . +)", caw_dsv_name(g->dsv),
+                   (long long)caw_dsv_line(g->dsv), c, k);
+    if (!caw_vocab_has(caw_actor_kinds, kd))
+      caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%lld: the actor rule gave kind"
+                   " '%.40s' for '%s': not an actor kind (expected one of: %s)",
+                   caw_dsv_name(g->dsv), (long long)caw_dsv_line(g->dsv), kd,
+                   k, "state, organisation, bloc, company, person, group");
     if (!(a = calloc(1, sizeof *a))) oom(L);
     a->code = strdup(c);
     a->name = strdup(n);
@@ -656,6 +667,12 @@ static const cameo *cameo_of(lua_State *L, engine *g, const char *code,
   if (lua_toboolean(L, -2) && (!lua_isstring(L, -2) || !lua_isstring(L, -1)))
     luaL_error(L, "caw.gdelt: the cameo rule must give a type and a label"
                   " (for '%s')", code);
+  if (lua_toboolean(L, -2) && !caw_vocab_has(caw_event_types, lua_tostring(L, -2)))
+    caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%lld: the cameo rule gave type"
+                 " '%.40s' for EventCode '%.*s': not an event type (see"
+                 " docs/schema.md#vocabularies)", caw_dsv_name(g->dsv),
+                 (long long)caw_dsv_line(g->dsv), lua_tostring(L, -2),
+                 (int)len, code);
   if (!(c = calloc(1, sizeof *c))) oom(L);
   if (lua_toboolean(L, -2)) {
     c->valid = 1;

@@ -723,14 +723,25 @@ static int date_ok(vctx *v, const char *name, const char *s, caw_date *d,
   return 0;
 }
 
-static int code_ok(vctx *v, const char *name, const char *s) {
+int caw_actor_code_ok(const char *s) {
   const char *p;
-  if (!required(v, name, s)) return 0;
+  if (!s || !*s) return 0;
   for (p = s; *p; p++)
     if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
           *p == '-' || *p == '.' || *p == '+'))
       break;
-  if (!*p && p - s <= 32) return 1;
+  return !*p && p - s <= 32;
+}
+
+int caw_vocab_has(const char *const *words, const char *w) {
+  for (; w && *words; words++)
+    if (strcmp(w, *words) == 0) return 1;
+  return 0;
+}
+
+static int code_ok(vctx *v, const char *name, const char *s) {
+  if (!required(v, name, s)) return 0;
+  if (caw_actor_code_ok(s)) return 1;
   fmt(v->err, v->n,
       "field '%s': bad actor code '%.40s' (use up to 32 of A-Z 0-9 _ - . +)",
       name, s);

@@ -51,6 +51,10 @@ extern const char *const caw_stances[];
 extern const char *const caw_money_kinds[];
 extern const char *const caw_instruments[];
 extern const char *const caw_actor_kinds[];
+/* Is w one of words (a NULL-terminated vocabulary above)? */
+int caw_vocab_has(const char *const *words, const char *w);
+/* Is code an actor code: 1 to 32 of A-Z 0-9 _ - . + ? */
+int caw_actor_code_ok(const char *code);
 /* Is code an active ISO 4217 currency code? */
 int caw_currency_known(const char *code);
 

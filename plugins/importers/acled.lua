@@ -23,7 +23,7 @@ local where = require("lib.where")
 local M = {
   name = "acled",
   kind = "importer",
-  description = "ACLED CSV exports (header starting event_id_cnty)",
+  description = "ACLED CSV exports (a header naming event_id_cnty, event_date, event_type: 2019-2022 and newer layouts)",
   handles = {},
 }
 
@@ -50,12 +50,29 @@ local MONTHS = { january = 1, february = 2, march = 3, april = 4, may = 5, june 
                  july = 7, august = 8, september = 9, october = 10,
                  november = 11, december = 12 }
 
--- "2023-03-15", or "15 March 2023" as ACLED's website writes it -> y, m, d
-local function parse_date(s)
+local MON3 = { jan = 1, feb = 2, mar = 3, apr = 4, may = 5, jun = 6,
+               jul = 7, aug = 8, sep = 9, oct = 10, nov = 11, dec = 12 }
+
+-- "2023-03-15", "15 March 2023" as ACLED's website writes it, or
+-- "9-May-20" as a spreadsheet rewrites it (d-Mon-yy: the century comes
+-- from the row's `year` column, which must end in those two digits)
+-- -> y, m, d; or nil and why.
+local function parse_date(s, year)
   local y, m, d = s:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
   if not y then
     local dd, mon, yy = s:match("^(%d%d?) (%a+) (%d%d%d%d)$")
     if dd and MONTHS[mon:lower()] then y, m, d = yy, MONTHS[mon:lower()], dd end
+  end
+  if not y then
+    local dd, mon, yy = s:match("^(%d%d?)%-(%a%a%a)%-(%d%d)$")
+    if dd and MON3[mon:lower()] then
+      local full = tonumber(year or "")
+      if not full or full % 100 ~= tonumber(yy) then
+        return nil, string.format("'%s' is a spreadsheet date (d-Mon-yy) whose century" ..
+          " column 'year' (%s) does not give", s, year or "missing")
+      end
+      y, m, d = full, MON3[mon:lower()], dd
+    end
   end
   if not y then return nil end
   y, m, d = tonumber(y), tonumber(m), tonumber(d)
@@ -107,9 +124,10 @@ function M.import(src, sink, opts)
         sink.reject(line, "column 'event_id_cnty': '" .. (v.event_id_cnty or "") .. "' is not an ACLED event id")
         goto continue
       end
-      local y, m, d = parse_date(v.event_date or "")
+      local y, m, d = parse_date(v.event_date or "", v.year)
       if not y then
-        sink.reject(line, "column 'event_date': '" .. (v.event_date or "") .. "' is not a date")
+        sink.reject(line, "column 'event_date': " ..
+          (m or ("'" .. (v.event_date or "") .. "' is not a date")))
         goto continue
       end
       if v.year and tonumber(v.year) ~= y then
@@ -196,10 +214,16 @@ function M.import(src, sink, opts)
   importer.log_filtered(src, opts, filtered)
 end
 
--- An ACLED export: the header starts with event_id_cnty (maybe quoted).
+-- An ACLED export: a comma-separated header (names maybe quoted) that
+-- names event_id_cnty, event_date and event_type: the newer layout
+-- (event_id_cnty first) and the older one (2019-2022: data_id, iso,
+-- event_id_cnty, event_id_no_cnty, ...).
 function M.detect(head)
   local first = head:gsub("^\239\187\191", ""):match("^([^\r\n]*)")
-  return first ~= nil and first:lower():gsub('"', ""):find("^event_id_cnty,") ~= nil
+  if not first then return false end
+  local names = {}
+  for name in (first:lower():gsub('"', "") .. ","):gmatch("%s*([^,]-)%s*,") do names[name] = true end
+  return names.event_id_cnty and names.event_date and names.event_type or false
 end
 
 return M

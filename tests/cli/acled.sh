@@ -55,4 +55,48 @@ expect_err "nocol.csv:1: missing column 'time_precision'" "missing column messag
 run "$CAW" --db "$DB" import --skip-bad "$T/rej.txt" "$T/prec.csv"
 expect_err "2 read, 1 added, 0 updated, 0 unchanged, 1 rejected (acled)" "--skip-bad keeps the good row"
 grep -qF "prec.csv:3: column 'time_precision'" "$T/rej.txt" && ok || fail "reject file: $(cat "$T/rej.txt")"
+
+# --- the real ACLED samples in ../shared/data, recognised by content ---
+D=${CAW_SHARED_DATA:-$CAW_SRC/../shared/data}
+OLD="$D/acled_old-layout_2020-03_afghanistan.csv"
+NEW="$D/acled_new-layout_2024-11_2rows.csv"
+XL="$D/acled_old-layout_2020-05_CA_RU_SUBSET.EXCEL-MANGLED.csv"
+for f in "$OLD" "$NEW" "$XL"; do
+  [ -f "$f" ] || { fail "missing real sample $f (set CAW_SHARED_DATA)"; finish; }
+done
+DB="$T/real.db"
+"$CAW" --db "$DB" init --empty -q
+# the older layout (data_id, iso, event_id_cnty, event_id_no_cnty, ...):
+# was read as caw CSV and refused ("unknown column 'data_id'")
+run "$CAW" --db "$DB" import "$OLD"
+expect_rc 0 "the older ACLED layout, by content"
+expect_err "496 read, 496 added, 0 updated, 0 unchanged (acled)" "older layout: 496 rows"
+run "$CAW" --db "$DB" import "$NEW"
+expect_rc 0 "the newer ACLED layout, by content"
+expect_err "2 read, 2 added, 0 updated, 0 unchanged (acled)" "newer layout: 2 rows"
+# the export that went through a spreadsheet: CRLF, dates as d-Mon-yy
+# (9-May-20), the century from the year column
+run "$CAW" --db "$DB" import "$XL"
+expect_rc 0 "the spreadsheet-mangled ACLED export"
+expect_err "335 read, 335 added, 0 updated, 0 unchanged (acled)" "mangled export: 335 rows"
+run sql "$DB" "SELECT date FROM events WHERE id = 'acled:AFG45510'"
+expect_out "2020-05-09" "9-May-20 with year 2020 is 2020-05-09"
+run sql "$DB" "SELECT count(*) FROM events WHERE id LIKE 'acled:%' AND (summary LIKE '%'||char(13)||'%' OR title LIKE '%'||char(13)||'%' OR location LIKE '%'||char(13)||'%')"
+expect_out "0" "no carriage return left in the text"
+run sql "$DB" "SELECT json_extract(attrs, '\$.geo') || ' ' || count(*) FROM events WHERE json_extract(attrs, '\$.geo') IN ('KAZ', 'KGZ', 'RUS') GROUP BY json_extract(attrs, '\$.geo') ORDER BY 1"
+expect_out "KAZ 10" "mangled export: Kazakhstan 10 rows"
+expect_out "KGZ 5" "mangled export: Kyrgyzstan 5 rows"
+expect_out "RUS 14" "mangled export: Russia 14 rows"
+# a d-Mon-yy date whose year column does not give the century: refused
+# with file:line and the column, the database unchanged
+{ head -n 1 "$XL"; sed -n 2p "$XL" | sed 's/,9-May-20,2020,/,9-May-20,2019,/'; } >"$T/xl_bad.csv"
+{ head -n 1 "$XL" | sed 's/,year,/,yr,/'; sed -n 2p "$XL"; } >"$T/xl_noyear.csv"
+before=$(digest "$DB")
+run "$CAW" --db "$DB" import "$T/xl_bad.csv"
+expect_rc 65 "d-Mon-yy against another year"
+expect_err "xl_bad.csv:2: column 'event_date': '9-May-20' is a spreadsheet date (d-Mon-yy) whose century column 'year' (2019) does not give" "d-Mon-yy message"
+run "$CAW" --db "$DB" import --importer acled "$T/xl_noyear.csv"
+expect_rc 65 "d-Mon-yy without a year column"
+expect_err "xl_noyear.csv:2: column 'event_date': '9-May-20' is a spreadsheet date (d-Mon-yy) whose century column 'year' (missing) does not give" "no year column message"
+[ "$(digest "$DB")" = "$before" ] && ok || fail "a refused ACLED file changed the database"
 finish

@@ -198,4 +198,26 @@ if [ -f "$gen" ] && command -v script >/dev/null; then
 else
   fail "cannot test the progress line (need $gen and script(1))"
 fi
+# --- a rule that returns a type or an actor caw does not have: the import
+# ends with exit 65 naming file:line and the value, the database unchanged
+# (the rules are copies of the shipped plugins, patched) ---
+for bad in type kind; do
+  P="$T/plugins_$bad"
+  cp -r "$CAW_SRC/plugins" "$P"
+  if [ $bad = type ]; then
+    sed -i 's/return cameo.type_of(code), cameo.label(code)/return "not-a-type", cameo.label(code)/' "$P/importers/gdelt.lua"
+  else
+    sed -i 's/a = { code = code, kind = "state",/a = { code = code, kind = "martian",/' "$P/importers/gdelt.lua"
+  fi
+  cmp -s "$CAW_SRC/plugins/importers/gdelt.lua" "$P/importers/gdelt.lua" && fail "could not patch the $bad rule"
+  DB="$T/rule_$bad.db"
+  "$CAW" --db "$DB" init -q
+  before=$(digest "$DB")
+  CAW_PLUGIN_PATH="$P" run "$CAW" --db "$DB" import "$G2"
+  expect_rc 65 "a rule giving a bad $bad"
+  [ "$(digest "$DB")" = "$before" ] && ok || fail "a bad $bad from a rule changed the database"
+done
+expect_err "gdelt2_20191024143000.export.tsv:1: the actor rule gave kind 'martian' for 'AUS': not an actor kind" "bad kind: file:line and the value"
+CAW_PLUGIN_PATH="$T/plugins_type" run "$CAW" --db "$T/rule_type.db" import "$G2"
+expect_err "gdelt2_20191024143000.export.tsv:1: the cameo rule gave type 'not-a-type' for EventCode '139': not an event type" "bad type: file:line and the value"
 finish
