@@ -20,7 +20,9 @@
 # with /usr/bin/time (wall, user+sys CPU, peak RSS), best of $RUNS
 # (default 1). Targets: caw <= 1.5x (a), faster than (b), peak RSS <= 64
 # MiB.
-# Env: CAW (binary, default build/caw), GEN (the generator), RUNS,
+# Env: CAW (binary, default build/caw), CAW_BASE (another caw binary, e.g.
+#      one built before a change, timed in the same run as (d)), GEN (the
+#      generator), RUNS,
 #      BENCH_CACHE, PROFILE=ROWS (also run callgrind on the first ROWS
 #      rows and print where caw's instructions go).
 set -eu
@@ -79,11 +81,16 @@ measure() {
 
 printf '#!/bin/sh\nexec "%s" --db "%s" init --empty -q\n' "$CAW" "$T/caw.db" >"$T/setup_caw"
 chmod +x "$T/setup_caw"
+if [ -n "${CAW_BASE:-}" ]; then
+  printf '#!/bin/sh\nexec "%s" --db "%s" init --empty -q\n' "$CAW_BASE" "$T/prev.db" >"$T/setup_prev"
+  chmod +x "$T/setup_prev"
+fi
 
 echo "file: $data ($N rows, $((size / 1048576)) MiB); runs: $RUNS" >&2
 measure base "$T/gdelt_baseline" "$T/base.db" "$data"
 measure shell sqlite3 -batch "$T/shell.db" ".read $T/import.sql"
 measure caw "$CAW" --db "$T/caw.db" import -q "$data"
+[ -n "${CAW_BASE:-}" ] && measure prev "$CAW_BASE" --db "$T/prev.db" import -q "$data"
 events=$("$CAW" --db "$T/caw.db" run -e 'for r in caw.sql("SELECT (SELECT count(*) FROM gdelt) AS n, (SELECT sum(n_merged) FROM batches) AS m") do print(r.n, r.m) end')
 
 row() { # label wall cpu rss
@@ -95,12 +102,16 @@ printf '%-34s %10s %10s %16s %11s\n' "" "wall" "cpu" "" "peak RSS"
 row "(a) C loop + SQLite (gdelt table)" "$W_base" "$C_base" "$M_base"
 row "(b) sqlite3 .import (61 columns)" "$W_shell" "$C_shell" "$M_shell"
 row "(c) caw import (gdelt)" "$W_caw" "$C_caw" "$M_caw"
+[ -n "${CAW_BASE:-}" ] && row "(d) \$CAW_BASE import (gdelt)" "$W_prev" "$C_prev" "$M_prev"
 set -- $events
 echo "caw stored $1 GDELT events ($2 rows merged by dedup); (a) stored one a row"
 awk -v c="$W_caw" -v a="$W_base" -v b="$W_shell" -v m="$M_caw" 'BEGIN {
   printf "caw / (a): %.2fx wall (target <= 1.5x: %s)\n", c / a, c / a <= 1.5 ? "met" : "MISSED"
   printf "caw / (b): %.2fx wall (target < 1x: %s)\n", c / b, c < b ? "met" : "MISSED"
   printf "caw peak RSS: %.1f MiB (target <= 64 MiB: %s)\n", m / 1024, m <= 65536 ? "met" : "MISSED"
+}'
+[ -n "${CAW_BASE:-}" ] && awk -v c="$W_caw" -v p="$W_prev" 'BEGIN {
+  printf "caw / (d): %.2fx wall (%s)\n", c / p, c <= p * 1.05 ? "no slower" : "SLOWER"
 }'
 
 if [ -n "${PROFILE:-}" ]; then

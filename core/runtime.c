@@ -1766,9 +1766,9 @@ static int open_caw(lua_State *L) {
   lua_setfield(L, -2, "OPEN");
   make_readonly(L);
   lua_setfield(L, -2, "date");
-  luaopen_caw_gdelt(L);
+  luaopen_caw_bulk(L);
   make_readonly(L);
-  lua_setfield(L, -2, "gdelt");
+  lua_setfield(L, -2, "bulk");
   lua_pushstring(L, CAW_VERSION);
   lua_setfield(L, -2, "version");
   if (rt && rt->store) {

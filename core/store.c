@@ -3,7 +3,8 @@
 ** Owns the schema (migrations keyed on PRAGMA user_version), validation
 ** of events against caw's vocabularies, nested transactions and the
 ** streaming event query. Knows nothing of Lua; parses dates via date.c
-** and fingerprints events via sha256.c. runtime.c is its caller.
+** and fingerprints events via sha256.c. runtime.c (the Lua bindings) and
+** bulk.c (the bulk engine for machine-coded events) are its callers.
 */
 #include <errno.h>
 #include <math.h>

@@ -128,6 +128,7 @@ static void test_dsv(void **state) {
   /* the option byte means what the harness says it means */
   assert_int_equal(caw_fuzz_dsv(quoted, sizeof quoted - 1), 1);
   assert_int_equal(caw_fuzz_dsv(plain, sizeof plain - 1), 0); /* 3 fields */
+  caw_fuzz_dsv_fini();
 }
 
 static int json_setup(void **state) {

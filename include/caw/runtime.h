@@ -53,6 +53,6 @@ caw_store *caw_runtime_store(lua_State *L);
 /* Openers for the sub-modules of `caw` (each leaves one table on the stack). */
 int luaopen_caw_dsv(lua_State *L);
 int luaopen_caw_json(lua_State *L);
-int luaopen_caw_gdelt(lua_State *L);
+int luaopen_caw_bulk(lua_State *L);
 
 #endif

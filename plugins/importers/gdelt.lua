@@ -4,10 +4,12 @@
 -- that describe the same event are merged (the dedup rule below); each
 -- event keeps every source URL and the summed mention counts.
 --
--- GDELT events go to the table of machine-coded events (coded, docs/schema.md), one
--- row per event, and caw.events{} reads them with the others. This file
--- holds the rules; caw.gdelt.load (core/luagdelt.c) runs them over the
--- rows, calling back here once per CAMEO code and per actor code.
+-- GDELT events go to the table of machine-coded events (coded,
+-- docs/schema.md), one row per event, and caw.events{} reads them with the
+-- others. This file declares GDELT: its layouts and columns, attributes,
+-- title, rules and dedup settings; caw.bulk.load (core/luabulk.c and the
+-- bulk engine, core/bulk.c) runs them over the rows, calling back here
+-- once per CAMEO code, per actor code and per actor name.
 --
 -- Mapping (docs/importers.md has the whole table):
 --   id        gdelt:<GLOBALEVENTID> of the first row of the event
@@ -123,32 +125,87 @@ local function settings(opts)
   return s
 end
 
-local function define(sink)
-  return function(a)
-    for _ in caw.sql("SELECT 1 FROM actors WHERE code = ?1", a.code) do return end
-    sink.actor(a)
-  end
+-- ---- the declaration caw.bulk.load reads (docs/importers.md) ----
+
+-- Columns (1-based) of the three layouts, by column count: GDELT 1.0
+-- has 57 fields (58 with SOURCEURL), GDELT 2.0 has 61.
+local function columns(geo_full, geo_cc, url)
+  return {
+    ref = 1, date = 2, actor1_code = 6, actor1_name = 7, actor1_country = 8,
+    actor2_code = 16, actor2_name = 17, actor2_country = 18,
+    root_event = 26, code = 27, root = 29, quad = 30, scale = 31,
+    mentions = 32, num_sources = 33, articles = 34, tone = 35,
+    location = geo_full, geo = geo_cc, url = url,
+  }
 end
+M.layouts = {
+  [57] = { fields = columns(51, 52, nil), const = { version = 1 } },
+  [58] = { fields = columns(51, 52, 58), const = { version = 1 } },
+  [61] = { fields = columns(53, 54, 61), const = { version = 2 } },
+}
+
+-- What each event keeps in attrs (docs/schema.md#coded). mentions,
+-- num_sources and articles add up over merged rows; tone is their mean,
+-- weighted by mentions (the first sum).
+M.attrs = {
+  { name = "quad", type = "int" },
+  { name = "mentions", type = "int", sum = true },
+  { name = "num_sources", type = "int", sum = true },
+  { name = "articles", type = "int", sum = true },
+  { name = "tone", type = "num", mean = true },
+  { name = "geo", type = "str", map = fips.iso3 },  -- FIPS 10-4 -> ISO alpha-3
+  { name = "version", type = "const" },
+  { name = "root_event", type = "flag" },           -- IsRootEvent = 1
+  { name = "actor1", type = "str" },                -- GDELT's own codes, names
+  { name = "actor1_name", type = "str", with = "actor1" },
+  { name = "actor2", type = "str" },
+  { name = "actor2_name", type = "str", with = "actor2" },
+}
+for _, l in pairs(M.layouts) do -- GDELT's own actor columns feed attrs too
+  l.fields.actor1 = l.fields.actor1_code
+  l.fields.actor2 = l.fields.actor2_code
+end
+
+-- "Japan → Turkmenistan: Sign formal agreement"; {1} and {2} are the
+-- caw actors' names, else GDELT's names (titlecased); {label} the CAMEO
+-- code's label.
+M.title = { both = "{1} \u{2192} {2}: {label}", one = "{1}: {label}", none = "{label}" }
+
+-- Bad rows, as the messages name them.
+M.messages = {
+  layout = "expected 57 or 58 (GDELT 1.0) or 61 (GDELT 2.0) fields",
+  ref = "field 1 (GLOBALEVENTID): '%s' is not a number",
+  date = "field 2 (SQLDATE): '%s' is not a date YYYYMMDD",
+  code = "field 27 (EventCode): '%s' is not a CAMEO code",
+  scale = "field 31 (GoldsteinScale): '%s' is not a number from -10 to 10",
+}
 
 function M.import(src, sink, opts)
   local dd = settings(opts)
   sink.read(0) -- rows are counted here, rejected ones too
-  local n = caw.gdelt.load(src.path, {
+  local n = caw.bulk.load(src.path, {
+    source = "gdelt", scheme = "cameo", sep = "\t",
+    layouts = M.layouts, attrs = M.attrs, title = M.title,
+    messages = M.messages,
+    date = "YYYYMMDD", ref_digits = true, scale_range = { -10, 10 },
+    -- both actors one country (police and protesters): the initiator
+    -- only, the sides told apart by GDELT's full codes (USAGOV, USAMED)
+    same_actor = "split",
+    place = "geo",
     dedup = dd,
     confidence = M.confidence or 1,
     batch = sink.batch,
     skip_bad = opts.rejects ~= nil,
-    fips = fips.iso3,
     where = opts.where and where.get(opts.where) or nil,
     actor = function(kind, code, name)
       if kind == "country" then return country_actor(code, name) end
       return code_actor(code, name)
     end,
-    cameo = function(code)
+    code = function(code)
       if not cameo.valid(code) then return false end
       return cameo.type_of(code), cameo.label(code)
     end,
-    define = define(sink),
+    name = titlecase,
     reject = sink.reject,
     progress = sink.progress,
   })

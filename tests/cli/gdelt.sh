@@ -219,5 +219,5 @@ for bad in type kind; do
 done
 expect_err "gdelt2_20191024143000.export.tsv:1: the actor rule gave kind 'martian' for 'AUS': not an actor kind" "bad kind: file:line and the value"
 CAW_PLUGIN_PATH="$T/plugins_type" run "$CAW" --db "$T/rule_type.db" import "$G2"
-expect_err "gdelt2_20191024143000.export.tsv:1: the cameo rule gave type 'not-a-type' for EventCode '139': not an event type" "bad type: file:line and the value"
+expect_err "gdelt2_20191024143000.export.tsv:1: the code rule gave type 'not-a-type' for code '139': not an event type" "bad type: file:line and the value"
 finish

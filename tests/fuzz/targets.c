@@ -14,6 +14,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "caw/bulk.h"
 #include "caw/date.h"
 #include "caw/dsv.h"
 #include "caw/runtime.h"
@@ -267,6 +268,134 @@ static long dsv_read(const uint8_t *text, size_t len, caw_dsv_opts o,
   return rows;
 }
 
+/* ---- the bulk engine, fed the rows the reader gives ---- */
+
+static struct {
+  char dir[256], db[300];
+  caw_store *st;
+} B;
+
+static caw_store *bulk_store(void) {
+  char err[CAW_ERRMAX];
+  const char *tmp = getenv("TMPDIR");
+  if (B.st) return B.st;
+  snprintf(B.dir, sizeof B.dir, "%s/caw_fuzz_bulk_XXXXXX",
+           tmp && *tmp ? tmp : "/tmp");
+  CHECK(mkdtemp(B.dir) != NULL, "mkdtemp %s", B.dir);
+  snprintf(B.db, sizeof B.db, "%s/bulk.db", B.dir);
+  CHECK(caw_store_open(B.db, CAW_STORE_CREATE, &B.st, err, sizeof err) ==
+            CAW_OK,
+        "%s", err);
+  return B.st;
+}
+
+void caw_fuzz_dsv_fini(void) {
+  char side[320];
+  if (!B.st) return;
+  caw_store_close(B.st);
+  B.st = NULL;
+  remove(B.db);
+  snprintf(side, sizeof side, "%s-wal", B.db);
+  remove(side);
+  snprintf(side, sizeof side, "%s-shm", B.db);
+  remove(side);
+  rmdir(B.dir);
+}
+
+/* The field i of a row, or "" past its end. */
+static const char *col(const caw_dsv_field *row, size_t n, size_t i) {
+  return i < n ? row[i].ptr : "";
+}
+
+/* Feed every row the reader gives to the bulk engine (dedup on, a small
+   window so that events close while rows come), inside a transaction
+   that is rolled back. Fields become refs, codes, actors, keys and URLs
+   as they are: the engine must refuse a bad actor code with CAW_EINVAL
+   and nothing else, and account for every row it took. */
+static void bulk_drive(const uint8_t *text, size_t len, caw_dsv_opts o) {
+  char err[CAW_ERRMAX], ref[32];
+  caw_store *st = bulk_store();
+  caw_dsv *r = NULL;
+  caw_bulk *b = NULL;
+  caw_bulk_opts bo = caw_bulk_defaults();
+  caw_bulk_counts n;
+  caw_status rc = CAW_OK;
+  size_t nf;
+  int64_t taken = 0;
+  o.bufsize = 0;
+  if (caw_dsv_open_mem(text, len, "fuzz", &o, &r, err, sizeof err) != CAW_OK)
+    return;
+  CHECK(caw_store_begin(st, err, sizeof err) == CAW_OK, "%s", err);
+  bo.source = "fuzz";
+  bo.file = "fuzz";
+  bo.window = 2;
+  bo.max_open = 3;
+  bo.sums[0] = "n";
+  bo.n_sums = 1;
+  bo.mean = "m";
+  CHECK(caw_bulk_open(st, &bo, &b, err, sizeof err) == CAW_OK, "%s", err);
+  for (;;) {
+    const caw_dsv_field *row;
+    caw_bulk_row br;
+    if (caw_dsv_next(r, &nf, err, sizeof err) != CAW_OK) {
+      if (caw_dsv_stuck(r) == CAW_OK) continue;
+      break;
+    }
+    if (nf == 0) break;
+    row = caw_dsv_row(r, NULL);
+    memset(&br, 0, sizeof br);
+    br.line = caw_dsv_line(r);
+    snprintf(ref, sizeof ref, "r%lld", br.line);
+    br.ref = *col(row, nf, 0) ? col(row, nf, 0) : ref;
+    br.day = 19000 + (int64_t)(strlen(col(row, nf, 1)) % 5);
+    br.type = caw_event_types[strlen(col(row, nf, 2)) % 16];
+    br.code = *col(row, nf, 2) ? col(row, nf, 2) : "01";
+    br.title = col(row, nf, 1);
+    br.actor1 = *col(row, nf, 3) ? col(row, nf, 3) : NULL;
+    br.name1 = "Fuzz";
+    br.kind1 = caw_actor_kinds[strlen(col(row, nf, 4)) % 6];
+    br.key1 = br.actor1;
+    br.key2 = *col(row, nf, 4) ? col(row, nf, 4) : NULL;
+    br.url = *col(row, nf, 5) ? col(row, nf, 5) : NULL;
+    br.location = col(row, nf, 6);
+    br.attrs = nf > 7 ? "{\"n\":1,\"m\":0.5}" : NULL;
+    br.sums[0] = (double)nf;
+    br.has_sums[0] = nf > 7;
+    br.mean = 0.5;
+    br.has_mean = nf > 7;
+    br.has_scale = nf > 8;
+    br.scale = 1.5;
+    rc = caw_bulk_add(b, &br, err, sizeof err);
+    if (rc == CAW_EINVAL) {
+      CHECK(br.actor1 && !caw_actor_code_ok(br.actor1),
+            "a good row refused: %s", err);
+      check_message(err, sizeof err);
+      break;
+    }
+    CHECK(rc == CAW_OK, "the engine failed: %s", err);
+    CHECK(!br.actor1 || caw_actor_code_ok(br.actor1), "a bad actor code taken");
+    taken++;
+  }
+  if (rc == CAW_OK && !caw_dsv_stuck(r)) {
+    CHECK(caw_bulk_finish(b, &n, err, sizeof err) == CAW_OK, "%s", err);
+    CHECK(n.added + n.unchanged + n.merged == taken,
+          "%lld rows taken: %lld added, %lld unchanged, %lld merged",
+          (long long)taken, (long long)n.added, (long long)n.unchanged,
+          (long long)n.merged);
+    {
+      int64_t rows = 0;
+      CHECK(caw_store_table_rows(st, "coded", &rows, err, sizeof err) == CAW_OK,
+            "%s", err);
+      CHECK(rows == n.added, "%lld events stored, %lld added", (long long)rows,
+            (long long)n.added);
+    }
+  }
+  caw_bulk_free(b);
+  caw_store_rollback(st);
+  CHECK(caw_store_depth(st) == 0, "a transaction left open");
+  caw_dsv_close(r);
+}
+
 long caw_fuzz_dsv(const uint8_t *data, size_t len) {
   caw_dsv_opts o;
   uint64_t h1, h2;
@@ -282,6 +411,7 @@ long caw_fuzz_dsv(const uint8_t *data, size_t len) {
   CHECK(rows == rows2 && h1 == h2,
         "buffer size changed the result: %ld rows (bufsize %zu) vs %ld",
         rows, BUFSIZES[(data[0] >> 5) & 3], rows2);
+  bulk_drive(text, len - 1, o);
   return rows;
 }
 

@@ -26,6 +26,8 @@ int caw_fuzz_date(const uint8_t *data, size_t len);
 ** failed.
 */
 long caw_fuzz_dsv(const uint8_t *data, size_t len);
+/* Close the store the dsv target's bulk engine writes to. */
+void caw_fuzz_dsv_fini(void);
 
 /*
 ** Set up the JSON import target once per process: a store in a fresh
