@@ -337,6 +337,7 @@ typedef struct event {
   int has_sums[CAW_BULK_MAX_SUMS];
   double mean, mean_sum, weight;
   int has_mean;
+  char *sum_texts[CAW_BULK_MAX_SUMS], *mean_text; /* the first row's */
   int merged;             /* a second row joined: refs, codes, urls hold */
   strv refs, codes, urls;
   hent **ureg;            /* the by_url entries that lead here */
@@ -387,6 +388,7 @@ struct caw_bulk {
   caw_store *st;
   caw_bulk_opts o;
   char *source, *scheme, *file, *sum_names[CAW_BULK_MAX_SUMS], *mean_name;
+  char *sum_keys[CAW_BULK_MAX_SUMS], *mean_key; /* "name": as JSON */
   hmap actors;  /* code -> actor* */
   hmap keys;    /* dedup key -> kent: open events, stored refs */
   hmap by_url;  /* url "\x1f" tkey -> event* */
@@ -454,8 +456,12 @@ void caw_bulk_free(caw_bulk *b) {
   free(b->source);
   free(b->scheme);
   free(b->file);
-  for (i = 0; i < CAW_BULK_MAX_SUMS; i++) free(b->sum_names[i]);
+  for (i = 0; i < CAW_BULK_MAX_SUMS; i++) {
+    free(b->sum_names[i]);
+    free(b->sum_keys[i]);
+  }
   free(b->mean_name);
+  free(b->mean_key);
   free(b);
 }
 
@@ -502,67 +508,159 @@ static int json_has_str(const cJSON *a, const char *x) {
   return 0;
 }
 
+/* ---- JSON texts, built by appending ---- */
+
+typedef struct jbuf {
+  char *p;
+  size_t n, cap;
+  int bad; /* out of memory */
+} jbuf;
+
+static void jb_add(jbuf *j, const char *s, size_t len) {
+  if (j->bad) return;
+  if (j->n + len + 1 > j->cap) {
+    size_t c = j->cap ? j->cap * 2 : 256;
+    char *p;
+    while (c < j->n + len + 1) c *= 2;
+    if (!(p = realloc(j->p, c))) {
+      j->bad = 1;
+      return;
+    }
+    j->p = p;
+    j->cap = c;
+  }
+  memcpy(j->p + j->n, s, len);
+  j->n += len;
+  j->p[j->n] = '\0';
+}
+
+static void jb_str(jbuf *j, const char *s) {
+  const char *p, *run = s;
+  char esc[8];
+  jb_add(j, "\"", 1);
+  for (p = s; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c != '"' && c != '\\' && c >= 0x20) continue;
+    jb_add(j, run, (size_t)(p - run));
+    if (c == '"' || c == '\\') {
+      esc[0] = '\\';
+      esc[1] = (char)c;
+      jb_add(j, esc, 2);
+    } else {
+      snprintf(esc, sizeof esc, "\\u%04x", c);
+      jb_add(j, esc, 6);
+    }
+    run = p + 1;
+  }
+  jb_add(j, run, (size_t)(p - run));
+  jb_add(j, "\"", 1);
+}
+
+/* "name": as JSON text (malloc'd), or NULL when out of memory. */
+static char *json_key(const char *name) {
+  jbuf j = {NULL, 0, 0, 0};
+  jb_str(&j, name);
+  jb_add(&j, ":", 1);
+  if (j.bad) {
+    free(j.p);
+    return NULL;
+  }
+  return j.p;
+}
+
+/* A ref as JSON: a number when it is one (GDELT's GLOBALEVENTIDs), else a
+   string. */
+static int ref_is_number(const char *ref) {
+  size_t len = strlen(ref);
+  return len > 0 && len <= 15 && strspn(ref, "0123456789") == len &&
+         (ref[0] != '0' || len == 1);
+}
+
+static void jb_ref(jbuf *j, const char *ref) {
+  if (ref_is_number(ref)) jb_add(j, ref, strlen(ref));
+  else jb_str(j, ref);
+}
+
+/* A number: whole ones as integers, others exactly (17 digits); real
+   forces a real (0.0). */
+static void jb_num(jbuf *j, double v, int real) {
+  char num[40];
+  int n;
+  if (!real && v == (double)(long long)v && v > -9e15 && v < 9e15)
+    n = snprintf(num, sizeof num, "%lld", (long long)v);
+  else {
+    n = snprintf(num, sizeof num, "%.17g", v);
+    if (!strpbrk(num, ".eEni")) n += snprintf(num + n, sizeof num - (size_t)n, ".0");
+  }
+  jb_add(j, num, (size_t)n);
+}
+
 /* The JSON of what merged rows add: {"ids":[..],"codes":[..],"urls":[..]} */
 static char *more_json(const event *e) {
-  cJSON *o = cJSON_CreateObject(), *a;
-  char *out;
+  jbuf j = {NULL, 0, 0, 0};
   size_t i;
-  if (!o) return NULL;
-  a = cJSON_AddArrayToObject(o, "ids");
-  for (i = 0; a && i < e->refs.n; i++)
-    cJSON_AddItemToArray(a, ref_json(e->refs.v[i]));
+  jb_add(&j, "{\"ids\":[", 8);
+  for (i = 0; i < e->refs.n; i++) {
+    if (i) jb_add(&j, ",", 1);
+    jb_ref(&j, e->refs.v[i]);
+  }
+  jb_add(&j, "]", 1);
   if (e->codes.n > 1) {
-    a = cJSON_AddArrayToObject(o, "codes");
-    for (i = 0; a && i < e->codes.n; i++)
-      cJSON_AddItemToArray(a, cJSON_CreateString(e->codes.v[i]));
+    jb_add(&j, ",\"codes\":[", 10);
+    for (i = 0; i < e->codes.n; i++) {
+      if (i) jb_add(&j, ",", 1);
+      jb_str(&j, e->codes.v[i]);
+    }
+    jb_add(&j, "]", 1);
   }
   if (e->urls.n > 0) {
-    a = cJSON_AddArrayToObject(o, "urls");
-    for (i = 0; a && i < e->urls.n; i++)
-      cJSON_AddItemToArray(a, cJSON_CreateString(e->urls.v[i]));
+    jb_add(&j, ",\"urls\":[", 9);
+    for (i = 0; i < e->urls.n; i++) {
+      if (i) jb_add(&j, ",", 1);
+      jb_str(&j, e->urls.v[i]);
+    }
+    jb_add(&j, "]", 1);
   }
-  out = cJSON_PrintUnformatted(o);
-  cJSON_Delete(o);
-  return out;
-}
-
-/* Set member k of object o to the number v. */
-static int json_set_num(cJSON *o, const char *k, double v) {
-  cJSON *x = cJSON_GetObjectItem(o, k);
-  if (x && cJSON_IsNumber(x)) {
-    cJSON_SetNumberValue(x, v);
-    return 1;
+  jb_add(&j, "}", 1);
+  if (j.bad) {
+    free(j.p);
+    return NULL;
   }
-  cJSON_DeleteItemFromObject(o, k);
-  return cJSON_AddNumberToObject(o, k, v) != NULL;
+  return j.p;
 }
 
-/* Set member k of o to the number v written as a real (0.0, not 0), as
-   the first row's value was: readers see the same type whatever merged. */
-static int json_set_real(cJSON *o, const char *k, double v) {
-  char num[40];
-  int n = snprintf(num, sizeof num, "%.17g", v);
-  if (!strpbrk(num, ".eEni")) snprintf(num + n, sizeof num - (size_t)n, ".0");
-  cJSON_DeleteItemFromObject(o, k);
-  return cJSON_AddRawToObject(o, k, num) != NULL;
-}
-
-/* A merged event's attrs: the first row's, with the sums and the mean of
-   all its rows. Malloc'd text, or NULL when out of memory. */
-static char *merged_attrs(const caw_bulk *b, const event *e) {
-  cJSON *o = e->attrs ? cJSON_Parse(e->attrs) : NULL;
-  char *out = NULL;
-  size_t i;
-  int ok = 1;
-  if (!o) o = cJSON_CreateObject();
-  if (!o) return NULL;
-  for (i = 0; i < b->o.n_sums; i++)
-    if (e->has_sums[i]) ok &= json_set_num(o, b->sum_names[i], e->sums[i]);
-  if (b->mean_name && e->weight > 0)
-    ok &= json_set_real(o, b->mean_name, e->mean_sum / e->weight);
-  if (ok) out = cJSON_PrintUnformatted(o);
-  cJSON_Delete(o);
-  return out;
+/* An event's attrs: the first row's, then the sums and the mean (of all
+   its rows when merged; as the first row writes them when not). Malloc'd
+   text, or NULL when out of memory. */
+static char *event_attrs(const caw_bulk *b, const event *e) {
+  jbuf j = {NULL, 0, 0, 0};
+  size_t i, n = e->attrs ? strlen(e->attrs) : 0;
+  int any = 0;
+  if (n >= 2 && e->attrs[n - 1] == '}') {
+    jb_add(&j, e->attrs, n - 1);
+    any = n > 2;
+  } else
+    jb_add(&j, "{", 1);
+  for (i = 0; i < b->o.n_sums; i++) {
+    if (!e->has_sums[i]) continue;
+    if (any) jb_add(&j, ",", 1);
+    any = 1;
+    jb_add(&j, b->sum_keys[i], strlen(b->sum_keys[i]));
+    if (!e->merged && e->sum_texts[i]) jb_add(&j, e->sum_texts[i], strlen(e->sum_texts[i]));
+    else jb_num(&j, e->sums[i], 0);
+  }
+  if (b->mean_name && (e->merged ? e->weight > 0 : e->has_mean)) {
+    if (any) jb_add(&j, ",", 1);
+    jb_add(&j, b->mean_key, strlen(b->mean_key));
+    if (!e->merged && e->mean_text) jb_add(&j, e->mean_text, strlen(e->mean_text));
+    else jb_num(&j, e->merged ? e->mean_sum / e->weight : e->mean, 1);
+  }
+  jb_add(&j, "}", 1);
+  if (j.bad) {
+    free(j.p);
+    return NULL;
+  }
+  return j.p;
 }
 
 /* Store one event: 1 when added, 0 when an event with its ref was there
@@ -580,7 +678,8 @@ static int put_row(caw_bulk *b, const event *e) {
       return -(int)wfail(b, rc, err);
     if (found) return 0;
   }
-  if (e->merged && (!(more = more_json(e)) || !(attrs = merged_attrs(b, e)))) {
+  if ((e->merged && !(more = more_json(e))) ||
+      ((e->attrs || b->o.n_sums || b->mean_name) && !(attrs = event_attrs(b, e)))) {
     res = -(int)wfail(b, CAW_ENOMEM, NULL);
     goto done;
   }
@@ -604,7 +703,7 @@ static int put_row(caw_bulk *b, const event *e) {
                          e->key, (long long)y, m, d) <= 64)
     c.tag = tag;
   c.rows = e->rows;
-  c.attrs = attrs ? attrs : e->attrs;
+  c.attrs = attrs && strcmp(attrs, "{}") != 0 ? attrs : NULL;
   c.more = more;
   c.batch = b->o.batch;
   if ((rc = caw_store_coded_put(b->st, &c, &added, err, sizeof err)) != CAW_OK) {
@@ -613,9 +712,30 @@ static int put_row(caw_bulk *b, const event *e) {
   }
   res = added;
 done:
-  cJSON_free(more);
-  cJSON_free(attrs);
+  free(more);
+  free(attrs);
   return res;
+}
+
+/* Set member k of object o to the number v. */
+static int json_set_num(cJSON *o, const char *k, double v) {
+  cJSON *x = cJSON_GetObjectItem(o, k);
+  if (x && cJSON_IsNumber(x)) {
+    cJSON_SetNumberValue(x, v);
+    return 1;
+  }
+  cJSON_DeleteItemFromObject(o, k);
+  return cJSON_AddNumberToObject(o, k, v) != NULL;
+}
+
+/* Set member k of o to the number v written as a real (0.0, not 0), as
+   the first row's value was: readers see the same type whatever merged. */
+static int json_set_real(cJSON *o, const char *k, double v) {
+  char num[40];
+  int n = snprintf(num, sizeof num, "%.17g", v);
+  if (!strpbrk(num, ".eEni")) snprintf(num + n, sizeof num - (size_t)n, ".0");
+  cJSON_DeleteItemFromObject(o, k);
+  return cJSON_AddRawToObject(o, k, num) != NULL;
 }
 
 /* Fold row r into the stored event r->owner: 0 when it is the event's own
@@ -1167,21 +1287,29 @@ static int ureg_add(event *e, hent *h) {
 static event *new_event(const caw_bulk_row *r, const actor *a1,
                         const actor *a2, const char *key, const char *tkey) {
   /* its strings live in one block after the event: one allocation */
-  const char *src[9];
-  char **dst[9];
-  size_t len[9], total = 0, i;
+  enum { NS = 9 + CAW_BULK_MAX_SUMS + 1 };
+  const char *src[NS], *title = r->title, *attrs = r->attrs;
+  char **dst[NS];
+  size_t len[NS], total = 0, i;
   event *e;
   char *p;
-  src[0] = r->ref; src[1] = r->type; src[2] = r->code; src[3] = r->title;
+  if (r->make && !r->make(r->ctx, &title, &attrs)) return NULL;
+  if (!title) title = "";
+  src[0] = r->ref; src[1] = r->type; src[2] = r->code; src[3] = title;
   src[4] = r->location && *r->location ? r->location : NULL;
   src[5] = r->url && *r->url ? r->url : NULL;
-  src[6] = r->attrs; src[7] = key; src[8] = tkey;
-  for (i = 0; i < 9; i++) total += (len[i] = src[i] ? strlen(src[i]) + 1 : 0);
+  src[6] = attrs; src[7] = key; src[8] = tkey;
+  for (i = 0; i < CAW_BULK_MAX_SUMS; i++)
+    src[9 + i] = r->has_sums[i] ? r->sum_texts[i] : NULL;
+  src[9 + CAW_BULK_MAX_SUMS] = r->has_mean ? r->mean_text : NULL;
+  for (i = 0; i < NS; i++) total += (len[i] = src[i] ? strlen(src[i]) + 1 : 0);
   if (!(e = calloc(1, sizeof *e + total))) return NULL;
   dst[0] = &e->ref; dst[1] = &e->type; dst[2] = &e->code; dst[3] = &e->title;
   dst[4] = &e->location; dst[5] = &e->url; dst[6] = &e->attrs;
   dst[7] = &e->key; dst[8] = &e->tkey;
-  for (p = e->strs, i = 0; i < 9; i++)
+  for (i = 0; i < CAW_BULK_MAX_SUMS; i++) dst[9 + i] = &e->sum_texts[i];
+  dst[9 + CAW_BULK_MAX_SUMS] = &e->mean_text;
+  for (p = e->strs, i = 0; i < NS; i++)
     if (src[i]) {
       memcpy(p, src[i], len[i]);
       *dst[i] = p;
@@ -1249,7 +1377,7 @@ static caw_status take_row(caw_bulk *b, const caw_bulk_row *r, char *err,
   kent *ke = NULL;
   hent *h;
   caw_status rc;
-  if (!r->ref || !*r->ref || !r->code || !r->title || !r->type) {
+  if (!r->ref || !*r->ref || !r->code || (!r->title && !r->make) || !r->type) {
     fmt(err, n, "%s:%lld: a row needs ref, code, type and title", b->file,
         r->line);
     return CAW_EINVAL;
@@ -1432,6 +1560,9 @@ caw_status caw_bulk_open(caw_store *st, const caw_bulk_opts *o,
   b->file = dup_opt(o->file ? o->file : o->source, &bad);
   for (i = 0; i < o->n_sums; i++) b->sum_names[i] = dup_opt(o->sums[i], &bad);
   b->mean_name = dup_opt(o->mean, &bad);
+  for (i = 0; i < o->n_sums && !bad; i++)
+    bad = !(b->sum_keys[i] = json_key(b->sum_names[i]));
+  if (b->mean_name && !bad) bad = !(b->mean_key = json_key(b->mean_name));
   if (bad) {
     caw_bulk_free(b);
     return oom(err, n);

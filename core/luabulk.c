@@ -48,6 +48,8 @@ enum { A_INT, A_NUM, A_STR, A_FLAG, A_CONST };
 
 typedef struct attr { /* one attribute of attrs */
   char *name;
+  char *key;                /* "name": as JSON, ready to append */
+  size_t keylen;
   int type, sum, mean;
   int col[MAX_COLUMNS + 1]; /* by layout: 0-based column, -1 none */
   char *cval[MAX_COLUMNS + 1]; /* A_CONST: JSON text by layout */
@@ -100,6 +102,9 @@ typedef struct load {
   char *msg_layout, *msg[F_ROLES];
   char *title_both, *title_one, *title_none, *scheme;
   tbuf tb_title, tb_attrs; /* a row's title and attrs, reused */
+  const caw_dsv_field *cur_f; /* the row being added, for make_texts */
+  size_t cur_nf;
+  const char *cur_n1, *cur_n2, *cur_label;
   int64_t read, filtered;
   char err[CAW_ERRMAX];
 } load;
@@ -134,6 +139,7 @@ static void free_load(load *g) {
   g->actors = g->codes = g->names = NULL;
   for (i = 0; i < g->nattrs; i++) {
     free(g->attrs[i].name);
+    free(g->attrs[i].key);
     caw_strmap_free(g->attrs[i].map, free);
     for (j = 0; j <= MAX_COLUMNS; j++) free(g->attrs[i].cval[j]);
   }
@@ -523,22 +529,120 @@ static const char *fld(const caw_dsv_field *f, const layout *lay, int role) {
 }
 
 /* One row: map it, check it, hand it to the engine. */
+/* The value of attribute a in the row (mapped), or NULL when it has none. */
+static const char *attr_value(const load *g, const attr *a,
+                              const caw_dsv_field *f, size_t nf) {
+  const char *v;
+  if (a->type == A_CONST) return a->cval[nf];
+  if (a->col[nf] < 0 || !*(v = f[a->col[nf]].ptr)) return NULL;
+  if (a->with >= 0) { /* only beside another attribute */
+    const attr *w = &g->attrs[a->with];
+    if (w->col[nf] < 0 || !*f[w->col[nf]].ptr) return NULL;
+  }
+  if (a->map) {
+    void **slot = caw_strmap_find(a->map, v, f[a->col[nf]].len);
+    return slot ? *slot : NULL;
+  }
+  return v;
+}
+
+/* Is s a JSON number as it is (so that it can be copied, not printed)? */
+static int json_number(const char *s, int *real) {
+  const char *p = s;
+  *real = 0;
+  if (*p == '-') p++;
+  if (*p == '0') p++;
+  else if (*p >= '1' && *p <= '9')
+    while (*p >= '0' && *p <= '9') p++;
+  else
+    return 0;
+  if (*p == '.') {
+    p++;
+    if (!(*p >= '0' && *p <= '9')) return 0;
+    while (*p >= '0' && *p <= '9') p++;
+    *real = 1;
+  }
+  if (*p == 'e' || *p == 'E') {
+    p++;
+    if (*p == '+' || *p == '-') p++;
+    if (!(*p >= '0' && *p <= '9')) return 0;
+    while (*p >= '0' && *p <= '9') p++;
+    *real = 1;
+  }
+  return *p == '\0' && p - s <= 24;
+}
+
+/* The engine's make: the title and attrs of the row being added, which
+   opens a new event. Texts live in g's buffers until the next row. */
+static int make_texts(void *ctx, const char **title_out, const char **attrs_out) {
+  load *g = ctx;
+  tbuf *title = &g->tb_title, *attrs = &g->tb_attrs;
+  const caw_dsv_field *f = g->cur_f;
+  size_t nf = g->cur_nf, i;
+  const char *n1 = g->cur_n1, *n2 = g->cur_n2, *tpl;
+  int first = 1, real;
+  int64_t iv;
+  double dv;
+  attrs->n = 0;
+  attrs->bad = 0;
+  tb_add(attrs, "{", 1);
+  for (i = 0; i < g->nattrs; i++) {
+    const attr *a = &g->attrs[i];
+    const char *v;
+    if (a->slot >= 0 || a->mean) continue; /* the engine writes those */
+    if (!(v = attr_value(g, a, f, nf))) continue;
+    if (a->type == A_INT && !parse_int(v, &iv)) continue;
+    if (a->type == A_NUM && !parse_num(v, &dv)) continue;
+    if (a->type == A_FLAG && strcmp(v, "1") != 0) continue;
+    if (!first) tb_add(attrs, ",", 1);
+    first = 0;
+    tb_add(attrs, a->key, a->keylen);
+    switch (a->type) {
+    case A_INT:
+      if (json_number(v, &real) && !real) tb_str(attrs, v); /* as written */
+      else {
+        char num[24];
+        tb_add(attrs, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)iv));
+      }
+      break;
+    case A_NUM:
+      if (json_number(v, &real)) { /* as written, and a real */
+        tb_str(attrs, v);
+        if (!real) tb_add(attrs, ".0", 2);
+      } else
+        tb_real(attrs, dv);
+      break;
+    case A_FLAG: tb_add(attrs, "true", 4); break;
+    case A_CONST: tb_str(attrs, v); break;
+    default: tb_json_str(attrs, v);
+    }
+  }
+  tb_add(attrs, "}", 1);
+  title->n = 0;
+  title->bad = 0;
+  tpl = n1 && n2 ? g->title_both : n1 || n2 ? g->title_one : g->title_none;
+  fill_title(title, tpl, n1 ? n1 : n2, n1 ? n2 : NULL, g->cur_label);
+  if (attrs->bad || title->bad) return 0;
+  *attrs_out = attrs->n > 2 ? attrs->p : NULL;
+  *title_out = title->p;
+  return 1;
+}
+
 static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
                    const char *source) {
-  tbuf *title = &g->tb_title, *attrs = &g->tb_attrs;
   long long line = caw_dsv_line(g->dsv);
   const layout *lay = nf <= MAX_COLUMNS ? &g->lay[nf] : NULL;
   const actor *a1, *a2;
   const code *cm;
   const char *ref, *cs, *c1, *c2, *n1 = NULL, *n2 = NULL, *place = NULL;
-  const char *nm1, *nm2, *tpl;
+  const char *nm1, *nm2;
   char msg[300], root2[3];
   caw_bulk_row r;
   caw_status rc;
   int64_t day, iv = 0;
   double dv = 0;
   size_t i;
-  int same, first = 1;
+  int same, real;
   if (!lay || !lay->used) {
     snprintf(msg, sizeof msg, "%s, found %zu",
              g->msg_layout ? g->msg_layout : "unexpected number of fields", nf);
@@ -578,67 +682,35 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
     r.scale = dv;
     r.has_scale = 1;
   }
-  /* attributes: the sums and the mean for merging, the rest as JSON */
-  attrs->n = 0;
-  attrs->bad = 0;
-  tb_add(attrs, "{", 1);
+  /* the sums and the mean, for merging (attrs are made only for a row
+     that opens an event: make_texts) */
   for (i = 0; i < g->nattrs; i++) {
     const attr *a = &g->attrs[i];
     const char *v;
-    if (a->type == A_CONST) {
-      if (!a->cval[nf]) continue;
-      v = a->cval[nf];
-    } else {
-      if (a->col[nf] < 0) continue;
-      v = f[a->col[nf]].ptr;
-      if (!*v) continue;
-      if (a->with >= 0) { /* only beside another attribute */
-        const attr *w = &g->attrs[a->with];
-        if (w->col[nf] < 0 || !*f[w->col[nf]].ptr) continue;
-      }
-      if (a->map) {
-        void **slot = caw_strmap_find(a->map, v, f[a->col[nf]].len);
-        if (!slot) continue;
-        v = *slot;
-      }
-    }
-    if (a->type == A_INT && !parse_int(v, &iv)) continue;
-    if (a->type == A_NUM && !parse_num(v, &dv)) continue;
-    if (a->type == A_FLAG && strcmp(v, "1") != 0) continue;
-    if (!first) tb_add(attrs, ",", 1);
-    first = 0;
-    tb_json_str(attrs, a->name);
-    tb_add(attrs, ":", 1);
-    switch (a->type) {
-    case A_INT: {
-      char num[24];
-      tb_add(attrs, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)iv));
+    if ((a->slot < 0 && !a->mean && (int)i != g->place_attr) ||
+        a->type == A_CONST || !(v = attr_value(g, a, f, nf)))
+      continue;
+    if ((int)i == g->place_attr) place = v;
+    if (a->type == A_INT && parse_int(v, &iv)) {
       if (a->slot >= 0) {
         r.sums[a->slot] = (double)iv;
         r.has_sums[a->slot] = 1;
+        r.sum_texts[a->slot] = json_number(v, &real) && !real ? v : NULL;
       }
-      break;
-    }
-    case A_NUM:
-      tb_real(attrs, dv);
+    } else if (a->type == A_NUM && parse_num(v, &dv)) {
+      int num = json_number(v, &real);
       if (a->slot >= 0) {
         r.sums[a->slot] = dv;
         r.has_sums[a->slot] = 1;
+        r.sum_texts[a->slot] = num ? v : NULL;
       }
       if (a->mean) {
         r.mean = dv;
         r.has_mean = 1;
+        r.mean_text = num && real ? v : NULL; /* a real stays a real */
       }
-      break;
-    case A_FLAG: tb_add(attrs, "true", 4); break;
-    case A_CONST: tb_str(attrs, v); break;
-    default: tb_json_str(attrs, v);
     }
-    if ((int)i == g->place_attr) place = v;
   }
-  tb_add(attrs, "}", 1);
-  if (attrs->bad) oom(L);
-  r.attrs = attrs->n > 2 ? attrs->p : NULL;
   /* actors: the caw actor, else (for the dedup keys and the title) the
      source's own code and name */
   nm1 = fld(f, lay, F_A1NAME);
@@ -692,12 +764,14 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
   r.location = *cs ? cs : NULL;
   cs = fld(f, lay, F_URL);
   r.url = *cs ? cs : NULL;
-  title->n = 0;
-  title->bad = 0;
-  tpl = n1 && n2 ? g->title_both : n1 || n2 ? g->title_one : g->title_none;
-  fill_title(title, tpl, n1 ? n1 : n2, n1 ? n2 : NULL, cm->label);
-  if (title->bad) oom(L);
-  r.title = title->p;
+  /* what make_texts needs, should the row open an event */
+  g->cur_f = f;
+  g->cur_nf = nf;
+  g->cur_n1 = n1;
+  g->cur_n2 = n2;
+  g->cur_label = cm->label;
+  r.make = make_texts;
+  r.ctx = g;
   if ((rc = caw_bulk_add(g->bulk, &r, g->err, sizeof g->err)) != CAW_OK)
     caw_lua_fail(L, caw_status_exit(rc), "%s", g->err);
 }
@@ -874,6 +948,14 @@ static void read_attrs(lua_State *L, load *g, caw_bulk_opts *o) {
       luaL_error(L, "caw.bulk.load: at most %d attrs", MAX_ATTRS);
     a = &g->attrs[g->nattrs++];
     a->name = spec_str(L, t, "name", 1);
+    {
+      tbuf k = {NULL, 0, 0, 0};
+      tb_json_str(&k, a->name);
+      tb_add(&k, ":", 1);
+      if (k.bad) oom(L);
+      a->key = k.p;
+      a->keylen = k.n;
+    }
     lua_getfield(L, t, "type");
     a->type = luaL_checkoption(L, -1, "str", types);
     lua_pop(L, 1);

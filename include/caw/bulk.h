@@ -69,10 +69,21 @@ typedef struct caw_bulk_row {
   const char *key1, *key2;   /* who the dedup keys compare (NULL: no one) */
   const char *location, *url;
   const char *attrs;         /* JSON object text (the first row's), or NULL */
+  /* Optional: called (at most once, during caw_bulk_add) only when the
+     row opens a new event, to give its title and attrs instead of the
+     fields above (they need live only until caw_bulk_add returns): rows
+     merged into an event need neither. Returns 0 when out of memory. */
+  int (*make)(void *ctx, const char **title, const char **attrs);
+  void *ctx;
   double sums[CAW_BULK_MAX_SUMS]; /* in the order of opts.sums */
   int has_sums[CAW_BULK_MAX_SUMS];
   double mean;               /* with has_mean */
   int has_mean;
+  /* The same values as JSON number texts, as the file writes them (NULL:
+     the engine writes the value). The engine adds the sums and the mean
+     to attrs itself: attrs should not hold them. */
+  const char *sum_texts[CAW_BULK_MAX_SUMS];
+  const char *mean_text;
 } caw_bulk_row;
 
 typedef struct caw_bulk_counts {
