@@ -44,4 +44,22 @@ expect_err "bad_scale.tsv:2: column 'Goldstein': '14' is not a number from -10 t
 [ "$(digest "$DB")" = "$before" ] && ok || fail "a refused Phoenix file changed the database"
 run "$CAW" --db "$DB" import --skip-bad "$T/rej.txt" "$T/bad_scale.tsv"
 expect_err "1 read, 0 added, 0 updated, 0 unchanged, 1 rejected (phoenix)" "--skip-bad"
+# a --where filter that replaces the lists of the view it is given (or
+# the view's fields) must not crash the engine: the next row gets new ones
+DB="$T/w.db"
+"$CAW" --db "$DB" init --empty -q
+run "$CAW" --db "$DB" run -e '
+local where = require("lib.where")
+local seen = 0
+where.filters.hostile = function(r)
+  seen = seen + 1
+  local ok = type(r.actors) == "table" and type(r.places) == "table"
+  r.actors, r.places, r.day = 5, "x", {}
+  return ok
+end
+local c = require("lib.importer").import_file(...,
+  { where = "hostile", quiet = true })
+print(seen, c.read, c.added, c.merged)' "$P"
+expect_rc 0 "a where filter that replaces the view's lists"
+expect_out "4	4	3	1" "every row saw fresh lists and was kept"
 finish
