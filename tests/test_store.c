@@ -281,6 +281,68 @@ static void currencies(void **state) {
   assert_false(caw_currency_known("US"));
 }
 
+/* The table of machine-coded events: one row per (source, ref); a type
+   that is not an event type and an actor not in the registry are
+   refused, and nothing is written. */
+static void coded_events(void **state) {
+  caw_store *st = *state;
+  char err[CAW_ERRMAX];
+  caw_coded c;
+  caw_coded_stored got;
+  int added = -1, found = 0;
+  int64_t before = caw_store_count(st), rows = 0;
+  memset(&c, 0, sizeof c);
+  c.source = "test";
+  c.ref = "T1";
+  c.day = 19797;
+  c.type = "meeting";
+  c.code = "036";
+  c.scheme = "cameo";
+  c.actor1 = "KAZ";
+  c.title = "Kazakhstan: Meet";
+  c.confidence = 1;
+  c.attrs = "{\"n\":1}";
+  assert_int_equal(caw_store_coded_put(st, &c, &added, err, sizeof err), CAW_OK);
+  assert_int_equal(added, 1);
+  assert_int_equal(caw_store_count(st), before + 1);
+  assert_int_equal(caw_store_coded_put(st, &c, &added, err, sizeof err), CAW_OK);
+  assert_int_equal(added, 0); /* (source, ref) is there: kept as it is */
+  assert_int_equal(caw_store_coded_has(st, "test", "T1", &found, err, sizeof err), CAW_OK);
+  assert_int_equal(found, 1);
+  assert_int_equal(caw_store_coded_get(st, "test", "T1", &got, err, sizeof err), CAW_OK);
+  assert_string_equal(got.code, "036");
+  assert_string_equal(got.attrs, "{\"n\":1}");
+  assert_int_equal(got.rows, 1);
+  free(got.buf);
+  assert_int_equal(caw_store_coded_get(st, "test", "T9", &got, err, sizeof err), CAW_ENOENT);
+  c.ref = "T2";
+  c.type = "not-a-type";
+  assert_int_equal(caw_store_coded_put(st, &c, &added, err, sizeof err), CAW_EINVAL);
+  assert_non_null(strstr(err, "not an event type"));
+  c.type = "meeting";
+  c.actor2 = "NOSUCH"; /* the foreign key */
+  assert_int_equal(caw_store_coded_put(st, &c, &added, err, sizeof err), CAW_EINVAL);
+  assert_int_equal(caw_store_count(st), before + 1);
+  assert_int_equal(caw_store_table_rows(st, "coded", &rows, err, sizeof err), CAW_OK);
+  assert_int_equal(rows, 1);
+  /* a curated event cannot take the id of a machine-coded one */
+  {
+    caw_event ev;
+    char id[129];
+    caw_outcome out;
+    memset(&ev, 0, sizeof ev);
+    ev.id = "test:T1";
+    ev.date = "2024-03-15";
+    ev.type = "meeting";
+    ev.title = "x";
+    ev.confidence = 1;
+    ev.sources = one_source;
+    ev.n_sources = 1;
+    assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_EINVAL);
+    assert_non_null(strstr(err, "is a TEST event"));
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
@@ -293,6 +355,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(nested_transactions, setup, teardown),
     cmocka_unit_test_setup_teardown(inline_actor_then_bad_provider, setup, teardown),
     cmocka_unit_test(currencies),
+    cmocka_unit_test_setup_teardown(coded_events, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
