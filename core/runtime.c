@@ -1925,6 +1925,7 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
   }
   if (rc != LUA_OK) {
     exitcode = report(rt, rc);
+    if (rc == LUA_ERRSYNTAX) exitcode = CAW_EXIT_DATAERR; /* docs/cli.md */
     lua_settop(L, base - 1);
     return exitcode;
   }
