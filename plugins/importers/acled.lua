@@ -22,6 +22,7 @@ local where = require("lib.where")
 
 local M = {
   name = "acled",
+  ids = "acled", -- ids "acled:..." are this importer's alone
   kind = "importer",
   description = "ACLED CSV exports (header starting event_id_cnty)",
   handles = {},
