@@ -10,12 +10,9 @@
 # (tests/cli/gdelt.sh covers the counts, dedup rules, --where, --skip-bad
 # on small files and the progress line.)
 . "$(dirname "$0")/lib.sh"
-D=${CAW_SHARED_DATA:-}
+shared_data gdelt2_20191024143000.export.tsv ../tools/gen_events.py
 G2="$D/gdelt2_20191024143000.export.tsv"
 gen="$D/../tools/gen_events.py"
-for f in "$G2" "$gen"; do
-  [ -f "$f" ] || { echo "FAIL: missing $f (set CAW_SHARED_DATA)" >&2; exit 1; }
-done
 command -v sqlite3 >/dev/null || { echo "FAIL: needs the sqlite3 shell" >&2; exit 1; }
 
 # lua_checks DB CODE ARGS...: run a Lua chunk; each line it prints starting with
