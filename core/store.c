@@ -410,10 +410,9 @@ static caw_status migrate(caw_store *st, int readonly, char *err, size_t n) {
         (res = seed_vocab(st, "actor_kinds", caw_actor_kinds, err, n)))
       goto fail;
   }
-  if (version < 1 && (res = exec(st, "PRAGMA application_id = "
-                                 SQL_NUMBER(CAW_APPLICATION_ID), err, n)) !=
-                        CAW_OK)
-    goto fail;
+  if ((res = exec(st, "PRAGMA application_id = "
+                     SQL_NUMBER(CAW_APPLICATION_ID), err, n)) != CAW_OK)
+    goto fail; /* new, or upgraded: caw's from now on */
   if (version < 2 && (res = exec(st, schema_v2, err, n)) != CAW_OK) goto fail;
   if ((res = exec(st, "PRAGMA user_version = 2", err, n)) != CAW_OK ||
       (res = exec(st, "COMMIT", err, n)) != CAW_OK)
