@@ -41,6 +41,7 @@ end
 local f = io.open(dir .. "/pid", "w")
 f:write(io.open("/proc/self/stat"):read("n"))
 f:close()
+io.open(dir .. "/pid.done", "w"):close()
 wait_for("planted")
 local w = caw.output(dir .. "/report.md")
 w:write("new report\n")
@@ -51,7 +52,7 @@ LUA
 wait_file() { local i; for i in $(seq 300); do [ -e "$1" ] && return 0; sleep 0.1; done; return 1; }
 "$CAW" --db "$DB" run "$T/plant.lua" "$T/outdir" >"$T/plant.out" 2>&1 &
 bg=$!
-wait_file "$T/outdir/pid" && sleep 0.1
+wait_file "$T/outdir/pid.done"
 ln -s "$T/victim.txt" "$T/outdir/report.md.tmp$(cat "$T/outdir/pid")"
 touch "$T/outdir/planted"
 wait_file "$T/outdir/opened"
