@@ -4,7 +4,8 @@
 ** streams query rows back as tables, loads plugins as text into their
 ** own environments, and applies the limits (memory cap counted in the
 ** allocator, timeout by a hook set only when the alarm fires).
-** Called by cli.c; calls store.c, date.c, sha256.c, json.c, luadsv.c.
+** Called by cli.c; calls store.c, date.c, sha256.c, json.c, luadsv.c,
+** file.c (every file it writes).
 */
 #include <dirent.h>
 #include <errno.h>

@@ -2,8 +2,10 @@
 ** store.c -- caw's event store on SQLite.
 ** Owns the schema (migrations keyed on PRAGMA user_version), validation
 ** of events against caw's vocabularies, nested transactions and the
-** streaming event query. Knows nothing of Lua; parses dates via date.c
-** and fingerprints events via sha256.c. runtime.c is its caller.
+** streaming event query; builds a new database under a temporary name
+** (file.c) and opens only caw's own databases. Knows nothing of Lua;
+** parses dates via date.c and fingerprints events via sha256.c.
+** runtime.c and cli.c are its callers.
 */
 #include <errno.h>
 #include <math.h>
