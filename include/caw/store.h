@@ -66,8 +66,13 @@ typedef struct caw_actor_ref {
   const char *kind;
 } caw_actor_ref;
 
+/* The largest money amount accepted, in any currency: above it an amount
+   is a data error at import (more than ten trillion units is a typing
+   or unit error, and 1e308 would make every total infinite). */
+#define CAW_MONEY_MAX 1e13
+
 typedef struct caw_money {
-  double amount;         /* > 0, in units of currency */
+  double amount;         /* > 0 and <= CAW_MONEY_MAX, in units of currency */
   const char *currency;  /* ISO 4217 */
   const char *kind;      /* pledge|commitment|disbursement|investment */
   const char *period;    /* optional EDTF */
