@@ -503,9 +503,14 @@ local function with_axes(svg, y_title, x_title)
   return (svg:gsub("</svg>$", function() return axes end))
 end
 
--- Page-specific layout: tables take the page width and wrap long text.
-local FR_CSS = "<style>.fr table{width:100%}.fr td{overflow-wrap:anywhere}" ..
-  ".fr td.num{white-space:normal;overflow-wrap:normal}</style>"
+-- Page-specific layout: tables take the page width and wrap long text
+-- (titles, periods); in a narrow window any cell may break a long number.
+local FR_CSS = "<style>.fr table{width:100%}.fr td.num{white-space:normal}" ..
+  ".fr .lines td{overflow-wrap:break-word}" ..
+  ".fr .lines td:nth-child(1),.fr .lines td:nth-child(2),.fr .lines td:nth-child(4){white-space:nowrap}" ..
+  ".fr .lines td:nth-child(3),.fr .lines td:nth-child(9){overflow-wrap:anywhere}" ..
+  "@media (max-width:1000px){.fr .lines table{font-size:.8em}.fr .lines td{overflow-wrap:anywhere}" ..
+  ".fr .lines td:nth-child(7){overflow-wrap:normal;white-space:nowrap}}</style>"
 
 local function html(rows, t, nevents, opts)
   local b = { FR_CSS, "<div class=\"fr\">", "<h1>Funding and investment commitments to Central Asia</h1>" }
@@ -570,8 +575,8 @@ local function html(rows, t, nevents, opts)
     if #trs > 0 or dir == "inward" then
       b[#b + 1] = dir == "inward" and "<h2>Money lines to Central Asia</h2>"
         or "<h2>Money from Central Asian states to partners (not counted above)</h2>"
-      b[#b + 1] = report.html_table({ "Year", "Pole", "Provider → recipient", "Kind", "Stated", "Split",
-        "USD", "Period", "Event", "Sources" }, trs)
+      b[#b + 1] = "<div class=\"lines\">" .. report.html_table({ "Year", "Pole", "Provider → recipient", "Kind",
+        "Stated", "Split", "USD", "Period", "Event", "Sources" }, trs) .. "</div>"
     end
   end
   local n = notes_of(rows, opts)
