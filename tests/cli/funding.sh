@@ -102,6 +102,35 @@ run "$CAW" --db "$DB" score --country KGZ --explain 2025-Q4 --format csv
 tr -d '\r' <"$T/out" | grep -q 't-kgs-grant.*not counted: no KGS rate for 2025 in lib/rates.lua.*,500000000.00,KGS,1,2025,none,not converted$' \
   && ok || fail "explain shows the KGS line not converted: $(grep t-kgs "$T/out")"
 
+# --- stated shares (allocation): the same rule in both tools ---
+cat >"$T/alloc.json" <<'JSON'
+{"caw": 1, "events": [
+ {"id": "t-alloc", "date": "2026-03-10", "type": "funding", "title": "Regional water package with stated shares",
+  "actors": [{"code": "USA", "role": "initiator"}, {"code": "C5", "role": "participant"}],
+  "money": [{"amount": 100000000, "currency": "USD", "kind": "commitment", "instrument": "grant",
+             "provider": "USA", "recipient": "C5", "allocation": {"KAZ": 40000000, "UZB": 10000000}, "source": 1}],
+  "sources": [{"url": "https://example.org/alloc", "publisher": "Example Wire"}]}]}
+JSON
+"$CAW" --db "$DB" import -q "$T/alloc.json"
+# KAZ: its stated USD 40m; KGZ, TJK, TKM: (100 - 40 - 10) / 3 = 16.666667m each
+run "$CAW" --db "$DB" run "$FR" --from 2026 --to 2026
+expect_out "| West | commitment (grant) | \$100.00m | \$100.00m |" "totals broken down by instrument"
+expect_out "| KAZ | \$40.00m | – |" "KAZ gets its stated share"
+expect_out "| TJK | \$16.67m | – |" "the rest split equally among the others"
+expect_out "| UZB | \$10.00m | – |" "UZB gets its stated share"
+expect_out "split among 5 states (2 stated shares)" "the row says the split follows stated shares"
+run "$CAW" --db "$DB" run "$FR" --from 2026 --to 2026 --country KAZ
+expect_out "| stated share of USD 100,000,000 | \$40.00m‡ |" "KAZ's row: its stated share"
+run "$CAW" --db "$DB" run "$FR" --from 2026 --to 2026 --country TKM
+expect_out "| 1/3 of the unstated rest of USD 100,000,000 | \$16.67m‡ |" "TKM's row: a third of the rest"
+for c in KAZ TKM; do
+  "$CAW" --db "$DB" run "$FR" --from 2026 --to 2026 --country $c --format csv -o "$T/a.csv"
+  fr=$(grep '^2026,WEST,USA,C5,' "$T/a.csv" | tr -d '\r' | cut -d, -f17)
+  run "$CAW" --db "$DB" score --country $c --explain 2026-Q1 --format csv
+  sc=$(tr -d '\r' <"$T/out" | grep 't-alloc' | awk -F, '{ print $NF }')
+  [ -n "$fr" ] && [ "$sc" = "$fr" ] && ok || fail "$c: caw score uses $sc, the funding report $fr"
+done
+
 # --- HTML: every note, axis titles ---
 "$CAW" --db "$DB" run "$FR" --format html -o "$T/all.html"
 "$CAW" --db "$DB" run "$FR" --format md -o "$T/all.md"
