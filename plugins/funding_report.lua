@@ -1,12 +1,14 @@
 -- funding_report.lua -- caw's main job: funding and investment commitments
 -- to the Central Asian states by partner pole (West, China, Russia), by
--- partner, recipient and year, with every figure traced to its sources.
+-- partner, recipient, kind and year, with every figure traced to its
+-- sources. The money rules (direction, the split of regional packages,
+-- conversion, kinds) are lib/money.lua's, shared with `caw score`.
 --
 --   caw run plugins/funding_report.lua [--from 2023] [--to 2024]
 --       [--country KAZ] [--format md|csv|json|html] [-o FILE]
 --
 -- Policy lives in editable Lua: lib/poles.lua says who counts for which
--- pole, lib/rates.lua holds the exchange rates. Output is deterministic:
+-- pole, lib/rates.lua holds the exchange rates, lib/money.lua the rules. Output is deterministic:
 -- the same database gives byte-identical reports.
 local args = require("lib.args")
 local text = require("lib.text")
@@ -17,23 +19,33 @@ local report = require("lib.report")
 
 local spec = {
   usage = "caw run plugins/funding_report.lua [OPTIONS]",
-  summary = "Funding and investment commitments to Central Asia by partner pole, partner,\n" ..
-            "recipient and year: the stated amount and currency, USD at the annual average\n" ..
-            "rate of the commitment year, and the amount per year where a commitment spans\n" ..
-            "years. Every row lists its sources.",
+  summary = "Money to Central Asia by partner pole, partner, recipient, kind and year: the\n" ..
+            "stated amount and currency, USD at the annual average rate of the event's year\n" ..
+            "(a line without a rate is listed as not converted), and the amount per year\n" ..
+            "where a line spans months. Firm money (commitments, disbursements) and pledges\n" ..
+            "or announced investment are totalled apart; a regional package is split among\n" ..
+            "its members (stated shares, else equally: lib/money.lua, as in caw score);\n" ..
+            "money from Central Asian states to partners is listed apart. Every row lists\n" ..
+            "its sources.",
   options = {
     { "from", arg = "DATE", help = "commitments possibly on or after DATE (2023, 2023-06, ...)" },
     { "to", arg = "DATE", help = "commitments possibly on or before DATE" },
-    { "country", arg = "CODE", help = "only this recipient (KAZ, KGZ, TJK, TKM, UZB); regional packages it shares are included and marked" },
+    { "country", arg = "CODE", help = "only this recipient (KAZ, KGZ, TJK, TKM, UZB): its own lines and its part of regional packages, marked ‡" },
     { "pole", arg = "POLE", choices = { "WEST", "CHN", "RUS", "OTHER" }, help = "only this pole" },
   },
   max_args = 0,
-  epilog = "Edit plugins/lib/poles.lua (pole membership) and plugins/lib/rates.lua (rates).",
+  epilog = "Edit plugins/lib/poles.lua (pole membership), plugins/lib/rates.lua (rates and their\n" ..
+           "sources) and plugins/lib/money.lua (how regional money is split).",
 }
 for _, o in ipairs(report.options) do spec.options[#spec.options + 1] = o end
 
-local POLE_LABEL = { WEST = "West", CHN = "China", RUS = "Russia", OTHER = "Other" }
-local POLE_ORDER = { WEST = 1, CHN = 2, RUS = 3, OTHER = 4 }
+-- Pole labels and order from lib/poles.lua (an analyst may count more
+-- partners as poles), then "Other" for partners of no pole.
+local POLE_LABEL = setmetatable({ OTHER = "Other" }, { __index = function(_, k) return poles.names[k] or k end })
+local POLE_ORDER = setmetatable({}, { __index = function(_, k)
+  for i, p in ipairs(poles.order) do if p == k then return i end end
+  return #poles.order + 1
+end })
 local CLASSES = { "firm", "announced" }
 local OPEN = 9007199254740992
 
