@@ -140,8 +140,10 @@ local function money_cells(c, csv)
   for i, d in ipairs(list) do
     cols[1][i] = csv and string.format("%.2f", d.amount) or text.number(d.amount, d.amount % 1 == 0 and 0 or 2)
     cols[2][i] = d.currency
-    cols[3][i] = d.share == 1 and "1" or (d.basis == "stated" and exact(d.share) .. " stated" or
-      (csv and exact(d.share) or string.format("1/%d", d.among)))
+    if d.share == 1 then cols[3][i] = "1"
+    elseif d.basis == "equal" and not csv then cols[3][i] = string.format("1/%d", d.among)
+    elseif d.basis == "stated" or d.basis == "rest" then cols[3][i] = exact(d.share) .. " " .. d.basis
+    else cols[3][i] = exact(d.share) end
     cols[4][i] = tostring(d.year)
     cols[5][i] = d.rate and exact(d.rate) or "none"
     cols[6][i] = d.usd and (csv and string.format("%.2f", d.usd) or "$" .. text.number(d.usd / 1e6, 2) .. "m")

@@ -201,8 +201,7 @@ local function money_note(list)
   local out = {}
   for _, d in ipairs(list) do
     local part = string.format("%s %s", d.currency, text_amount(d.amount * d.share))
-    if d.share ~= 1 then part = part .. string.format(" (%s of %s)", d.basis == "stated" and "stated share" or
-      string.format("1/%d", d.among), text_amount(d.amount)) end
+    if d.share ~= 1 then part = part .. string.format(" (%s of %s)", money.basis_text(d), text_amount(d.amount)) end
     if d.usd == nil then part = part .. " not counted: " .. d.reason
     elseif d.reason then part = part .. " [" .. d.reason .. "]" end
     out[#out + 1] = part
