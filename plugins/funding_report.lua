@@ -158,6 +158,14 @@ end
 
 local function counted(r) return r.direction == "inward" and r.usd ~= nil end
 
+-- The money-line tables, by direction (lib/money.lua sides).
+local DIRECTIONS = { "inward", "outward", "elsewhere" }
+local SECTION = {
+  inward = "Money lines to Central Asia",
+  outward = "Money from Central Asian states to partners (not counted above)",
+  elsewhere = "Money lines with no Central Asian side (not counted above)",
+}
+
 -- Totals of the counted rows (money into Central Asia with a rate):
 -- by pole and class, by pole, kind (and instrument) and year, the annual
 -- flow by pole and class, and by recipient state (the split applied).
@@ -239,7 +247,7 @@ local function kind_label(k) return k.kind .. (k.instrument and (" (" .. k.instr
 
 -- How a line reaches the row's recipient: "whole", "split 1/5 (C5)", ...
 local function split_text(r)
-  if r.direction == "outward" then return "–" end
+  if r.direction ~= "inward" then return "–" end
   if r.part then
     if r.part.basis == "whole" then return "whole" end
     return string.format("%s of %s", money.basis_text(r.part), stated(r))
@@ -319,7 +327,7 @@ end
 
 local function not_converted_text(r)
   return string.format("%s (%s, %s %s): %s %s, %s; not counted in any total", r.event_id, r.date,
-    r.provider, r.direction == "outward" and ("to " .. r.recipient) or ("to " .. r.recipient),
+    r.provider, "to " .. r.recipient,
     stated(r), r.kind, r.not_converted)
 end
 
@@ -369,7 +377,7 @@ local function markdown(rows, t, nevents, opts)
     end
   end
   out[#out + 1] = report.md_table(headers, trs, align)
-  for _, dir in ipairs({ "inward", "outward" }) do
+  for _, dir in ipairs(DIRECTIONS) do
     local list = {}
     for _, r in ipairs(rows) do
       if r.direction == dir then
@@ -384,8 +392,7 @@ local function markdown(rows, t, nevents, opts)
       end
     end
     if #list > 0 or dir == "inward" then
-      out[#out + 1] = dir == "inward" and "## Money lines to Central Asia\n"
-        or "## Money from Central Asian states to partners (not counted above)\n"
+      out[#out + 1] = "## " .. SECTION[dir] .. "\n"
       out[#out + 1] = report.md_table({ "Year", "Pole", "Provider", "Recipient", "Kind", "Stated",
         "Split", "USD", "Period", "USD per year", "Event", "Sources", "Other figures stated" }, list,
         { "l", "l", "l", "l", "l", "r", "l", "r", "l", "r", "l", "l", "l" })
@@ -417,6 +424,7 @@ local CSV_COLS = { "year", "pole", "provider", "recipient", "regional", "directi
 -- Why a row is or is not in the headline.
 local function counted_text(r)
   if r.direction == "outward" then return "no: money from Central Asia" end
+  if r.direction == "elsewhere" then return "no: no Central Asian side" end
   if not r.usd then return "no: not converted" end
   return r.class
 end
@@ -569,7 +577,7 @@ local function html(rows, t, nevents, opts)
     trs[#trs + 1] = { c == "-" and "not allocated to a state" or c, { num = zmusd(st.firm) }, { num = zmusd(st.announced) } }
   end
   b[#b + 1] = report.html_table({ "Recipient", money.CLASS_LABEL.firm, money.CLASS_LABEL.announced }, trs)
-  for _, dir in ipairs({ "inward", "outward" }) do
+  for _, dir in ipairs(DIRECTIONS) do
     trs = {}
     for _, r in ipairs(rows) do
       if r.direction == dir then
@@ -585,8 +593,7 @@ local function html(rows, t, nevents, opts)
       end
     end
     if #trs > 0 or dir == "inward" then
-      b[#b + 1] = dir == "inward" and "<h2>Money lines to Central Asia</h2>"
-        or "<h2>Money from Central Asian states to partners (not counted above)</h2>"
+      b[#b + 1] = "<h2>" .. text.html(SECTION[dir]) .. "</h2>"
       b[#b + 1] = "<div class=\"lines\">" .. report.html_table({ "Year", "Pole", "Provider → recipient", "Kind",
         "Stated", "Split", "USD", "Period", "Event", "Sources" }, trs) .. "</div>"
     end

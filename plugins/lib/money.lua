@@ -66,7 +66,8 @@ recipient are the line's own, or (when it names none) the event's first
 non-Central-Asian initiator and the event's Central Asian states (nil
 recipient: split among them). Returns provider, recipient, direction:
 "outward" when a Central Asian provider pays a partner outside the region,
-else "inward". Outward money is never counted as money received. ]]
+"elsewhere" when neither side is Central Asian, else "inward". Only
+inward money is counted as money received. ]]
 function M.sides(ev, m)
   local provider = m.provider
   local recipient = m.recipient
@@ -75,8 +76,8 @@ function M.sides(ev, m)
     return nil, recipient, "outward"
   end
   if provider == nil then provider = first_initiator(ev) end
-  if is_ca(provider) and not is_ca(recipient) and recipient ~= nil then
-    return provider, recipient, "outward"
+  if recipient ~= nil and not is_ca(recipient) then
+    return provider, recipient, is_ca(provider) and "outward" or "elsewhere"
   end
   return provider, recipient, "inward"
 end

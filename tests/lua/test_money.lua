@@ -53,6 +53,8 @@ local p, r, dir = money.sides(ev2, { provider = "UZB", recipient = "USA" })
 t.eq(p .. ">" .. r .. " " .. dir, "UZB>USA outward", "outward money keeps provider and recipient")
 p, r, dir = money.sides(ev2, { provider = "CHN", recipient = "C5" })
 t.eq(p .. ">" .. r .. " " .. dir, "CHN>C5 inward", "inward money")
+p, r, dir = money.sides(ev2, { provider = "CHN", recipient = "RUS" })
+t.eq(dir, "elsewhere", "money between two partners is not money to Central Asia")
 p, r, dir = money.sides(ev2, {})
 t.eq(p .. " " .. tostring(r) .. " " .. dir, "CHN nil inward", "no provider: the event's initiator")
 
