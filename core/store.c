@@ -1034,6 +1034,12 @@ static int validate(vctx *v, const caw_event *ev, caw_date *date) {
           F("amount"), m->amount);
       return 0;
     }
+    if (m->amount > CAW_MONEY_MAX) { /* 1e308 would make any sum infinite */
+      fmt(v->err, v->n, "field '%s': amount %g is above the limit of %g in any"
+          " currency (a unit or typing error?)", F("amount"), m->amount,
+          CAW_MONEY_MAX);
+      return 0;
+    }
     if (!required(v, F("currency"), m->currency)) return 0;
     if (!caw_currency_known(m->currency)) {
       fmt(v->err, v->n, "field '%s': unknown currency '%.20s' (ISO 4217 code"

@@ -217,6 +217,10 @@ static void validation_names_the_field(void **state) {
   caw_money neg[] = {{-5, "USD", "pledge", NULL, NULL, NULL, NULL, 1, 1, NULL, NULL, 0}};
   caw_money cur[] = {{5, "XYZ", "pledge", NULL, NULL, NULL, NULL, 1, 1, NULL, NULL, 0}};
   caw_money src[] = {{5, "USD", "pledge", NULL, NULL, NULL, NULL, 3, 1, NULL, NULL, 0}};
+  caw_money huge[] = {{1e308, "USD", "pledge", NULL, NULL, NULL, NULL, 1, 1, NULL, NULL, 0}};
+  caw_money limit[] = {{CAW_MONEY_MAX, "KGS", "pledge", NULL, NULL, NULL, NULL, 1, 1, NULL, NULL, 0}};
+  char id[129], err[CAW_ERRMAX];
+  caw_outcome out;
   ev.date = "2024-13";
   expect_invalid(st, &ev, "field 'date': bad date \"2024-13\" at column 6");
   ev = base_event(); ev.type = "party";
@@ -231,6 +235,10 @@ static void validation_names_the_field(void **state) {
   expect_invalid(st, &ev, "field 'actors[1].code': unknown actor 'ZZZ'");
   ev = base_event(); ev.money = neg; ev.n_money = 1;
   expect_invalid(st, &ev, "field 'money[1].amount': amount must be a positive number");
+  ev = base_event(); ev.money = huge; ev.n_money = 1; /* its sums would be infinite */
+  expect_invalid(st, &ev, "field 'money[1].amount': amount 1e+308 is above the limit of 1e+13 in any currency");
+  ev = base_event(); ev.money = limit; ev.n_money = 1; ev.id = "at-the-limit";
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
   ev = base_event(); ev.money = cur; ev.n_money = 1;
   expect_invalid(st, &ev, "field 'money[1].currency': unknown currency 'XYZ'");
   ev = base_event(); ev.money = src; ev.n_money = 1;

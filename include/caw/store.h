@@ -89,6 +89,11 @@ typedef struct caw_actor_ref {
   int has_confidence; /* 0: the actor's part has the event's confidence */
 } caw_actor_ref;
 
+/* The largest money amount accepted, in any currency: above it an amount
+   is a data error at import (more than ten trillion units is a typing
+   or unit error, and 1e308 would make every total infinite). */
+#define CAW_MONEY_MAX 1e13
+
 /* A share of a money line that the source states for one recipient. */
 typedef struct caw_allocation {
   const char *code; /* a member of the line's recipient group */
@@ -96,7 +101,7 @@ typedef struct caw_allocation {
 } caw_allocation;
 
 typedef struct caw_money {
-  double amount;         /* > 0, in units of currency */
+  double amount;         /* > 0 and <= CAW_MONEY_MAX, in units of currency */
   const char *currency;  /* ISO 4217 */
   const char *kind;      /* pledge|commitment|disbursement|investment */
   const char *period;    /* optional EDTF */

@@ -116,6 +116,44 @@ local function print_scores(res, format)
   out:close()
 end
 
+-- ---- money ----
+
+-- One line on stderr per money line that could not be converted to USD
+-- (lib/rates.lua has no rate for its currency and year): its money counts
+-- for nothing, and the analyst should know.
+local function warn_unconverted(res)
+  for _, u in ipairs(res.unconverted or {}) do
+    caw.log(string.format("caw: warning: event %s: %s %s (%d) not converted to USD, %s; its money is not counted",
+      u.event, u.currency, text.number(u.amount, u.amount % 1 == 0 and 0 or 2), u.year, u.reason))
+  end
+end
+
+-- The money columns of an --explain row: the stated amounts, currency,
+-- year, rate and USD of the money lines behind a contribution (several
+-- lines joined with " + "), from the rule's c.money list.
+local MONEY_COLS = { "money_stated", "money_currency", "money_share", "money_year", "money_rate", "money_usd" }
+local MONEY_HEADERS = { "STATED", "CUR", "SHARE", "YEAR", "RATE", "USD" }
+local function money_cells(c, csv)
+  local list = c.money
+  if not list or #list == 0 then return { "", "", "", "", "", "" } end
+  local cols = { {}, {}, {}, {}, {}, {} }
+  for i, d in ipairs(list) do
+    cols[1][i] = csv and string.format("%.2f", d.amount) or text.number(d.amount, d.amount % 1 == 0 and 0 or 2)
+    cols[2][i] = d.currency
+    if d.share == 1 then cols[3][i] = "1"
+    elseif d.basis == "equal" and not csv then cols[3][i] = string.format("1/%d", d.among)
+    elseif d.basis == "stated" or d.basis == "rest" then cols[3][i] = exact(d.share) .. " " .. d.basis
+    else cols[3][i] = exact(d.share) end
+    cols[4][i] = tostring(d.year)
+    cols[5][i] = d.rate and exact(d.rate) or "none"
+    cols[6][i] = d.usd and (csv and string.format("%.2f", d.usd) or "$" .. text.number(d.usd / 1e6, 2) .. "m")
+      or "not converted"
+  end
+  local out = {}
+  for k = 1, 6 do out[k] = table.concat(cols[k], " + ") end
+  return out
+end
+
 -- ---- --explain ----
 
 local function first_url(ev)
@@ -139,6 +177,7 @@ local function explain(opts)
   local res = score.score({ rule = opts.rule, country = opts.country, period = opts.period,
     from = from, to = to, set = opts.set,
     each = function(c) if c.period == info.key then list[#list + 1] = c end end })
+  warn_unconverted(res)
   -- sorted by weight: |value| descending, then date, event id, pole
   table.sort(list, function(a, b)
     local wa, wb = a.value_u < 0 and -a.value_u or a.value_u, b.value_u < 0 and -b.value_u or b.value_u
@@ -167,11 +206,13 @@ local function explain(opts)
     local cols = { "row", "country", "period", "pole", "value", "positive", "friction", "net", "volume", "share", "events" }
     for _, f in ipairs(order) do cols[#cols + 1] = f end
     for _, f in ipairs({ "event_id", "date", "title", "source_url", "note" }) do cols[#cols + 1] = f end
+    for _, f in ipairs(MONEY_COLS) do cols[#cols + 1] = f end
     out:write(text.csv_row(cols))
     for _, c in ipairs(list) do
       local row = { "contribution", c.country, c.period, c.pole, fmt(c.value_u), "", "", "", "", "", "" }
       for _, f in ipairs(order) do row[#row + 1] = c.factors[f] and exact(c.factors[f]) or "" end
       for _, v in ipairs({ c.event.id, c.event.date, c.event.title, first_url(c.event), c.note }) do row[#row + 1] = v end
+      for _, v in ipairs(money_cells(c, true)) do row[#row + 1] = v end
       out:write(text.csv_row(row, #cols))
     end
     for _, t in ipairs(totals) do
@@ -186,6 +227,14 @@ local function explain(opts)
       for j, s in ipairs(c.event.sources) do srcs[j] = { url = s.url, publisher = s.publisher, title = s.title } end
       rows[i] = { pole = c.pole, value = c.value, factors = c.factors, event_id = c.event.id,
         date = c.event.date, title = c.event.title, sources = srcs, note = c.note }
+      if c.money and #c.money > 0 then
+        local ml = caw.json.array()
+        for j, d in ipairs(c.money) do
+          ml[j] = { stated_amount = d.amount, currency = d.currency, share = d.share, basis = d.basis,
+                    year = d.year, rate = d.rate, usd = d.usd, not_converted = d.usd == nil and d.reason or nil }
+        end
+        rows[i].money = ml
+      end
     end
     local tot = caw.json.array()
     for i, t in ipairs(totals) do
@@ -202,6 +251,7 @@ local function explain(opts)
     local headers = { "#", "POLE", "VALUE" }
     for _, f in ipairs(order) do headers[#headers + 1] = f:upper() end
     for _, h in ipairs({ "DATE", "EVENT", "SOURCE", "NOTE" }) do headers[#headers + 1] = h end
+    for _, h in ipairs(MONEY_HEADERS) do headers[#headers + 1] = h end
     local rows = {}
     for i, c in ipairs(list) do
       local row = { tostring(i), c.pole, fmt(c.value_u) }
@@ -210,6 +260,7 @@ local function explain(opts)
       row[#row + 1] = text.truncate(c.event.title, 60)
       row[#row + 1] = first_url(c.event)
       row[#row + 1] = c.note or ""
+      for _, v in ipairs(money_cells(c, false)) do row[#row + 1] = v end
       rows[#rows + 1] = row
     end
     out:write(text.table(headers, rows))
@@ -323,6 +374,7 @@ local function run(argv)
   else
     local res = score.score({ rule = opts.rule, country = opts.country, from = opts.from, to = opts.to,
       period = opts.period, set = opts.set })
+    warn_unconverted(res)
     print_scores(res, opts.format)
   end
   return 0

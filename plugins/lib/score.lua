@@ -17,6 +17,7 @@
 -- The rule contract is in docs/scoring.md.
 local poles = require("lib.poles")
 local rates = require("lib.rates")
+local money = require("lib.money")
 
 local M = {}
 
@@ -340,6 +341,27 @@ local function check(rule, ev, i, c, period)
   if note ~= nil and type(note) ~= "string" then bad(rule, ev, i, "note", "expected a string") end
 end
 
+-- ---- money that cannot be converted ----
+
+-- Append to list one {event, date, amount, currency, year, reason} per
+-- primary money line of ev that lib/money.lua cannot convert to USD (no
+-- rate for its currency and year): its money counts for nothing, and
+-- `caw score` says so on stderr.
+function M.unconverted_lines(ev, list)
+  local year
+  for _, m in ipairs(ev.money) do
+    if m.primary then
+      local day = ev.day_lo > -OPEN and ev.day_lo or ev.day_hi
+      year = year or caw.date.civil(day)
+      local usd, reason = money.usd(m.amount, m.currency, year)
+      if not usd then
+        list[#list + 1] = { event = ev.id, date = ev.date, amount = m.amount, currency = m.currency,
+                            year = year, reason = reason }
+      end
+    end
+  end
+end
+
 -- ---- scoring ----
 
 local function window(period, from, to)
@@ -442,14 +464,18 @@ end
   set     parameter overrides: {name = number} or {"name=value", ...}
   each    function(c) called for every spread contribution c =
           {country, period, pole, value (points), value_u (micro-points),
-           factors (the rule's, plus mass), mass, note, event (the event
-           table; ev.sources loads on use)}; also turns on ctx.explain
+           factors (the rule's, plus mass), mass, note, money (the rule's
+           list of money lines behind the figure, if it gives one), event
+           (the event table; ev.sources loads on use)}; also turns on
+           ctx.explain
   explain true: ctx.explain without a callback
 Returns {rule, rule_file, period, from, to, country, params (name -> value),
   overrides, factor_order, events (read), contributions, rows} where rows
   are sorted by country, period and pole order, each {country, period,
   pole, positive, friction, net, volume, share (nil when no pole is
-  positive), events, and the *_u micro-point integers}. ]]
+  positive), events, and the *_u micro-point integers}, and unconverted:
+  the primary money lines of the events read that have no exchange rate,
+  {event, date, amount, currency, year, reason} (lib/money.lua). ]]
 function M.score(opts)
   opts = opts or {}
   local rule = type(opts.rule) == "table" and opts.rule or M.load_rule(opts.rule or "alignment")
@@ -466,8 +492,10 @@ function M.score(opts)
   local score_fn = rule.score
   local floor = math.floor
   local period_cache = period_cache[period]
+  local unconverted = {}
   M.each_event(from_day, to_day, function(ev)
     nevents = nevents + 1
+    if ev.money[1] then M.unconverted_lines(ev, unconverted) end
     local ok, res = xpcall(score_fn, traceback_handler, ev, ctx)
     if not ok then
       if type(res) == "table" then error(res, 0) end
@@ -518,7 +546,7 @@ function M.score(opts)
               for k, x in pairs(c.factors) do f[k] = x end
               f.mass = mass
               each({ country = country, period = info.key, pole = c.pole, value_u = u, value = u / U,
-                     factors = f, mass = mass, note = c.note, event = ev })
+                     factors = f, mass = mass, note = c.note, money = c.money, event = ev })
             end
           end
         end
@@ -536,6 +564,7 @@ function M.score(opts)
     from_day = from_day > -OPEN and from_day or nil, to_day = to_day < OPEN and to_day or nil,
     params = params, overrides = overrides, factor_order = order,
     events = nevents, contributions = ncontrib, rows = M.rows_of(acc),
+    unconverted = unconverted,
   }
 end
 M.compute = M.score
