@@ -274,7 +274,7 @@ end
 local function run(argv)
   local opts = args.parse(spec, argv)
   if not opts then return 0 end
-  report.check_country(opts.country)
+  opts.country = report.check_country(opts.country)
   if opts.top < 0 then caw.fail(caw.EXIT.USAGE, "--top needs a number >= 0") end
   local res, countries = collect(opts)
   local body

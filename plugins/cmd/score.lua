@@ -7,6 +7,7 @@ local args = require("lib.args")
 local text = require("lib.text")
 local poles = require("lib.poles")
 local score = require("lib.score")
+local report = require("lib.report")
 
 local spec = {
   usage = "caw [--db PATH] score [OPTIONS]",
@@ -127,11 +128,7 @@ local function explain(opts)
   if not opts.country then
     caw.fail(caw.EXIT.USAGE, "--explain needs --country (one state and one period)")
   end
-  local info = score.parse_period(opts.period, opts.explain)
-  if not info then
-    caw.fail(caw.EXIT.USAGE, string.format("--explain takes a %s like %s, not '%s'", opts.period,
-      opts.period == "quarter" and "2024-Q3" or "2024", opts.explain))
-  end
+  local info = score.period_at(opts.period, opts.explain, "--explain")
   local list = {}
   -- read only the events that can reach this period; the figures of a
   -- period do not depend on the window around it
@@ -201,12 +198,13 @@ local function explain(opts)
     out:write(header(res))
     local headers = { "#", "POLE", "VALUE" }
     for _, f in ipairs(order) do headers[#headers + 1] = f:upper() end
-    for _, h in ipairs({ "DATE", "EVENT", "SOURCE", "NOTE" }) do headers[#headers + 1] = h end
+    for _, h in ipairs({ "DATE", "EVENT ID", "EVENT", "SOURCE", "NOTE" }) do headers[#headers + 1] = h end
     local rows = {}
     for i, c in ipairs(list) do
       local row = { tostring(i), c.pole, fmt(c.value_u) }
       for _, f in ipairs(order) do row[#row + 1] = c.factors[f] and num(c.factors[f]) or "1" end
       row[#row + 1] = c.event.date
+      row[#row + 1] = c.event.id
       row[#row + 1] = text.truncate(c.event.title, 60)
       row[#row + 1] = first_url(c.event)
       row[#row + 1] = c.note or ""
@@ -251,7 +249,8 @@ local function compare(opts)
     return y - x
   end
   if opts.format == "csv" then
-    local cols = { "country", "period", "pole", "share_a", "share_b", "share_diff", "net_a", "net_b", "net_diff", "events_a", "events_b" }
+    local cols = { "country", "period", "pole", "share_a", "share_b", "share_b_minus_a", "net_a", "net_b", "net_b_minus_a",
+      "events_a", "events_b" }
     out:write(text.csv_row(cols))
     for _, k in ipairs(keys) do
       local x, y = ra[key(k)], rb[key(k)]
@@ -266,7 +265,8 @@ local function compare(opts)
       local x, y = ra[key(k)], rb[key(k)]
       rows[i] = { country = k.country, period = k.period, pole = k.pole,
         a = x and { share = x.share, net = x.net, positive = x.positive, friction = x.friction, events = x.events },
-        b = y and { share = y.share, net = y.net, positive = y.positive, friction = y.friction, events = y.events } }
+        b = y and { share = y.share, net = y.net, positive = y.positive, friction = y.friction, events = y.events },
+        b_minus_a = { share = d(x and x.share, y and y.share), net = ((y and y.net_u or 0) - (x and x.net_u or 0)) / 1e6 } }
     end
     out:write(caw.json.encode({
       a = { rule = a.rule, rule_file = a.rule_file, params = json_params(a) },
@@ -275,14 +275,17 @@ local function compare(opts)
   else
     out:write("A: " .. header(a))
     out:write("B: " .. header(b))
+    out:write("Δ = B − A: positive when B gives the pole more (share in percentage points)\n")
     local rows = {}
     for _, k in ipairs(keys) do
       local x, y = ra[key(k)], rb[key(k)]
       local sd = d(x and x.share, y and y.share)
       rows[#rows + 1] = { k.country, k.period, k.pole, share_text(x and x.share), share_text(y and y.share),
-        sd and string.format("%+.1f", sd * 100) or "NA", fmt(x and x.net_u or 0), fmt(y and y.net_u or 0) }
+        sd and string.format("%+.1f", sd * 100) or "NA", fmt(x and x.net_u or 0), fmt(y and y.net_u or 0),
+        fmt((y and y.net_u or 0) - (x and x.net_u or 0)) }
     end
-    out:write(text.table({ "COUNTRY", "PERIOD", "POLE", "SHARE A", "SHARE B", "Δ PTS", "NET A", "NET B" }, rows))
+    out:write(text.table({ "COUNTRY", "PERIOD", "POLE", "SHARE A", "SHARE B", "Δ SHARE = B − A (PTS)", "NET A", "NET B",
+      "Δ NET = B − A" }, rows))
   end
   out:close()
 end
@@ -307,10 +310,7 @@ end
 local function run(argv)
   local opts = args.parse(spec, argv)
   if not opts then return 0 end
-  if opts.country and not poles.central_asia[opts.country] then
-    caw.fail(caw.EXIT.USAGE, "--country takes one of " .. table.concat(poles.central_asia_list, ", ") ..
-      ", not '" .. opts.country .. "'")
-  end
+  opts.country = report.check_country(opts.country)
   if opts.params then list_params(opts); return 0 end
   if #opts.compare_set > 0 and not opts.compare then
     caw.fail(caw.EXIT.USAGE, "--compare-set needs --compare RULE2")

@@ -16,12 +16,20 @@ function M.write(opts, body)
   caw.write(opts.output or "-", body)
 end
 
--- A --country value must name one of the five states (exit 64 if not).
+-- A --country value must name one of the five states (exit 64 if not:
+-- an unknown code names the closest known ones). Returns the code as
+-- stored ("kaz" gives "KAZ"), or nil for nil.
 function M.check_country(country)
-  if country and not poles.central_asia[country] then
+  if not country then return nil end
+  local ok, code = pcall(caw.known, "actor", country)
+  if not ok then
+    caw.fail(caw.EXIT.USAGE, "--country: " .. (caw.error_code(code) and code.message or tostring(code)))
+  end
+  if not poles.central_asia[code] then
     caw.fail(caw.EXIT.USAGE, "--country takes one of " .. table.concat(poles.central_asia_list, ", ") ..
       ", not '" .. country .. "'")
   end
+  return code
 end
 
 local CSS = [[
