@@ -81,6 +81,8 @@ local params = {
   { name = "uncertain", default = 0.8, help = "certainty factor when the EDTF date has ? ~ or %" },
   { name = "confidence_full", default = 0.9,
     help = "confidence factor = min(1, confidence / confidence_full); 0 ignores confidence" },
+  { name = "min_events", default = 3,
+    help = "coverage: reports flag a period with fewer events than this (hollow points, a note); scores do not change" },
 }
 for _, t in ipairs(TYPES) do
   params[#params + 1] = { name = "w_" .. t, default = 1, help = "emphasis on " .. t .. " events (0 leaves them out)" }
