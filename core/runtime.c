@@ -289,10 +289,36 @@ static const char *const event_keys[] = {
   "cameo", "goldstein", "attrs", "actors", "money", "sources", "tags",
   "batch", NULL};
 static const char *const actor_keys[] = {"code", "role", "level", "person",
-                                         "stance", "name", "kind", NULL};
+                                         "stance", "name", "kind",
+                                         "confidence", NULL};
 static const char *const money_keys[] = {
   "amount", "currency", "kind", "period", "provider", "recipient", "note",
-  "source", "primary", NULL};
+  "source", "primary", "instrument", "allocation", NULL};
+
+/* m->allocation from the table { CODE = amount, ... } at money[i]
+   (the table at it); its strings stay alive in the table. */
+static void get_allocation(conv *c, int it, caw_money *m) {
+  lua_State *L = c->L;
+  caw_allocation *a;
+  size_t n = 0, j = 0;
+  int t = lua_getfield(L, it, "allocation"), tab;
+  if (t == LUA_TNIL) { lua_pop(L, 1); return; }
+  if (t != LUA_TTABLE)
+    conv_fail(c, "allocation", "expected an object of member code -> amount");
+  tab = lua_gettop(L);
+  for (lua_pushnil(L); lua_next(L, tab); lua_pop(L, 1)) n++;
+  a = scratch(L, n * sizeof *a); /* anchored until the caller pops */
+  for (lua_pushnil(L); lua_next(L, tab) && j < n; lua_pop(L, 1), j++) {
+    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TNUMBER)
+      conv_fail(c, "allocation", "expected member code -> amount, got %s -> %s",
+                luaL_typename(L, -2), luaL_typename(L, -1));
+    a[j].code = lua_tostring(L, -2);
+    a[j].amount = lua_tonumber(L, -1);
+  }
+  m->allocation = a;
+  m->n_allocation = j;
+  lua_remove(L, tab); /* the table stays alive in money[i] */
+}
 static const char *const source_keys[] = {"url", "publisher", "title",
                                           "published", "quote", NULL};
 
@@ -346,6 +372,7 @@ static void table_to_event(lua_State *L, int idx, caw_event *ev) {
       a[i].stance = get_str(&c, it, "stance");
       a[i].name = get_str(&c, it, "name");
       a[i].kind = get_str(&c, it, "kind");
+      a[i].confidence = get_num(&c, it, "confidence", 1, &a[i].has_confidence);
       lua_pop(L, 1);
     }
     ev->actors = a;
@@ -374,6 +401,8 @@ static void table_to_event(lua_State *L, int idx, caw_event *ev) {
       m[i].note = get_str(&c, it, "note");
       m[i].source = (int)get_num(&c, it, "source", 0, NULL);
       m[i].primary = get_bool(&c, it, "primary", 1);
+      m[i].instrument = get_str(&c, it, "instrument");
+      get_allocation(&c, it, &m[i]);
       lua_pop(L, 1);
     }
     ev->money = m;
@@ -537,6 +566,13 @@ static void push_children(lua_State *L, caw_store *st, int64_t rowid,
         lua_pop(L, 1);
         lua_pushnil(L);
         lua_setfield(L, -2, "is_primary");
+        if (lua_getfield(L, -1, "allocation") == LUA_TSTRING) {
+          lua_getfield(L, LUA_REGISTRYINDEX, "caw.json.decode");
+          lua_insert(L, -2);
+          lua_call(L, 1, 1); /* stored by the store: valid JSON */
+          lua_setfield(L, -2, "allocation");
+        } else
+          lua_pop(L, 1);
       }
     }
     lua_rawseti(L, -2, ++i);
@@ -546,10 +582,12 @@ static void push_children(lua_State *L, caw_store *st, int64_t rowid,
 }
 
 static const char *const actor_cols[] = {"code", "role", "level", "person",
-                                         "stance", "name", "kind", NULL};
+                                         "stance", "name", "kind",
+                                         "confidence", NULL};
 static const char *const money_cols[] = {
   "amount", "currency", "kind", "period", "period_lo", "period_hi",
-  "provider", "recipient", "source", "is_primary", "note", NULL};
+  "provider", "recipient", "source", "is_primary", "note", "instrument",
+  "allocation", NULL};
 static const char *const source_cols[] = {"url", "publisher", "title",
                                           "published", "quote", NULL};
 static const char *const tag_cols[] = {"tag", NULL};
@@ -1732,6 +1770,8 @@ static int open_caw(lua_State *L) {
   luaopen_caw_json(L);
   lua_getfield(L, -1, "encode");
   lua_setfield(L, LUA_REGISTRYINDEX, "caw.json.encode");
+  lua_getfield(L, -1, "decode");
+  lua_setfield(L, LUA_REGISTRYINDEX, "caw.json.decode");
   make_readonly(L);
   lua_setfield(L, -2, "json");
   luaopen_caw_dsv(L);

@@ -27,6 +27,7 @@ const char *const caw_roles[] = {"initiator", "target", "participant", "host",
                                  NULL};
 const char *const caw_levels[] = {"head", "minister", "official", NULL};
 const char *const caw_stances[] = {"yes", "no", "abstain", "absent", NULL};
+const char *const caw_instruments[] = {"loan", "grant", NULL};
 const char *const caw_money_kinds[] = {"pledge", "commitment", "disbursement",
                                        "investment", NULL};
 const char *const caw_actor_kinds[] = {"state", "organisation", "bloc",
@@ -67,7 +68,7 @@ enum {
   S_INS_SOURCE, S_INS_TAG, S_FIND_ACTOR, S_PUT_ACTOR, S_PUT_MEMBER,
   S_CHILD_ACTORS, S_CHILD_MONEY, S_CHILD_SOURCES, S_CHILD_TAGS,
   S_GDELT_PUT, S_GDELT_UPDATE, S_GDELT_GET, S_GDELT_HAS, S_GDELT_OF_DAY,
-  S_COUNT
+  S_MEMBER_DURING, S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -77,11 +78,11 @@ static const char *const stmt_sql[S_COUNT] = {
   " title, summary, location, confidence, cameo, goldstein, attrs,"
   " fingerprint, batch)"
   " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)",
-  "INSERT INTO event_actors(event, seq, actor, role, level, person, stance)"
-  " VALUES(?1,?2,?3,?4,?5,?6,?7)",
+  "INSERT INTO event_actors(event, seq, actor, role, level, person, stance,"
+  " confidence) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
   "INSERT INTO money(event, seq, amount, currency, kind, period, period_lo,"
-  " period_hi, provider, recipient, source, is_primary, note)"
-  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+  " period_hi, provider, recipient, source, is_primary, note, instrument,"
+  " allocation) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
   "INSERT INTO sources(event, seq, url, publisher, title, published, quote)"
   " VALUES(?1,?2,?3,?4,?5,?6,?7)",
   "INSERT OR IGNORE INTO event_tags(event, tag) VALUES(?1,?2)",
@@ -91,11 +92,12 @@ static const char *const stmt_sql[S_COUNT] = {
   " country=coalesce(excluded.country, country)",
   "INSERT OR REPLACE INTO memberships(grp, member, period, day_lo, day_hi)"
   " VALUES(?1,?2,?3,?4,?5)",
-  "SELECT ea.actor, ea.role, ea.level, ea.person, ea.stance, a.name, a.kind"
-  " FROM event_actors ea JOIN actors a ON a.code = ea.actor"
+  "SELECT ea.actor, ea.role, ea.level, ea.person, ea.stance, a.name, a.kind,"
+  " ea.confidence FROM event_actors ea JOIN actors a ON a.code = ea.actor"
   " WHERE ea.event = ?1 ORDER BY ea.seq",
   "SELECT amount, currency, kind, period, period_lo, period_hi, provider,"
-  " recipient, source, is_primary, note FROM money WHERE event = ?1"
+  " recipient, source, is_primary, note, instrument, allocation FROM money"
+  " WHERE event = ?1"
   " ORDER BY seq",
   "SELECT url, publisher, title, published, quote FROM sources"
   " WHERE event = ?1 ORDER BY seq",
@@ -110,7 +112,9 @@ static const char *const stmt_sql[S_COUNT] = {
   "SELECT rows, mentions, num_sources, articles, tone, cameo, url, more,"
   " batch FROM gdelt WHERE id = ?1",
   "SELECT 1 FROM gdelt WHERE id = ?1",
-  "SELECT id, tag, json_extract(more, '$.ids') FROM gdelt WHERE day = ?1"};
+  "SELECT id, tag, json_extract(more, '$.ids') FROM gdelt WHERE day = ?1",
+  "SELECT 1 FROM memberships WHERE grp = ?1 AND member = ?2"
+  " AND day_lo <= ?4 AND day_hi >= ?3"};
 
 struct caw_store {
   sqlite3 *db;
@@ -275,6 +279,27 @@ static const char schema_v2[] =
   "  g.tag, g.day, g.day FROM gdelt g)\n"
   "  ORDER BY day_lo, day_hi, id;\n";
 
+/*
+** Schema version 3: an actor's own confidence in an event, and a money
+** line's instrument (loan, grant) and stated allocation among the members
+** of its recipient group (a JSON object: member code -> amount).
+*/
+static const char schema_v3[] =
+  "ALTER TABLE event_actors ADD COLUMN confidence REAL\n"
+  "  CHECK (confidence BETWEEN 0 AND 1);\n"
+  "ALTER TABLE money ADD COLUMN instrument TEXT\n"
+  "  CHECK (instrument IN ('loan','grant'));\n"
+  "ALTER TABLE money ADD COLUMN allocation TEXT\n"
+  "  CHECK (allocation IS NULL OR json_valid(allocation));\n"
+  "DROP VIEW IF EXISTS money_flat;\n"
+  "CREATE VIEW money_flat AS SELECT e.id AS event_id, e.date, e.title,\n"
+  "  m.seq, m.amount, m.currency, m.kind, m.instrument, m.period,\n"
+  "  m.provider, m.recipient, m.allocation, m.is_primary, m.note,\n"
+  "  s.url AS source_url\n"
+  "  FROM money m JOIN events e ON e.rowid = m.event\n"
+  "  LEFT JOIN sources s ON s.event = m.event AND s.seq = m.source\n"
+  "  ORDER BY e.day_lo, e.id, m.seq;\n";
+
 /* Flat views for pandas, R, Datasette and the sqlite3 shell. events_flat
    is made by version 2 (below), which also replaces the version 1 view
    that older databases hold. */
@@ -396,7 +421,8 @@ static caw_status migrate(caw_store *st, int readonly, char *err, size_t n) {
       goto fail;
   }
   if (version < 2 && (res = exec(st, schema_v2, err, n)) != CAW_OK) goto fail;
-  if ((res = exec(st, "PRAGMA user_version = 2", err, n)) != CAW_OK ||
+  if (version < 3 && (res = exec(st, schema_v3, err, n)) != CAW_OK) goto fail;
+  if ((res = exec(st, "PRAGMA user_version = 3", err, n)) != CAW_OK ||
       (res = exec(st, "COMMIT", err, n)) != CAW_OK)
     goto fail;
   return CAW_OK;
@@ -640,6 +666,105 @@ static int number_ok(vctx *v, const char *name, double x, double lo,
   return 0;
 }
 
+#define CAW_MAX_ALLOCATION 64 /* a group larger than this has no stated split */
+
+/* A money line's stated allocation (money[i]): recipient is the group,
+   each member named once, amounts that fit in the line's amount. */
+static int allocation_ok(vctx *v, const caw_money *m, size_t i) {
+  size_t j, k;
+  double sum = 0;
+  char f[64];
+  if (!m->n_allocation) return 1;
+  snprintf(f, sizeof f, "money[%zu].allocation", i + 1);
+  if (!m->recipient) {
+    fmt(v->err, v->n, "field '%s': needs a recipient group to allocate among",
+        f);
+    return 0;
+  }
+  if (m->n_allocation > CAW_MAX_ALLOCATION) {
+    fmt(v->err, v->n, "field '%s': more than %d recipients", f,
+        CAW_MAX_ALLOCATION);
+    return 0;
+  }
+  for (j = 0; j < m->n_allocation; j++) {
+    const caw_allocation *a = &m->allocation[j];
+    char g[112];
+    snprintf(g, sizeof g, "%s.%.32s", f, a->code ? a->code : "?");
+    if (!code_ok(v, f, a->code)) return 0;
+    if (!(isfinite(a->amount) && a->amount > 0)) {
+      fmt(v->err, v->n, "field '%s': amount must be a positive number, got %g",
+          g, a->amount);
+      return 0;
+    }
+    if (strcmp(a->code, m->recipient) == 0) {
+      fmt(v->err, v->n, "field '%s': the recipient group itself cannot be"
+          " allocated a share", g);
+      return 0;
+    }
+    for (k = 0; k < j; k++)
+      if (strcmp(m->allocation[k].code, a->code) == 0) {
+        fmt(v->err, v->n, "field '%s': named twice", g);
+        return 0;
+      }
+    sum += a->amount;
+  }
+  if (sum > m->amount * (1 + 1e-9)) {
+    fmt(v->err, v->n, "field '%s': the shares add up to %.17g, more than the"
+        " line's amount %.17g", f, sum, m->amount);
+    return 0;
+  }
+  return 1;
+}
+
+/* Is every allocated code a member of the recipient group during the
+   event (its date's days lo..hi)? */
+static int allocation_members_ok(caw_store *st, vctx *v, const caw_money *m,
+                                 size_t i, const caw_date *date) {
+  size_t j;
+  for (j = 0; j < m->n_allocation; j++) {
+    sqlite3_stmt *s = stmt(st, S_MEMBER_DURING);
+    int found;
+    if (!s) return 0;
+    sqlite3_bind_text(s, 1, m->recipient, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, m->allocation[j].code, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, date->lo);
+    sqlite3_bind_int64(s, 4, date->hi);
+    found = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_reset(s);
+    if (!found) {
+      fmt(v->err, v->n, "field 'money[%zu].allocation.%s': %s is not a member"
+          " of %s at the event's date", i + 1, m->allocation[j].code,
+          m->allocation[j].code, m->recipient);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static int cmp_allocation(const void *a, const void *b) {
+  return strcmp(((const caw_allocation *)a)->code,
+                ((const caw_allocation *)b)->code);
+}
+
+/* The allocation as stored: a JSON object sorted by member code (codes
+   need no escaping). Returns 0 when it does not fit. */
+static int allocation_json(const caw_money *m, char *out, size_t n) {
+  caw_allocation sorted[CAW_MAX_ALLOCATION];
+  size_t j, len = 0;
+  int w;
+  memcpy(sorted, m->allocation, m->n_allocation * sizeof *sorted);
+  qsort(sorted, m->n_allocation, sizeof *sorted, cmp_allocation);
+  for (j = 0; j < m->n_allocation; j++) {
+    w = snprintf(out + len, n - len, "%s\"%s\":%.17g", j ? "," : "{",
+                 sorted[j].code, sorted[j].amount);
+    if (w < 0 || (size_t)w >= n - len) return 0;
+    len += (size_t)w;
+  }
+  if (len + 2 > n) return 0;
+  memcpy(out + len, "}", 2);
+  return 1;
+}
+
 /* Everything that can be checked without the database. */
 static int validate(vctx *v, const caw_event *ev, caw_date *date) {
   char f[64];
@@ -683,7 +808,9 @@ static int validate(vctx *v, const caw_event *ev, caw_date *date) {
         !vocab_ok(v, F("level"), a->level, caw_levels, 1) ||
         !vocab_ok(v, F("stance"), a->stance, caw_stances, 1) ||
         !text_ok(v, F("person"), a->person) || !text_ok(v, F("name"), a->name) ||
-        !vocab_ok(v, F("kind"), a->kind, caw_actor_kinds, 1))
+        !vocab_ok(v, F("kind"), a->kind, caw_actor_kinds, 1) ||
+        (a->has_confidence &&
+         !number_ok(v, F("confidence"), a->confidence, 0, 1)))
       return 0;
 #undef F
   }
@@ -722,8 +849,9 @@ static int validate(vctx *v, const caw_event *ev, caw_date *date) {
       return 0;
     }
     if (!vocab_ok(v, F("kind"), m->kind, caw_money_kinds, 0) ||
+        !vocab_ok(v, F("instrument"), m->instrument, caw_instruments, 1) ||
         !date_ok(v, F("period"), m->period, &per, 1) ||
-        !text_ok(v, F("note"), m->note))
+        !text_ok(v, F("note"), m->note) || !allocation_ok(v, m, i))
       return 0;
     if (m->source < 0 || (size_t)m->source > ev->n_sources) {
       fmt(v->err, v->n, "field '%s': %d does not name one of the event's %zu"
@@ -769,6 +897,7 @@ static void fingerprint(const caw_event *ev, char out[65]) {
     const caw_actor_ref *a = &ev->actors[i];
     put(&c, "A"); put(&c, a->code); put(&c, a->role); put(&c, a->level);
     put(&c, a->person); put(&c, a->stance);
+    if (a->has_confidence) { put(&c, "c"); putnum(&c, a->confidence); }
   }
   for (i = 0; i < ev->n_money; i++) {
     const caw_money *m = &ev->money[i];
@@ -777,6 +906,12 @@ static void fingerprint(const caw_event *ev, char out[65]) {
     put(&c, m->recipient); put(&c, m->note);
     putnum(&c, m->source ? m->source : 1); /* as stored */
     putnum(&c, m->primary);
+    if (m->instrument) { put(&c, "i"); put(&c, m->instrument); }
+    if (m->n_allocation) { /* in code order, as stored */
+      char alloc[CAW_MAX_ALLOCATION * 64];
+      put(&c, "a");
+      put(&c, allocation_json(m, alloc, sizeof alloc) ? alloc : NULL);
+    }
   }
   for (i = 0; i < ev->n_sources; i++) {
     const caw_source *s = &ev->sources[i];
@@ -881,6 +1016,7 @@ caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
     if (ev->money[i].recipient && !defined_inline(ev, ev->money[i].recipient) &&
         !actor_ok(st, &v, f, ev->money[i].recipient))
       goto done;
+    if (!allocation_members_ok(st, &v, &ev->money[i], i, &date)) goto done;
   }
   for (i = 0; i < ev->n_actors; i++) { /* now define the inline actors */
     const caw_actor_ref *a = &ev->actors[i];
@@ -935,6 +1071,8 @@ caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
     bind_opt(s, 5, a->level);
     bind_opt(s, 6, a->person);
     bind_opt(s, 7, a->stance);
+    if (a->has_confidence) sqlite3_bind_double(s, 8, a->confidence);
+    else sqlite3_bind_null(s, 8);
     if (!step_done(s)) goto sqlfail;
   }
   for (i = 0; i < ev->n_money; i++) {
@@ -957,6 +1095,13 @@ caw_status caw_store_add_event(caw_store *st, const caw_event *ev,
     sqlite3_bind_int(s, 11, m->source ? m->source : 1);
     sqlite3_bind_int(s, 12, m->primary ? 1 : 0);
     bind_opt(s, 13, m->note);
+    bind_opt(s, 14, m->instrument);
+    if (m->n_allocation) {
+      char alloc[CAW_MAX_ALLOCATION * 64];
+      if (!allocation_json(m, alloc, sizeof alloc)) goto sqlfail;
+      sqlite3_bind_text(s, 15, alloc, -1, SQLITE_TRANSIENT);
+    } else
+      sqlite3_bind_null(s, 15);
     if (!step_done(s)) goto sqlfail;
   }
   for (i = 0; i < ev->n_sources; i++) {

@@ -94,9 +94,9 @@ static void missing_file_without_create(void **state) {
 
 static void add_and_read_back(void **state) {
   caw_store *st = *state;
-  caw_actor_ref actors[] = {{"GBR", "initiator", "minister", "David Cameron", NULL, NULL, NULL},
-                            {"KAZ", "host", NULL, NULL, NULL, NULL, NULL}};
-  caw_money money[] = {{50e6, "GBP", "commitment", "2024/2026", "GBR", "C5", "over three years", 1, 1}};
+  caw_actor_ref actors[] = {{"GBR", "initiator", "minister", "David Cameron", NULL, NULL, NULL, 0, 0},
+                            {"KAZ", "host", NULL, NULL, NULL, NULL, NULL, 0, 0}};
+  caw_money money[] = {{50e6, "GBP", "commitment", "2024/2026", "GBR", "C5", "over three years", 1, 1, NULL, NULL, 0}};
   const char *tags[] = {"uk", "c5+1"};
   caw_event ev = base_event();
   caw_filter f;
@@ -154,11 +154,11 @@ static void id_from_content(void **state) {
 static void validation_names_the_field(void **state) {
   caw_store *st = *state;
   caw_event ev = base_event();
-  caw_actor_ref bad_role[] = {{"KAZ", "boss", NULL, NULL, NULL, NULL, NULL}};
-  caw_actor_ref unknown[] = {{"ZZZ", "host", NULL, NULL, NULL, NULL, NULL}};
-  caw_money neg[] = {{-5, "USD", "pledge", NULL, NULL, NULL, NULL, 1, 1}};
-  caw_money cur[] = {{5, "XYZ", "pledge", NULL, NULL, NULL, NULL, 1, 1}};
-  caw_money src[] = {{5, "USD", "pledge", NULL, NULL, NULL, NULL, 3, 1}};
+  caw_actor_ref bad_role[] = {{"KAZ", "boss", NULL, NULL, NULL, NULL, NULL, 0, 0}};
+  caw_actor_ref unknown[] = {{"ZZZ", "host", NULL, NULL, NULL, NULL, NULL, 0, 0}};
+  caw_money neg[] = {{-5, "USD", "pledge", NULL, NULL, NULL, NULL, 1, 1, NULL, NULL, 0}};
+  caw_money cur[] = {{5, "XYZ", "pledge", NULL, NULL, NULL, NULL, 1, 1, NULL, NULL, 0}};
+  caw_money src[] = {{5, "USD", "pledge", NULL, NULL, NULL, NULL, 3, 1, NULL, NULL, 0}};
   ev.date = "2024-13";
   expect_invalid(st, &ev, "field 'date': bad date \"2024-13\" at column 6");
   ev = base_event(); ev.type = "party";
@@ -244,8 +244,8 @@ static void nested_transactions(void **state) {
    whole (it once reported success after rolling back). */
 static void inline_actor_then_bad_provider(void **state) {
   caw_store *st = *state;
-  caw_actor_ref actors[] = {{"NEWCO", "initiator", NULL, NULL, NULL, "New Co", "company"}};
-  caw_money money[] = {{5, "USD", "pledge", NULL, "NOPE", NULL, NULL, 1, 1}};
+  caw_actor_ref actors[] = {{"NEWCO", "initiator", NULL, NULL, NULL, "New Co", "company", 0, 0}};
+  caw_money money[] = {{5, "USD", "pledge", NULL, "NOPE", NULL, NULL, 1, 1, NULL, NULL, 0}};
   caw_event ev = base_event();
   ev.actors = actors; ev.n_actors = 1;
   ev.money = money; ev.n_money = 1;

@@ -14,7 +14,7 @@
 #include "caw/caw.h"
 
 /* The schema version this binary writes (PRAGMA user_version). */
-#define CAW_SCHEMA_VERSION 2
+#define CAW_SCHEMA_VERSION 3
 
 typedef struct caw_store caw_store;
 
@@ -50,6 +50,7 @@ extern const char *const caw_roles[];
 extern const char *const caw_levels[];
 extern const char *const caw_stances[];
 extern const char *const caw_money_kinds[];
+extern const char *const caw_instruments[];
 extern const char *const caw_actor_kinds[];
 /* Is code an active ISO 4217 currency code? */
 int caw_currency_known(const char *code);
@@ -64,7 +65,15 @@ typedef struct caw_actor_ref {
   const char *stance; /* optional: yes|no|abstain|absent (votes) */
   const char *name;   /* optional: with kind, defines an unknown actor */
   const char *kind;
+  double confidence;  /* 0..1, this actor's part; with has_confidence */
+  int has_confidence; /* 0: the actor's part has the event's confidence */
 } caw_actor_ref;
+
+/* A share of a money line that the source states for one recipient. */
+typedef struct caw_allocation {
+  const char *code; /* a member of the line's recipient group */
+  double amount;    /* > 0, in the line's currency */
+} caw_allocation;
 
 typedef struct caw_money {
   double amount;         /* > 0, in units of currency */
@@ -76,6 +85,9 @@ typedef struct caw_money {
   const char *note;
   int source;            /* 1-based index into the event's sources; 0 = the first */
   int primary;           /* 1 unless an alternative statement */
+  const char *instrument; /* optional: loan|grant */
+  const caw_allocation *allocation; /* optional: stated shares of a group */
+  size_t n_allocation;
 } caw_money;
 
 typedef struct caw_source {
@@ -197,9 +209,11 @@ caw_status caw_store_known(caw_store *st, caw_known kind, const char *value,
 
 /* Child rows of one event, by kind. */
 typedef enum caw_child {
-  CAW_CHILD_ACTORS, /* code, role, level, person, stance, name, kind */
+  CAW_CHILD_ACTORS, /* code, role, level, person, stance, name, kind,
+                       confidence */
   CAW_CHILD_MONEY,  /* amount, currency, kind, period, period_lo, period_hi,
-                       provider, recipient, source, is_primary, note */
+                       provider, recipient, source, is_primary, note,
+                       instrument, allocation (JSON object text) */
   CAW_CHILD_SOURCES, /* url, publisher, title, published, quote */
   CAW_CHILD_TAGS,    /* tag */
   CAW_CHILD_COUNT

@@ -3,9 +3,12 @@
 -- Shared by importers/caw_csv.lua (reading) and cmd/export.lua (writing).
 --
 --   actors   KAZ:host; GBR:initiator:minister:David Cameron; UZB:participant:::abstain
---            (CODE:role[:level[:person[:stance]]])
+--            RUS:participant:head:Vladimir Putin::0.3
+--            (CODE:role[:level[:person[:stance[:confidence]]]])
 --   money    50000000 GBP commitment 2024/2026 GBR>C5 source=1; 62500000 USD commitment alt
---            (AMOUNT CURRENCY KIND [PERIOD] [PROVIDER>RECIPIENT] [source=N] [alt])
+--            1000000000 EUR commitment EU>C5 loan alloc=KAZ:400000000,UZB:300000000
+--            (AMOUNT CURRENCY KIND [PERIOD] [PROVIDER>RECIPIENT] [loan|grant]
+--             [alloc=CODE:AMOUNT,...] [source=N] [alt])
 --   sources  https://a.example/x | Publisher | Title | 2024-04; https://b.example/y
 --            (URL [| publisher [| title [| published]]], entries split at "; " before a URL)
 --   tags     uk; c5+1
@@ -37,8 +40,13 @@ function M.parse_actors(cell)
     if #parts < 2 then
       return nil, string.format("actors entry %d '%s': expected CODE:role", i, e)
     end
+    local conf = opt(parts[6])
     out[i] = { code = opt(parts[1]), role = opt(parts[2]), level = opt(parts[3]),
-               person = opt(parts[4]), stance = opt(parts[5]) }
+               person = opt(parts[4]), stance = opt(parts[5]),
+               confidence = conf and tonumber(conf) }
+    if conf and not out[i].confidence then
+      return nil, string.format("actors entry %d: confidence '%s' is not a number", i, conf)
+    end
   end
   return out
 end
@@ -64,6 +72,18 @@ function M.parse_money(cell)
         m.source = tonumber(w:match("%d+"))
       elseif w == "alt" then
         m.primary = false
+      elseif w == "loan" or w == "grant" then
+        m.instrument = w
+      elseif w:match("^alloc=") then
+        m.allocation = {}
+        for code, amt in (w:sub(7) .. ","):gmatch("([^,:]*):?([^,]*),") do
+          local x = tonumber(amt)
+          if code == "" or not x or m.allocation[code] then
+            return nil, string.format("money entry %d: bad allocation '%s'" ..
+              " (expected alloc=CODE:AMOUNT,CODE:AMOUNT)", i, w)
+          end
+          m.allocation[code] = x
+        end
       elseif not m.period then
         m.period = w
       else
@@ -102,13 +122,21 @@ function M.parse_tags(cell) return split(cell, ";") end
 
 function M.header() return text.csv_row(M.columns) end
 
+-- The shortest text that reads back as the same number.
+local function num(x)
+  local s = string.format("%.15g", x)
+  if tonumber(s) ~= x then s = string.format("%.17g", x) end
+  return s
+end
+
 local function no_sep(s) return s and (tostring(s):gsub("[;|]", ",")) or "" end
 
 -- One CSV row for a stored event (lossy for text holding ';' or '|').
 function M.row(ev)
   local actors, money, sources = {}, {}, {}
   for i, a in ipairs(ev.actors) do
-    local parts = { a.code, a.role, a.level or "", no_sep(a.person), a.stance or "" }
+    local parts = { a.code, a.role, a.level or "", no_sep(a.person), a.stance or "",
+                    a.confidence and num(a.confidence) or "" }
     while #parts > 2 and parts[#parts] == "" do parts[#parts] = nil end
     actors[i] = table.concat(parts, ":")
   end
@@ -117,6 +145,16 @@ function M.row(ev)
     if m.period then words[#words + 1] = m.period end
     if m.provider or m.recipient then
       words[#words + 1] = (m.provider or "") .. ">" .. (m.recipient or "")
+    end
+    if m.instrument then words[#words + 1] = m.instrument end
+    if m.allocation then
+      local codes, parts = {}, {}
+      for code in pairs(m.allocation) do codes[#codes + 1] = code end
+      table.sort(codes)
+      for j, code in ipairs(codes) do
+        parts[j] = code .. ":" .. num(m.allocation[code])
+      end
+      words[#words + 1] = "alloc=" .. table.concat(parts, ",")
     end
     words[#words + 1] = "source=" .. m.source
     if not m.primary then words[#words + 1] = "alt" end

@@ -41,12 +41,14 @@ function M.to_caw(ev)
   if ev.attrs then out.attrs = caw.json.decode(ev.attrs) end
   out.actors = caw.json.array()
   for i, a in ipairs(ev.actors or {}) do
-    out.actors[i] = copy_fields(a, { "code", "role", "level", "person", "stance" })
+    out.actors[i] = copy_fields(a, { "code", "role", "level", "person", "stance",
+      "confidence" })
   end
   out.money = caw.json.array()
   for i, m in ipairs(ev.money or {}) do
     out.money[i] = copy_fields(m, { "amount", "currency", "kind", "period",
-      "provider", "recipient", "note", "source", "primary" })
+      "provider", "recipient", "note", "source", "primary", "instrument",
+      "allocation" })
   end
   out.sources = caw.json.array()
   for i, s in ipairs(ev.sources or {}) do

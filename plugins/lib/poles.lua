@@ -22,6 +22,41 @@ M.extra_west = { G7 = true, NATO = true }
 M.china = { CHN = true }
 M.russia = { RUS = true, EAEU = false, CSTO = false }
 
+-- Other partners analysts watch. None of them is a pole by default: an
+-- event with Turkey or Japan alone counts for no pole. To count one as a
+-- pole of its own, list its key in count_partners (and it joins
+-- M.order, M.names and M.of everywhere: scoring, reports, --where), e.g.
+--   M.count_partners = { "TURKIC", "GULF" }
+-- or, from a script, call poles.count("TURKIC") before loading lib.score.
+-- The bundled dataset tags their events other-partner plus turkey, ots,
+-- japan, south-korea, india or gulf.
+M.partners = {
+  TURKIC = { name = "Turkey/OTS", codes = { TUR = true, OTS = true } },
+  JAPAN = { name = "Japan", codes = { JPN = true } },
+  KOREA = { name = "South Korea", codes = { KOR = true } },
+  INDIA = { name = "India", codes = { IND = true } },
+  GULF = { name = "Gulf states", codes = { SAU = true, ARE = true, QAT = true, KWT = true,
+                                          BHR = true, OMN = true, GCC = true } },
+}
+M.count_partners = {}
+local partner_of = {} -- code -> partner key, for the counted partners
+
+-- Count the partner key as a pole of its own (idempotent).
+function M.count(key)
+  local p = M.partners[key]
+  if not p then
+    local keys = {}
+    for k in pairs(M.partners) do keys[#keys + 1] = k end
+    table.sort(keys)
+    caw.fail(caw.EXIT.USAGE, "unknown partner '" .. tostring(key) .. "' (lib/poles.lua knows: " ..
+      table.concat(keys, ", ") .. ")")
+  end
+  if M.names[key] then return end
+  M.order[#M.order + 1] = key
+  M.names[key] = p.name
+  for code in pairs(p.codes) do partner_of[code] = key end
+end
+
 -- The Central Asian states whose alignment caw tracks.
 M.central_asia = { KAZ = true, KGZ = true, TJK = true, TKM = true, UZB = true }
 M.central_asia_list = { "KAZ", "KGZ", "TJK", "TKM", "UZB" }
@@ -90,14 +125,33 @@ function M.members(grp, day)
   return out
 end
 
+-- An actor that belongs to a state (a state bank or company, an agency:
+-- its registry entry's country) counts for that state's pole. Set to false
+-- to count only the states and blocs themselves.
+M.by_country = true
+local country_of
+local function owner(code)
+  if not country_of then
+    country_of = {}
+    for r in caw.sql("SELECT code, country FROM actors WHERE country IS NOT NULL") do
+      country_of[r.code] = r.country
+    end
+  end
+  return country_of[code]
+end
+
 -- The pole of an actor code on a day, or nil when it belongs to none.
 function M.of(code, day)
   if not code then return nil end
+  local state = M.by_country and owner(code)
+  if state and state ~= code then return M.of(state, day) end
   if M.china[code] then return "CHN" end
   if M.russia[code] then return "RUS" end
   if M.west[code] or M.extra_west[code] then return "WEST" end
   if day and M.member_of("EU", code, day) then return "WEST" end
-  return nil
+  return partner_of[code]
 end
+
+for _, key in ipairs(M.count_partners) do M.count(key) end
 
 return M

@@ -271,11 +271,13 @@ local WHERE = " WHERE +e.day_hi >= ?1 AND +e.day_lo <= ?2"
 
 -- Call fn(ev) for every event possibly in [from_day, to_day].
 function M.each_event(from_day, to_day, fn)
-  local acts = caw.sql("SELECT a.event AS _row, a.actor AS code, a.role, a.level, a.stance, a.person" ..
+  local acts = caw.sql("SELECT a.event AS _row, a.actor AS code, a.role, a.level, a.stance, a.person," ..
+    " a.confidence" ..
     " FROM event_actors a JOIN events e ON e.rowid = a.event" .. WHERE .. " ORDER BY a.event, a.seq",
     from_day, to_day)
   local money = caw.sql("SELECT m.event AS _row, m.amount, m.currency, m.kind, m.period, m.period_lo," ..
-    " m.period_hi, m.provider, m.recipient, m.source, m.is_primary, m.note" ..
+    " m.period_hi, m.provider, m.recipient, m.source, m.is_primary, m.note," ..
+    " m.instrument, m.allocation" ..
     " FROM money m JOIN events e ON e.rowid = m.event" .. WHERE .. " ORDER BY m.event, m.seq",
     from_day, to_day)
   local tags = caw.sql("SELECT t.event AS _row, t.tag FROM event_tags t JOIN events e ON e.rowid = t.event" ..
@@ -291,6 +293,7 @@ function M.each_event(from_day, to_day, fn)
     list, n = {}, 0
     while m and m._row == row do
       m.primary = m.is_primary ~= 0
+      if m.allocation then m.allocation = caw.json.decode(m.allocation) end
       m.is_primary = nil
       n = n + 1; list[n] = m; m = money()
     end

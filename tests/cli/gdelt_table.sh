@@ -247,15 +247,20 @@ run "$CAW" --db "$DB" import "$T/twice.tsv"
 expect_err "2 read, 1 added, 0 updated, 1 unchanged" "a repeated row is counted, as unchanged"
 
 # ---------------------------------------------------------------------
-# 2. A schema 1 database is upgraded to 2 on open
+# 2. A schema 1 database is upgraded to the current schema on open
 DB="$T/v1.db"
 "$CAW" --db "$DB" init -q
-sqlite3 "$DB" "DROP VIEW events_flat; DROP TABLE gdelt; CREATE VIEW events_flat AS SELECT id FROM events; PRAGMA user_version = 1;"
+# take the database back to schema 1: no gdelt table, no schema 3 columns
+V3_UNDO="DROP VIEW money_flat;
+ALTER TABLE event_actors DROP COLUMN confidence;
+ALTER TABLE money DROP COLUMN instrument; ALTER TABLE money DROP COLUMN allocation;
+CREATE VIEW money_flat AS SELECT e.id AS event_id, m.amount FROM money m JOIN events e ON e.rowid = m.event;"
+sqlite3 "$DB" "$V3_UNDO DROP VIEW events_flat; DROP TABLE gdelt; CREATE VIEW events_flat AS SELECT id FROM events; PRAGMA user_version = 1;"
 [ "$(sql "$DB" 'PRAGMA user_version')" = 1 ] && ok || fail "could not make a schema 1 database"
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_rc 0 "open a schema 1 database"
 expect_out "47" "schema 1 database: the 47 events are there"
-[ "$(sql "$DB" 'PRAGMA user_version')" = 2 ] && ok || fail "user_version after opening: $(sql "$DB" 'PRAGMA user_version')"
+[ "$(sql "$DB" 'PRAGMA user_version')" = 3 ] && ok || fail "user_version after opening: $(sql "$DB" 'PRAGMA user_version')"
 [ "$(sql "$DB" "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE name IN ('gdelt', 'gdelt_day', 'money_flat') ORDER BY name)")" = "gdelt,gdelt_day,money_flat" ] \
   && ok || fail "after the upgrade: $(sql "$DB" "SELECT name FROM sqlite_master WHERE name IN ('gdelt', 'gdelt_day', 'money_flat')" | tr '\n' ' ')"
 [ "$(sql "$DB" 'SELECT count(*) FROM events_flat')" = 47 ] && ok || fail "events_flat recreated: $(sql "$DB" 'SELECT count(*) FROM events_flat' 2>&1)"
@@ -266,6 +271,19 @@ expect_err "2111 read, 1252 added, 0 updated, 0 unchanged, 859 merged (gdelt)" "
 [ "$(sql "$DB" 'SELECT count(*) FROM events_flat')" = 1299 ] && ok || fail "upgraded database: events_flat has $(sql "$DB" 'SELECT count(*) FROM events_flat') rows, expected 1299"
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_out "1299" "upgraded database: caw.count()"
+
+# A schema 2 database gains the schema 3 columns and keeps its events
+DB="$T/v2.db"
+"$CAW" --db "$DB" init -q
+sqlite3 "$DB" "$V3_UNDO PRAGMA user_version = 2;"
+before=$(sql "$DB" "SELECT count(*), sum(amount) FROM money")
+run "$CAW" --db "$DB" run -e 'print(caw.count())'
+expect_rc 0 "open a schema 2 database"
+expect_out "47" "schema 2 database: the 47 events are there"
+[ "$(sql "$DB" 'PRAGMA user_version')" = 3 ] && ok || fail "schema 2 -> 3: user_version $(sql "$DB" 'PRAGMA user_version')"
+[ "$(sql "$DB" "SELECT count(*), sum(amount) FROM money")" = "$before" ] && ok || fail "schema 2 -> 3: money lines changed"
+sql "$DB" 'SELECT confidence FROM event_actors LIMIT 1; SELECT instrument, allocation FROM money_flat LIMIT 1' >/dev/null 2>&1 \
+  && ok || fail "schema 2 -> 3: the new columns are missing"
 
 # ---------------------------------------------------------------------
 # 3. A bad row at the end of a 30000-row file, while the writer thread

@@ -135,4 +135,42 @@ run "$CAW" --db "$DB" import --skip-bad "$T/rejects2.txt" "$CAW_SRC/tests/bad/js
 expect_rc 0 "JSON import --skip-bad"
 grep -qF "json_bad_edtf.json:5: field 'date'" "$T/rejects2.txt" && ok || fail "JSON reject file: $(cat "$T/rejects2.txt")"
 
+# --- schema 3 fields: an actor's own confidence, a loan and a stated
+# allocation survive import, JSON export and CSV export ---
+cat >"$T/v3.json" <<'JSON'
+{"caw": 1, "events": [
+ {"id": "t-v3-1", "date": "2024-07-04", "type": "summit", "title": "A summit with a doubtful attendee",
+  "confidence": 0.9,
+  "actors": [{"code": "KAZ", "role": "host"}, {"code": "CHN", "role": "participant"},
+             {"code": "RUS", "role": "participant", "confidence": 0.3}],
+  "money": [{"amount": 1000, "currency": "EUR", "kind": "commitment", "provider": "EU",
+             "recipient": "C5", "instrument": "loan", "allocation": {"UZB": 300, "KAZ": 400}}],
+  "sources": [{"url": "https://example.org/v3"}]}]}
+JSON
+DB3="$T/v3.db"
+"$CAW" --db "$DB3" init -q
+run "$CAW" --db "$DB3" import "$T/v3.json"
+expect_rc 0 "import schema 3 fields"
+SHOW='local e = caw.event("t-v3-1"); local m = e.money[1]
+print(e.actors[1].confidence, e.actors[3].confidence, m.instrument, m.allocation.KAZ, m.allocation.UZB, m.allocation.TJK)'
+run "$CAW" --db "$DB3" run -e "$SHOW"
+expect_out "nil	0.3	loan	400	300	nil" "schema 3 fields read back"
+run "$CAW" --db "$DB3" import "$T/v3.json"
+expect_err "0 added, 0 updated, 1 unchanged" "schema 3 fields: re-import is unchanged"
+"$CAW" --db "$DB3" export --format json -o "$T/v3-export.json"
+grep -q '"allocation"' "$T/v3-export.json" && ok || fail "JSON export lacks the allocation"
+"$CAW" --db "$T/v3b.db" init -q
+run "$CAW" --db "$T/v3b.db" import "$T/v3-export.json"
+run "$CAW" --db "$T/v3b.db" run -e "$SHOW"
+expect_out "nil	0.3	loan	400	300	nil" "schema 3 fields after a JSON round trip"
+"$CAW" --db "$DB3" export --format csv -o "$T/v3-export.csv"
+grep -q 'RUS:participant::::0.3' "$T/v3-export.csv" && ok || fail "CSV export: actor confidence: $(grep t-v3 "$T/v3-export.csv")"
+grep -q 'EU>C5 loan alloc=KAZ:400,UZB:300' "$T/v3-export.csv" && ok || fail "CSV export: loan and allocation: $(grep t-v3 "$T/v3-export.csv")"
+"$CAW" --db "$T/v3c.db" init -q
+grep -e '^id,' -e '^t-v3-1,' "$T/v3-export.csv" >"$T/v3-only.csv"
+run "$CAW" --db "$T/v3c.db" import "$T/v3-only.csv"
+expect_rc 0 "re-import the schema 3 CSV"
+run "$CAW" --db "$T/v3c.db" run -e "$SHOW"
+expect_out "nil	0.3	loan	400	300	nil" "schema 3 fields after a CSV round trip"
+
 finish
