@@ -27,7 +27,7 @@ local spec = {
             "and a line chart, with the top contributing events and their sources.",
   options = {
     { "country", arg = "CODE", help = "only this state (KAZ, KGZ, TJK, TKM, UZB)" },
-    { "from", arg = "DATE", help = "from the period holding DATE (2022, 2023-04, ...)" },
+    { "from", arg = "DATE", help = "from the period holding DATE (2022, 2023-Q2, 2023-04, 2023-04-15, ...)" },
     { "to", arg = "DATE", help = "to the period holding DATE" },
     { "period", arg = "P", default = "quarter", choices = { "quarter", "year" }, help = "period" },
     { "rule", arg = "NAME|FILE", default = "alignment", help = "scoring rule (plugins/rules/)" },
