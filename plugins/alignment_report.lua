@@ -85,12 +85,12 @@ end
 local function year_of(key) return key:match("^(%-?%d+)") end
 
 -- A distinct-event counter: count[key] = number of different event ids.
+-- score.score hands over an event's contributions one after another, so
+-- remembering the last event per key is enough (no set of all ids).
 local function counter()
-  local seen, count = {}, {}
+  local last, count = {}, {}
   return count, function(key, id)
-    local s = seen[key]
-    if not s then s = {}; seen[key] = s end
-    if not s[id] then s[id] = true; count[key] = (count[key] or 0) + 1 end
+    if last[key] ~= id then last[key] = id; count[key] = (count[key] or 0) + 1 end
   end
 end
 

@@ -469,7 +469,10 @@ end
   each    function(c) called for every spread contribution c =
           {country, period, pole, value (points), value_u (micro-points),
            factors (the rule's, plus mass), mass, note, event (the event
-           table; ev.sources loads on use)}; also turns on ctx.explain
+           table; ev.sources loads on use)}; also turns on ctx.explain.
+          The contributions of one event come one after another; each
+          event is read once.
+  from, to also take quarters written 2024-Q2 (caw.date.parse_query)
   explain true: ctx.explain without a callback
 Returns {rule, rule_file, period, from, to, country, params (name -> value),
   overrides, factor_order, events (read), contributions, rows} where rows
