@@ -4,7 +4,8 @@
 ** streams query rows back as tables, loads plugins as text into their
 ** own environments, and applies the limits (memory cap counted in the
 ** allocator, timeout by a hook set only when the alarm fires).
-** Called by cli.c; calls store.c, date.c, sha256.c, json.c, luadsv.c.
+** Called by cli.c; calls store.c, date.c, sha256.c, json.c, luadsv.c,
+** file.c (every file it writes).
 */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <cjson/cJSON.h>
 
 #include "caw/date.h"
+#include "caw/file.h"
 #include "caw/runtime.h"
 #include "caw/sha256.h"
 #include "caw/store.h"
@@ -1176,6 +1178,65 @@ static int pending_result(lua_State *L) {
   return 1;
 }
 
+/* Start replacing path: a fresh temporary file beside it (file.c), after
+   refusing a path that is not a regular file (74) or that is the database
+   itself or its journal (64). Returns the open stream; *tmp names it. */
+static FILE *open_output(lua_State *L, const char *path, char **tmp) {
+  caw_store *st = store_of(L);
+  char err[CAW_ERRMAX];
+  caw_status s;
+  FILE *f;
+  int fd;
+  if (st) {
+    const char *db = caw_store_path(st);
+    size_t n = strlen(db);
+    char *side = lua_newuserdatauv(L, n + 5, 0);
+    int same = caw_file_same(path, db);
+    sprintf(side, "%s-wal", db);
+    same = same || caw_file_same(path, side);
+    sprintf(side, "%s-shm", db);
+    same = same || caw_file_same(path, side);
+    lua_pop(L, 1);
+    if (same)
+      caw_lua_fail(L, CAW_EXIT_USAGE,
+                   "cannot write %s: it is the database caw is using", path);
+  }
+  if ((s = caw_file_temp(path, &fd, tmp, err, sizeof err)) != CAW_OK)
+    caw_lua_fail(L, caw_status_exit(s), "%s", err);
+  if (!(f = fdopen(fd, "wb"))) {
+    int e = errno;
+    close(fd);
+    unlink(*tmp);
+    free(*tmp);
+    *tmp = NULL;
+    caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path, strerror(e));
+  }
+  return f;
+}
+
+/* Finish what open_output began: close f, rename tmp over path (tmp is
+   removed on failure and freed either way). 0, or raises 74. */
+static int close_output(lua_State *L, FILE *f, char *tmp, const char *path,
+                        int ok) {
+  char err[CAW_ERRMAX];
+  int e = errno;
+  caw_status s;
+  if (fclose(f) != 0 && ok) {
+    ok = 0;
+    e = errno;
+  }
+  if (!ok) {
+    unlink(tmp);
+    free(tmp);
+    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
+                        strerror(e));
+  }
+  s = caw_file_commit(tmp, path, 1, err, sizeof err);
+  free(tmp);
+  if (s != CAW_OK) return caw_lua_fail(L, caw_status_exit(s), "%s", err);
+  return 0;
+}
+
 /* caw.write(path, text): write atomically (temp file + rename), so a
    failed report never leaves half a file; "-" writes to stdout. */
 static int l_write(lua_State *L) {
@@ -1184,27 +1245,14 @@ static int l_write(lua_State *L) {
   const char *text = luaL_checklstring(L, 2, &len);
   char *tmp;
   FILE *f;
-  int ok;
   if (strcmp(path, "-") == 0) {
     if (fwrite(text, 1, len, stdout) != len) /* flushed when the run ends */
       return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write to stdout: %s",
                           strerror(errno));
     return 0;
   }
-  tmp = lua_newuserdatauv(L, strlen(path) + 16, 0);
-  sprintf(tmp, "%s.tmp%ld", path, (long)getpid());
-  if (!(f = fopen(tmp, "wb")))
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
-                        strerror(errno));
-  ok = fwrite(text, 1, len, f) == len;
-  ok = (fclose(f) == 0) && ok;
-  if (!ok || rename(tmp, path) != 0) {
-    int e = errno;
-    remove(tmp);
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
-                        strerror(e));
-  }
-  return 0;
+  f = open_output(L, path, &tmp);
+  return close_output(L, f, tmp, path, fwrite(text, 1, len, f) == len);
 }
 
 /* caw.output(path) -> writer: caw.write in pieces, for output too big to
@@ -1245,16 +1293,9 @@ static int l_output(lua_State *L) {
     w->f = stdout;
     return 1;
   }
-  if (!(w->path = strdup(path)) || !(w->tmp = malloc(strlen(path) + 32)))
+  if (!(w->path = strdup(path)))
     return caw_lua_fail(L, CAW_EXIT_SOFTWARE, "out of memory");
-  sprintf(w->tmp, "%s.tmp%ld", path, (long)getpid());
-  if (!(w->f = fopen(w->tmp, "wb"))) {
-    int e = errno;
-    free(w->tmp);
-    w->tmp = NULL;
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
-                        strerror(e));
-  }
+  w->f = open_output(L, path, &w->tmp);
   return 1;
 }
 
@@ -1280,24 +1321,27 @@ static int writer_write(lua_State *L) {
 
 static int writer_close(lua_State *L) {
   lwriter *w = luaL_checkudata(L, 1, WRITER_MT);
-  int ok, e;
+  char *tmp;
+  FILE *f;
   if (!w->f) return 0;
   if (!w->tmp) { /* standard output: flushed when the run ends */
     w->f = NULL;
     return 0;
   }
-  ok = fclose(w->f) == 0;
+  f = w->f;
+  tmp = w->tmp;
   w->f = NULL;
-  if (ok && rename(w->tmp, w->path) == 0) {
-    writer_drop(w);
-    return 0;
-  }
-  e = errno;
-  remove(w->tmp);
+  w->tmp = NULL;
   lua_pushstring(L, w->path);
   writer_drop(w);
-  return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s",
-                      lua_tostring(L, -1), strerror(e));
+  return close_output(L, f, tmp, lua_tostring(L, -1), 1);
+}
+
+/* caw.same_file(a, b) -> true when both paths name one existing file. */
+static int l_same_file(lua_State *L) {
+  lua_pushboolean(L, caw_file_same(luaL_checkstring(L, 1),
+                                   luaL_checkstring(L, 2)));
+  return 1;
 }
 
 /* caw.log(...): a line on stderr (works in the sandbox). */
@@ -1683,6 +1727,7 @@ static const luaL_Reg caw_funcs[] = {
   {"sha256_file", l_sha256_file},
   {"write", l_write},
   {"output", l_output},
+  {"same_file", l_same_file},
   {"sha256_file_async", l_sha256_file_async},
   {"log", l_log},
   {"progress", l_progress},
@@ -1974,6 +2019,7 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
   }
   if (rc != LUA_OK) {
     exitcode = report(rt, rc);
+    if (rc == LUA_ERRSYNTAX) exitcode = CAW_EXIT_DATAERR; /* docs/cli.md */
     lua_settop(L, base - 1);
     return exitcode;
   }

@@ -2,8 +2,10 @@
 ** store.c -- caw's event store on SQLite.
 ** Owns the schema (migrations keyed on PRAGMA user_version), validation
 ** of events against caw's vocabularies, nested transactions and the
-** streaming event query. Knows nothing of Lua; parses dates via date.c
-** and fingerprints events via sha256.c. runtime.c is its caller.
+** streaming event query; builds a new database under a temporary name
+** (file.c) and opens only caw's own databases. Knows nothing of Lua;
+** parses dates via date.c and fingerprints events via sha256.c.
+** runtime.c and cli.c are its callers.
 */
 #include <errno.h>
 #include <math.h>
@@ -13,8 +15,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "caw/date.h"
+#include "caw/file.h"
 #include "caw/sha256.h"
 #include "caw/store.h"
 #include "caw/utf8.h"
@@ -116,9 +120,18 @@ static const char *const stmt_sql[S_COUNT] = {
   "SELECT 1 FROM memberships WHERE grp = ?1 AND member = ?2"
   " AND day_lo <= ?4 AND day_hi >= ?3"};
 
+/* The application_id (PRAGMA application_id) of a caw database: 0x63617731,
+   "caw1". Databases made before it was set are known by their schema. */
+#define CAW_APPLICATION_ID 1667331889
+#define STRINGIFY(x) #x
+#define SQL_NUMBER(x) STRINGIFY(x)
+
 struct caw_store {
   sqlite3 *db;
   char *path;
+  char *tmp;    /* a new database not yet renamed to path (CAW_STORE_DEFER) */
+  int replace;  /* publishing replaces an existing file (CAW_STORE_FRESH) */
+  int readonly; /* opened read-only because path or its folder is not writable */
   int depth; /* transaction nesting */
   sqlite3_stmt *stmt[S_COUNT];
 };
@@ -341,6 +354,10 @@ static caw_status sqlerr(caw_store *st, int rc, char *err, size_t n,
   if (s == CAW_EBUSY)
     fmt(err, n, "database is busy (another caw is writing %s); try again",
         st->path);
+  else if ((rc & 0xff) == SQLITE_READONLY)
+    fmt(err, n, "cannot write %s: the database is read-only%s", st->path,
+        st->readonly ? " (the file or its folder is not writable; reading"
+                       " commands still work)" : "");
   else
     fmt(err, n, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
   return s;
@@ -420,6 +437,9 @@ static caw_status migrate(caw_store *st, int readonly, char *err, size_t n) {
         (res = seed_vocab(st, "actor_kinds", caw_actor_kinds, err, n)))
       goto fail;
   }
+  if ((res = exec(st, "PRAGMA application_id = "
+                     SQL_NUMBER(CAW_APPLICATION_ID), err, n)) != CAW_OK)
+    goto fail; /* new, or upgraded: caw's from now on */
   if (version < 2 && (res = exec(st, schema_v2, err, n)) != CAW_OK) goto fail;
   if (version < 3 && (res = exec(st, schema_v3, err, n)) != CAW_OK) goto fail;
   if ((res = exec(st, "PRAGMA user_version = 3", err, n)) != CAW_OK ||
@@ -431,63 +451,199 @@ fail:
   return res;
 }
 
+/* Is the directory holding path writable (SQLite makes its -wal there)? */
+static int dir_writable(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char dir[4096];
+  if (!slash) return access(".", W_OK) == 0;
+  snprintf(dir, sizeof dir, "%.*s", (int)(slash == path ? 1 : slash - path),
+           path);
+  return access(dir, W_OK) == 0;
+}
+
+/* Does path-wal exist with content (commits not yet in the main file)? */
+static int has_wal(const char *path) {
+  char side[4200];
+  struct stat sb;
+  snprintf(side, sizeof side, "%s-wal", path);
+  return stat(side, &sb) == 0 && sb.st_size > 0;
+}
+
+/* Open st->db on file. A read-only open of a database whose directory is
+   not writable uses immutable=1, so that SQLite needs no -shm file. */
+static caw_status connect_db(caw_store *st, const char *file, int oflags,
+                             char *err, size_t n) {
+  char *uri = NULL;
+  const char *name = file;
+  int rc;
+  if ((oflags & SQLITE_OPEN_READONLY) && !dir_writable(file) &&
+      !has_wal(file)) {
+    if (!(uri = sqlite3_mprintf("file:%s?immutable=1", file))) {
+      fmt(err, n, "out of memory");
+      return CAW_ENOMEM;
+    }
+    { /* percent-escape what a URI reserves */
+      char *esc = sqlite3_mprintf("%s", "");
+      const char *p;
+      for (p = file; esc && *p; p++) {
+        char *next = (*p == '%' || *p == '?' || *p == '#')
+                       ? sqlite3_mprintf("%s%%%02X", esc, (unsigned char)*p)
+                       : sqlite3_mprintf("%s%c", esc, *p);
+        sqlite3_free(esc);
+        esc = next;
+      }
+      sqlite3_free(uri);
+      uri = esc ? sqlite3_mprintf("file:%s?immutable=1", esc) : NULL;
+      sqlite3_free(esc);
+      if (!uri) {
+        fmt(err, n, "out of memory");
+        return CAW_ENOMEM;
+      }
+    }
+    name = uri;
+    oflags |= SQLITE_OPEN_URI;
+  }
+  rc = sqlite3_open_v2(name, &st->db, oflags | SQLITE_OPEN_FULLMUTEX, NULL);
+  sqlite3_free(uri);
+  if (rc != SQLITE_OK) {
+    fmt(err, n, "cannot open database %s: %s", st->path,
+        st->db ? sqlite3_errmsg(st->db) : "out of memory");
+    return CAW_EIO;
+  }
+  sqlite3_busy_timeout(st->db, 5000);
+  sqlite3_extended_result_codes(st->db, 1);
+  return exec(st, "PRAGMA foreign_keys = ON", err, n);
+}
+
+/* Set up a writable connection: WAL and the speed settings. */
+static caw_status tune_db(caw_store *st, char *err, size_t n) {
+  sqlite3_stmt *s = NULL;
+  caw_status res;
+  /* journal_mode only writes the header when it changes */
+  if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW &&
+      strcmp((const char *)sqlite3_column_text(s, 0), "wal") != 0) {
+    sqlite3_finalize(s);
+    if ((res = exec(st, "PRAGMA journal_mode = WAL", err, n)) != CAW_OK)
+      return res;
+  } else if (!s || sqlite3_errcode(st->db) == SQLITE_NOTADB) {
+    sqlite3_finalize(s);
+    fmt(err, n, "%s is not a caw database (not an SQLite file)", st->path);
+    return CAW_EINVAL;
+  } else sqlite3_finalize(s);
+  exec(st, "PRAGMA synchronous = NORMAL", NULL, 0);
+  exec(st, "PRAGMA cache_size = -16384", NULL, 0); /* 16 MiB: big imports */
+  exec(st, "PRAGMA temp_store = MEMORY", NULL, 0);  /* statement journals */
+  return CAW_OK;
+}
+
+/* An existing file must be a caw database: its application_id, or (made
+   before caw set one) a schema version and caw's own tables. */
+static caw_status check_caw(caw_store *st, char *err, size_t n) {
+  sqlite3_stmt *s = NULL;
+  int rc, app = 0, version = 0, tables = 0, caw_tables = 0;
+  rc = sqlite3_prepare_v2(
+    st->db,
+    "SELECT (SELECT application_id FROM pragma_application_id),"
+    " (SELECT user_version FROM pragma_user_version),"
+    " (SELECT count(*) FROM sqlite_schema),"
+    " (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND"
+    "  name IN ('events', 'batches', 'actors'))",
+    -1, &s, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    app = sqlite3_column_int(s, 0);
+    version = sqlite3_column_int(s, 1);
+    tables = sqlite3_column_int(s, 2);
+    caw_tables = sqlite3_column_int(s, 3);
+    rc = SQLITE_OK;
+  } else rc = sqlite3_errcode(st->db);
+  sqlite3_finalize(s);
+  if ((rc & 0xff) == SQLITE_NOTADB) {
+    fmt(err, n, "%s is not a caw database (not an SQLite file)", st->path);
+    return CAW_EINVAL;
+  }
+  if (rc != SQLITE_OK) return sqlerr(st, rc, err, n, "reading the schema");
+  if (app == CAW_APPLICATION_ID || (app == 0 && version >= 1 && caw_tables == 3))
+    return CAW_OK;
+  if (tables == 0 && app == 0)
+    fmt(err, n, "%s is an empty SQLite database, not a caw database; give"
+                " --db a new path, or replace it with 'caw init --force'",
+        st->path);
+  else
+    fmt(err, n, "%s is not a caw database (an SQLite database of another"
+                " application); caw leaves it alone", st->path);
+  return CAW_EINVAL;
+}
+
+/* Start a new database under a temporary name beside st->path. */
+static caw_status build_db(caw_store *st, char *err, size_t n) {
+  caw_status res;
+  int fd;
+  if ((res = caw_file_temp(st->path, &fd, &st->tmp, err, n)) != CAW_OK)
+    return res;
+  close(fd); /* SQLite takes an empty file as a new database */
+  if ((res = connect_db(st, st->tmp, SQLITE_OPEN_READWRITE, err, n)) ||
+      (res = tune_db(st, err, n)))
+    return res;
+  return migrate(st, 0, err, n);
+}
+
+/* Remove a file and its -wal and -shm. */
+static void remove_db_files(const char *file) {
+  char side[4200];
+  unlink(file);
+  snprintf(side, sizeof side, "%s-wal", file);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", file);
+  unlink(side);
+}
+
 caw_status caw_store_open(const char *path, int flags, caw_store **out,
                           char *err, size_t n) {
   caw_store *st;
   struct stat sb;
-  int readonly = (flags & CAW_STORE_READONLY) != 0;
-  int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  int readonly = (flags & CAW_STORE_READONLY) != 0, exists;
   caw_status res;
   *out = NULL;
-  if (stat(path, &sb) != 0) {
-    if (errno != ENOENT || !(flags & CAW_STORE_CREATE) || readonly) {
-      fmt(err, n, "cannot open database %s: %s", path, strerror(errno));
-      return errno == ENOENT ? CAW_ENOENT : CAW_EIO;
-    }
-    oflags |= SQLITE_OPEN_CREATE;
-  } else if (S_ISDIR(sb.st_mode)) {
+  exists = stat(path, &sb) == 0;
+  if (!exists && (errno != ENOENT || !(flags & CAW_STORE_CREATE) || readonly)) {
+    fmt(err, n, "cannot open database %s: %s", path, strerror(errno));
+    return errno == ENOENT ? CAW_ENOENT : CAW_EIO;
+  }
+  if (exists && S_ISDIR(sb.st_mode)) {
     fmt(err, n, "cannot open database %s: it is a directory", path);
     return CAW_EIO;
+  }
+  if (exists && !(flags & CAW_STORE_FRESH) && sb.st_size == 0) {
+    fmt(err, n, "%s is an empty file, not a caw database; caw creates a"
+                " database only where no file exists (remove it, or give"
+                " --db a new path)", path);
+    return CAW_EINVAL;
   }
   if (!(st = calloc(1, sizeof *st)) || !(st->path = strdup(path))) {
     free(st);
     fmt(err, n, "out of memory");
     return CAW_ENOMEM;
   }
-  if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_FULLMUTEX, NULL) !=
-      SQLITE_OK) {
-    fmt(err, n, "cannot open database %s: %s", path,
-        st->db ? sqlite3_errmsg(st->db) : "out of memory");
-    res = CAW_EIO;
-    goto fail;
-  }
-  sqlite3_busy_timeout(st->db, 5000);
-  sqlite3_extended_result_codes(st->db, 1);
-  if ((res = exec(st, "PRAGMA foreign_keys = ON", err, n)) != CAW_OK)
-    goto fail;
-  if (!readonly) {
-    sqlite3_stmt *s = NULL;
-    /* journal_mode only writes the header when it changes */
-    if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW &&
-        strcmp((const char *)sqlite3_column_text(s, 0), "wal") != 0) {
-      sqlite3_finalize(s);
-      s = NULL;
-      if ((res = exec(st, "PRAGMA journal_mode = WAL", err, n)) != CAW_OK)
-        goto fail;
-    } else if (!s || sqlite3_errcode(st->db) == SQLITE_NOTADB) {
-      sqlite3_finalize(s);
-      fmt(err, n, "%s is not a caw database (not an SQLite file)", path);
-      res = CAW_EINVAL;
+  if (!exists || (flags & CAW_STORE_FRESH)) {
+    st->replace = exists;
+    if ((res = build_db(st, err, n)) != CAW_OK) goto fail;
+    if (!(flags & CAW_STORE_DEFER) &&
+        (res = caw_store_publish(st, err, n)) != CAW_OK)
       goto fail;
-    }
-    sqlite3_finalize(s);
-    exec(st, "PRAGMA synchronous = NORMAL", NULL, 0);
-    exec(st, "PRAGMA cache_size = -16384", NULL, 0); /* 16 MiB: big imports */
-    exec(st, "PRAGMA temp_store = MEMORY", NULL, 0);  /* statement journals */
+    *out = st;
+    return CAW_OK;
   }
-  if ((res = migrate(st, readonly, err, n)) != CAW_OK) goto fail;
+  if (!readonly && (access(path, W_OK) != 0 || !dir_writable(path)))
+    st->readonly = readonly = 1; /* reading still works; writes say why */
+  if ((res = connect_db(st, path,
+                        readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+                        err, n)) ||
+      (res = check_caw(st, err, n)) ||
+      (!readonly && (res = tune_db(st, err, n))) ||
+      (res = migrate(st, readonly, err, n)))
+    goto fail;
   *out = st;
   return CAW_OK;
 fail:
@@ -495,11 +651,47 @@ fail:
   return res;
 }
 
+caw_status caw_store_publish(caw_store *st, char *err, size_t n) {
+  caw_status res;
+  int i;
+  if (!st->tmp) return CAW_OK;
+  for (i = 0; i < S_COUNT; i++) {
+    sqlite3_finalize(st->stmt[i]);
+    st->stmt[i] = NULL;
+  }
+  if (sqlite3_close(st->db) != SQLITE_OK) { /* a statement still open */
+    fmt(err, n, "%s: cannot finish the new database: %s", st->path,
+        sqlite3_errmsg(st->db));
+    return CAW_EINTERNAL;
+  }
+  st->db = NULL;
+  if (st->replace) { /* the old database's journal must not meet the new */
+    char side[4200];
+    snprintf(side, sizeof side, "%s-wal", st->path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", st->path);
+    unlink(side);
+  }
+  res = caw_file_commit(st->tmp, st->path, st->replace, err, n);
+  remove_db_files(st->tmp); /* gone already, unless something failed */
+  free(st->tmp);
+  st->tmp = NULL;
+  if (res != CAW_OK) return res;
+  if ((res = connect_db(st, st->path, SQLITE_OPEN_READWRITE, err, n)) ||
+      (res = tune_db(st, err, n)))
+    return res;
+  return CAW_OK;
+}
+
+int caw_store_unpublished(caw_store *st) { return st->tmp != NULL; }
+
 void caw_store_close(caw_store *st) {
   int i;
   if (!st) return;
   for (i = 0; i < S_COUNT; i++) sqlite3_finalize(st->stmt[i]);
   sqlite3_close(st->db);
+  if (st->tmp) remove_db_files(st->tmp); /* never published: all or nothing */
+  free(st->tmp);
   free(st->path);
   free(st);
 }

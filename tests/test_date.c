@@ -1,7 +1,9 @@
 /*
 ** test_date.c -- cmocka tests for core/date.c (EDTF to strict day bounds).
-** Reads the python-edtf test vectors from CAW_SHARED_DATA at run time; the
-** rules checked here are the ones docs/dates.md promises analysts.
+** Reads caw's own vectors from tests/data; run with --shared (ctest:
+** test_date_shared) it reads the python-edtf test vectors from the shared
+** data instead. The rules checked here are the ones docs/dates.md
+** promises analysts.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,9 +16,12 @@
 #include <cmocka.h>
 
 #include "caw/date.h"
+#include "shared_data.h"
 
-#define EXAMPLES CAW_SHARED_DATA "/edtf_python-edtf_examples.tsv"
-#define BAD_EXAMPLES CAW_SHARED_DATA "/edtf_python-edtf_bad_examples.txt"
+#define EXAMPLES shared_file("edtf_python-edtf_examples.tsv")
+#define BAD_EXAMPLES shared_file("edtf_python-edtf_bad_examples.txt")
+#define OWN_VECTORS CAW_TEST_DIR "/data/edtf_vectors.tsv"
+#define OWN_BAD CAW_TEST_DIR "/data/edtf_bad.tsv"
 
 /* Parse a copy of s in a buffer of exactly strlen(s) bytes, no NUL, so
 ** ASan catches any read past len. */
@@ -172,6 +177,63 @@ static void test_python_edtf_bad_examples(void **state) {
   }
   fclose(f);
   assert_int_equal(n, 16);
+}
+
+/* caw's own vectors: bounds and precision of each. */
+static void test_own_vectors(void **state) {
+  FILE *f = fopen(OWN_VECTORS, "r");
+  char line[512];
+  int n = 0;
+  (void)state;
+  if (f == NULL)
+    fail_msg("cannot open %s", OWN_VECTORS);
+  while (fgets(line, sizeof line, f) != NULL) {
+    char *edtf, *lo, *hi, *prec, *save = NULL;
+    caw_date d;
+    if (line[0] == '#' || line[0] == '\n')
+      continue;
+    line[strcspn(line, "\r\n")] = '\0';
+    edtf = strtok_r(line, "\t", &save);
+    lo = strtok_r(NULL, "\t", &save);
+    hi = strtok_r(NULL, "\t", &save);
+    prec = strtok_r(NULL, "\t", &save);
+    assert_non_null(prec);
+    if (strcmp(edtf, "edtf") == 0)
+      continue; /* the header */
+    assert_bounds(edtf, lo, hi);
+    d = parse_ok(edtf);
+    if (strcmp(caw_date_precision_name(d.precision), prec) != 0)
+      fail_msg("\"%s\": want precision %s, got %s", edtf, prec,
+               caw_date_precision_name(d.precision));
+    n++;
+  }
+  fclose(f);
+  assert_int_equal(n, 31);
+}
+
+/* caw's own bad strings: each rejected, naming its column. */
+static void test_own_bad(void **state) {
+  FILE *f = fopen(OWN_BAD, "r");
+  char line[512];
+  int n = 0;
+  (void)state;
+  if (f == NULL)
+    fail_msg("cannot open %s", OWN_BAD);
+  while (fgets(line, sizeof line, f) != NULL) {
+    char *tab;
+    if (line[0] == '#')
+      continue;
+    line[strcspn(line, "\r\n")] = '\0';
+    tab = strrchr(line, '\t');
+    assert_non_null(tab);
+    *tab = '\0';
+    if (strcmp(line, "<empty>") == 0)
+      line[0] = '\0';
+    parse_bad(line, (size_t)atoi(tab + 1), NULL);
+    n++;
+  }
+  fclose(f);
+  assert_int_equal(n, 18);
 }
 
 static void test_unsupported_level2(void **state) {
@@ -540,10 +602,14 @@ static void test_query_dates(void **state) {
   assert_int_equal(caw_date_parse("2024-Q2", 7, &d, err, sizeof err), CAW_EINVAL);
 }
 
-int main(void) {
-  const struct CMUnitTest tests[] = {
+int main(int argc, char **argv) {
+  const struct CMUnitTest shared[] = {
     cmocka_unit_test(test_python_edtf_examples),
     cmocka_unit_test(test_python_edtf_bad_examples),
+  };
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_own_vectors),
+    cmocka_unit_test(test_own_bad),
     cmocka_unit_test(test_unsupported_level2),
     cmocka_unit_test(test_sub_year_table),
     cmocka_unit_test(test_precision_and_x),
@@ -559,5 +625,13 @@ int main(void) {
     cmocka_unit_test(test_precision_names),
     cmocka_unit_test(test_query_dates),
   };
+  if (argc > 1 && strcmp(argv[1], "--shared") == 0) { /* python-edtf's */
+    static const char *const need[] = {"edtf_python-edtf_examples.tsv",
+                                       "edtf_python-edtf_bad_examples.txt",
+                                       NULL};
+    int missing = shared_data_missing(need);
+    if (missing) return missing;
+    return cmocka_run_group_tests(shared, NULL, NULL);
+  }
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

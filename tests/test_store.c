@@ -92,6 +92,64 @@ static void missing_file_without_create(void **state) {
   assert_int_equal(caw_store_open("/tmp/caw-no-such-dir/x.db", 0, &other, err, sizeof err), CAW_ENOENT);
 }
 
+/* A new database is built under a temporary name and appears at its path
+   only when published; closed unpublished, it leaves nothing. */
+static void new_database_all_or_nothing(void **state) {
+  char path[300], err[CAW_ERRMAX], dir[] = "/tmp/caw-test-new-XXXXXX";
+  caw_store *st = NULL;
+  sqlite3_stmt *s;
+  (void)state;
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/new.db", dir);
+  assert_int_equal(caw_store_open(path, CAW_STORE_CREATE | CAW_STORE_DEFER, &st, err, sizeof err), CAW_OK);
+  assert_true(caw_store_unpublished(st));
+  assert_int_equal(caw_store_put_actor(st, "KAZ", "Kazakhstan", "state", NULL, err, sizeof err), CAW_OK);
+  assert_int_not_equal(access(path, F_OK), 0); /* not there yet */
+  caw_store_close(st);
+  assert_int_not_equal(access(path, F_OK), 0);
+  assert_int_equal(rmdir(dir), 0); /* nothing left beside it either */
+  assert_non_null(mkdtemp(strcpy(dir, "/tmp/caw-test-new-XXXXXX")));
+  snprintf(path, sizeof path, "%s/new.db", dir);
+  assert_int_equal(caw_store_open(path, CAW_STORE_CREATE | CAW_STORE_DEFER, &st, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_put_actor(st, "KAZ", "Kazakhstan", "state", NULL, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_publish(st, err, sizeof err), CAW_OK);
+  assert_false(caw_store_unpublished(st));
+  assert_int_equal(access(path, F_OK), 0);
+  assert_int_equal(sqlite3_prepare_v2(caw_store_db(st), "SELECT count(*) FROM actors, pragma_application_id WHERE application_id = 1667331889", -1, &s, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(s, 0), 1); /* the actor, in a caw database */
+  sqlite3_finalize(s);
+  caw_store_close(st);
+  unlink(path);
+  assert_int_equal(rmdir(dir), 0);
+}
+
+/* An empty file or another application's SQLite database is not turned
+   into a caw database. */
+static void foreign_files_refused(void **state) {
+  char path[300], err[CAW_ERRMAX];
+  caw_store *st = (caw_store *)1;
+  sqlite3 *db;
+  FILE *f;
+  (void)state;
+  snprintf(path, sizeof path, "/tmp/caw-test-foreign-%ld.db", (long)getpid());
+  f = fopen(path, "w");
+  assert_non_null(f);
+  fclose(f);
+  assert_int_equal(caw_store_open(path, CAW_STORE_CREATE, &st, err, sizeof err), CAW_EINVAL);
+  assert_null(st);
+  assert_non_null(strstr(err, "is an empty file, not a caw database"));
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "CREATE TABLE notes(body TEXT)", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  assert_int_equal(caw_store_open(path, CAW_STORE_CREATE, &st, err, sizeof err), CAW_EINVAL);
+  assert_non_null(strstr(err, "an SQLite database of another application"));
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK); /* untouched */
+  assert_int_equal(sqlite3_exec(db, "SELECT 1 FROM events", NULL, NULL, NULL), SQLITE_ERROR);
+  sqlite3_close(db);
+  unlink(path);
+}
+
 static void add_and_read_back(void **state) {
   caw_store *st = *state;
   caw_actor_ref actors[] = {{"GBR", "initiator", "minister", "David Cameron", NULL, NULL, NULL, 0, 0},
@@ -305,6 +363,8 @@ int main(void) {
     cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
     cmocka_unit_test_setup_teardown(newer_schema_refused, setup, teardown),
     cmocka_unit_test(missing_file_without_create),
+    cmocka_unit_test(new_database_all_or_nothing),
+    cmocka_unit_test(foreign_files_refused),
     cmocka_unit_test_setup_teardown(add_and_read_back, setup, teardown),
     cmocka_unit_test_setup_teardown(id_from_content, setup, teardown),
     cmocka_unit_test_setup_teardown(validation_names_the_field, setup, teardown),

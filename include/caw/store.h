@@ -19,18 +19,38 @@
 typedef struct caw_store caw_store;
 
 enum {
-  CAW_STORE_CREATE = 1,  /* create the file (and schema) if missing */
-  CAW_STORE_READONLY = 2 /* open read-only */
+  CAW_STORE_CREATE = 1,   /* create the file (and schema) if missing */
+  CAW_STORE_READONLY = 2, /* open read-only */
+  CAW_STORE_FRESH = 4,    /* create a new database even where one exists;
+                             publishing replaces it */
+  CAW_STORE_DEFER = 8     /* keep a new database under a temporary name
+                             until caw_store_publish */
 };
 
 /*
 ** Open (and migrate) the database at path. On success *out owns the
-** connection; close it with caw_store_close. On failure returns
-** CAW_ENOENT (no file and no CREATE), CAW_ESCHEMA (schema newer than this
-** binary), CAW_EBUSY, CAW_EIO, with a message in err.
+** connection; close it with caw_store_close.
+** A new database (CREATE and no file, or FRESH) is built under a
+** temporary name beside path and renamed into place when complete, so a
+** failure never leaves a half-made file at path; with DEFER it stays
+** under that name (filled by the caller) until caw_store_publish, and
+** caw_store_close before that removes it.
+** An existing file must be a caw database: an empty file or another
+** application's SQLite database is refused (CAW_EINVAL). When path or its
+** folder is not writable the database opens read-only: reading works,
+** writing fails with CAW_EIO and a message saying so.
+** On failure returns CAW_ENOENT (no file and no CREATE), CAW_EINVAL (not
+** a caw database), CAW_ESCHEMA (schema newer than this binary),
+** CAW_EBUSY, CAW_EIO, with a message in err.
 */
 caw_status caw_store_open(const char *path, int flags, caw_store **out,
                           char *err, size_t errlen);
+/* Rename a new database (CAW_STORE_DEFER) into place and reopen it there;
+   CAW_OK at once for any other store. On failure the new database is
+   gone and st holds no connection: close it. */
+caw_status caw_store_publish(caw_store *st, char *err, size_t errlen);
+/* 1 while st is a new database not yet published. */
+int caw_store_unpublished(caw_store *st);
 void caw_store_close(caw_store *st);
 sqlite3 *caw_store_db(caw_store *st);
 const char *caw_store_path(caw_store *st);

@@ -22,8 +22,9 @@ local where = require("lib.where")
 
 local M = {
   name = "acled",
+  ids = "acled", -- ids "acled:..." are this importer's alone
   kind = "importer",
-  description = "ACLED CSV exports (header starting event_id_cnty)",
+  description = "ACLED CSV exports (a header naming event_id_cnty; either layout)",
   handles = {},
 }
 
@@ -208,9 +209,14 @@ function M.import(src, sink, opts)
 end
 
 -- An ACLED export: the header starts with event_id_cnty (maybe quoted).
+-- An ACLED header: event_id_cnty first (since 2021), or anywhere with
+-- event_date and time_precision (the older layout opens with data_id, iso).
 function M.detect(head)
   local first = head:gsub("^\239\187\191", ""):match("^([^\r\n]*)")
-  return first ~= nil and first:lower():gsub('"', ""):find("^event_id_cnty,") ~= nil
+  if not first then return false end
+  local cols = "," .. first:lower():gsub('"', "") .. ","
+  return cols:find("^,event_id_cnty,") ~= nil or (cols:find(",event_id_cnty,", 1, true) ~= nil
+    and cols:find(",event_date,", 1, true) ~= nil and cols:find(",time_precision,", 1, true) ~= nil)
 end
 
 return M

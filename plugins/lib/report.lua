@@ -303,6 +303,8 @@ function M.sources_md(sources)
   for _, s in ipairs(sources) do
     if s.url:match("^urn:") then
       out[#out + 1] = text.md((s.publisher or s.url) .. " (no web address recorded)")
+    elseif not text.safe_link(s.url) then -- javascript:, data:: plain text, never a link
+      out[#out + 1] = text.md(s.publisher and (s.publisher .. " (" .. s.url .. ")") or s.url)
     else
       out[#out + 1] = "[" .. text.md(s.publisher or s.url) .. "](" .. s.url:gsub("[()]", "\\%0") .. ")"
     end
