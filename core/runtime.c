@@ -729,13 +729,15 @@ static int events_next(lua_State *L) {
   return 0;
 }
 
-/* Parse a date bound: "2024", "2024-03", "2024-03-15", any EDTF. */
+/* Parse a date bound: "2024", "2024-Q2", "2024-03-15", any EDTF. */
 static int64_t date_bound(lua_State *L, const char *key, const char *s,
                           int upper) {
   caw_date d;
   char err[CAW_ERRMAX];
-  if (caw_date_parse(s, strlen(s), &d, err, sizeof err) != CAW_OK)
-    caw_lua_fail(L, CAW_EXIT_USAGE, "%s: %s", key, err);
+  if (caw_date_parse_query(s, strlen(s), &d, err, sizeof err) != CAW_OK)
+    caw_lua_fail(L, CAW_EXIT_USAGE, "%s: %s (dates: 2024, 2024-Q2, 2024-34,"
+                 " 2024-06, 2024-06-13, or an interval like 2024-Q1/2024-Q3)",
+                 key, err);
   return upper ? d.hi : d.lo;
 }
 
@@ -774,8 +776,33 @@ static void filter_from_table(lua_State *L, int idx, caw_filter *f) {
   f->limit = (int64_t)get_num(&c, idx, "limit", 0, NULL);
 }
 
+/* The stored spelling of a filter value (pushed on the stack, which keeps
+   it alive); an unknown value is a usage error naming the closest. */
+static const char *known_value(lua_State *L, caw_store *st, caw_known kind,
+                               const char *value) {
+  char canon[CAW_ERRMAX], err[CAW_ERRMAX];
+  caw_status rc = caw_store_known(st, kind, value, canon, sizeof canon, err,
+                                  sizeof err);
+  if (rc == CAW_ENOENT) caw_lua_fail(L, CAW_EXIT_USAGE, "%s", err);
+  if (rc != CAW_OK) fail_status(L, rc, err);
+  lua_pushstring(L, canon);
+  return lua_tostring(L, -1);
+}
+
+/* caw.known(kind, value) -> the stored spelling of an actor code, event
+   type or tag ("actor", "type", "tag"); a usage error (exit 64) naming
+   the closest known values when there is none. */
+static int l_known(lua_State *L) {
+  static const char *const kinds[] = {"actor", "type", "tag", NULL};
+  caw_store *st = store_of(L);
+  int kind = luaL_checkoption(L, 1, NULL, kinds);
+  known_value(L, st, (caw_known)kind, luaL_checkstring(L, 2));
+  return 1;
+}
+
 /* caw.events{from=, to=, certain=, actor=, type=, tag=, text=, limit=,
-   children=} -> iterator over event tables (streamed). */
+   children=} -> iterator over event tables (streamed). An actor, type or
+   tag the database does not know is a usage error (caw.known). */
 static int l_events(lua_State *L) {
   caw_store *st = store_of(L);
   caw_filter f;
@@ -784,6 +811,9 @@ static int l_events(lua_State *L) {
   caw_status rc;
   int children = 1;
   filter_from_table(L, 1, &f);
+  if (f.actor) f.actor = known_value(L, st, CAW_KNOWN_ACTOR, f.actor);
+  if (f.type) f.type = known_value(L, st, CAW_KNOWN_TYPE, f.type);
+  if (f.tag) f.tag = known_value(L, st, CAW_KNOWN_TAG, f.tag);
   if (lua_istable(L, 1)) {
     lua_getfield(L, 1, "children");
     if (!lua_isnil(L, -1)) children = lua_toboolean(L, -1);
@@ -936,6 +966,8 @@ static int l_actors(lua_State *L) {
 
 /* ---- caw.date ---- */
 
+static int push_parsed_date(lua_State *L, const caw_date *dp);
+
 /* caw.date.parse(s) -> {edtf, earliest, latest, day_lo, day_hi, precision,
    uncertain, approximate, interval}; raises on a bad date. */
 static int l_date_parse(lua_State *L) {
@@ -945,6 +977,12 @@ static int l_date_parse(lua_State *L) {
   char err[CAW_ERRMAX];
   if (caw_date_parse(s, len, &d, err, sizeof err) != CAW_OK)
     return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s", err);
+  return push_parsed_date(L, &d);
+}
+
+/* The table caw.date.parse returns for d, the string at index 1. */
+static int push_parsed_date(lua_State *L, const caw_date *dp) {
+  caw_date d = *dp;
   lua_createtable(L, 0, 9);
   lua_pushvalue(L, 1);
   lua_setfield(L, -2, "edtf");
@@ -963,6 +1001,19 @@ static int l_date_parse(lua_State *L) {
   lua_pushboolean(L, d.interval);
   lua_setfield(L, -2, "interval");
   return 1;
+}
+
+/* caw.date.parse_query(s): as caw.date.parse, for the dates commands
+   take (--from, --to, --explain): also quarters written 2024-Q2. A bad
+   date is a usage error (exit 64). */
+static int l_date_parse_query(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  caw_date d;
+  char err[CAW_ERRMAX];
+  if (caw_date_parse_query(s, len, &d, err, sizeof err) != CAW_OK)
+    return caw_lua_fail(L, CAW_EXIT_USAGE, "%s", err);
+  return push_parsed_date(L, &d);
 }
 
 /* caw.date.format(day) -> "YYYY-MM-DD" */
@@ -996,6 +1047,7 @@ static const luaL_Reg date_funcs[] = {{"parse", l_date_parse},
                                       {"format", l_date_format},
                                       {"day", l_date_day},
                                       {"civil", l_date_civil},
+                                      {"parse_query", l_date_parse_query},
                                       {NULL, NULL}};
 
 /* ---- files, digests, output ---- */
@@ -1664,6 +1716,7 @@ static const luaL_Reg caw_funcs[] = {
   {"add_event", l_add_event},
   {"put_actor", l_put_actor},
   {"actors", l_actors},
+  {"known", l_known},
   {"transaction", l_transaction},
   {"sql", l_sql},
   {"count", l_count},

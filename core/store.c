@@ -1525,6 +1525,124 @@ caw_status caw_store_events(caw_store *st, const caw_filter *f,
   return CAW_OK;
 }
 
+/* Edit distance of a and b, ignoring ASCII case; strings longer than
+   KNOWN_MAXLEN count as far apart. */
+#define KNOWN_MAXLEN 64
+static int edit_distance(const char *a, const char *b) {
+  int row[KNOWN_MAXLEN + 1], i, j, la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > KNOWN_MAXLEN || lb > KNOWN_MAXLEN) return 1000;
+  for (j = 0; j <= lb; j++) row[j] = j;
+  for (i = 1; i <= la; i++) {
+    int diag = row[0], ca = a[i - 1];
+    row[0] = i;
+    if (ca >= 'A' && ca <= 'Z') ca += 'a' - 'A';
+    for (j = 1; j <= lb; j++) {
+      int cb = b[j - 1], up = row[j], best;
+      if (cb >= 'A' && cb <= 'Z') cb += 'a' - 'A';
+      best = diag + (ca != cb);
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      diag = up;
+      row[j] = best;
+    }
+  }
+  return row[lb];
+}
+
+static int same_ignoring_case(const char *a, const char *b) {
+  for (; *a && *b; a++, b++) {
+    int x = *a, y = *b;
+    if (x >= 'A' && x <= 'Z') x += 'a' - 'A';
+    if (y >= 'A' && y <= 'Z') y += 'a' - 'A';
+    if (x != y) return 0;
+  }
+  return *a == *b;
+}
+
+#define KNOWN_CLOSEST 5
+caw_status caw_store_known(caw_store *st, caw_known kind, const char *value,
+                           char *canon, size_t canonlen, char *err,
+                           size_t n) {
+  static const char *const what[] = {"actor", "type", "tag"};
+  static const char *const list_sql[] = {
+    "SELECT code FROM actors ORDER BY code",
+    "SELECT name FROM event_types ORDER BY name",
+    "SELECT DISTINCT tag FROM event_tags ORDER BY tag"};
+  char close[KNOWN_CLOSEST][KNOWN_MAXLEN + 1], folded[KNOWN_MAXLEN + 1];
+  int dist[KNOWN_CLOSEST], nclose = 0, nfolded = 0, found = 0, rc, i, k;
+  char list[KNOWN_CLOSEST * (KNOWN_MAXLEN + 2) + 1];
+  size_t used = 0;
+  sqlite3_stmt *s = NULL;
+  caw_status status = CAW_OK;
+
+  folded[0] = '\0';
+  rc = sqlite3_prepare_v2(st->db, list_sql[kind], -1, &s, NULL);
+  if (rc != SQLITE_OK) {
+    status = sqlerr(st, rc, err, n, "reading the known values");
+    goto done;
+  }
+  while (!found && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(s, 0);
+    int d;
+    if (!name) continue;
+    if (strcmp(name, value) == 0) found = 1;
+    else if (same_ignoring_case(name, value)) {
+      if (nfolded++ == 0) snprintf(folded, sizeof folded, "%s", name);
+    }
+    d = edit_distance(name, value);
+    for (i = nclose; i > 0 && dist[i - 1] > d; i--) /* keep the closest */
+      if (i < KNOWN_CLOSEST) {
+        dist[i] = dist[i - 1];
+        memcpy(close[i], close[i - 1], sizeof close[i]);
+      }
+    if (i < KNOWN_CLOSEST) {
+      dist[i] = d;
+      snprintf(close[i], sizeof close[i], "%s", name);
+      if (nclose < KNOWN_CLOSEST) nclose++;
+    }
+  }
+  if (!found && rc != SQLITE_DONE) {
+    status = sqlerr(st, rc, err, n, "reading the known values");
+    goto done;
+  }
+  if (found) {
+    fmt(canon, canonlen, "%s", value);
+    goto done;
+  }
+  if (kind == CAW_KNOWN_TAG) { /* GDELT events carry their dedup key as tag */
+    sqlite3_finalize(s);
+    s = NULL;
+    rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM gdelt WHERE tag = ?1 LIMIT 1",
+                            -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+      sqlite3_bind_text(s, 1, value, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(s) == SQLITE_ROW) {
+        fmt(canon, canonlen, "%s", value);
+        goto done;
+      }
+    }
+  }
+  if (nfolded == 1) { /* only one spelling differs just in case: take it */
+    fmt(canon, canonlen, "%s", folded);
+    goto done;
+  }
+  for (k = 0; k < nclose; k++)
+    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                             k ? ", " : "", close[k]);
+  if (nfolded > 1)
+    fmt(err, n, "%s '%s' is ambiguous: it differs only in case from several"
+        " (%s)", what[kind], value, list);
+  else if (nclose > 0)
+    fmt(err, n, "unknown %s '%s' (closest: %s)", what[kind], value, list);
+  else
+    fmt(err, n, "unknown %s '%s' (the database has none)", what[kind], value);
+  status = CAW_ENOENT;
+
+done:
+  sqlite3_finalize(s);
+  return status;
+}
+
 sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,
                                  int64_t rowid) {
   sqlite3_stmt *s = stmt(st, S_CHILD_ACTORS + (int)kind);

@@ -618,7 +618,7 @@ end
 local function run(argv)
   local opts = args.parse(spec, argv)
   if not opts then return 0 end
-  report.check_country(opts.country)
+  opts.country = report.check_country(opts.country)
   local rows, nevents = collect(opts)
   local t = totals(rows, opts)
   local body

@@ -555,6 +555,53 @@ static void test_precision_names(void **state) {
   assert_string_equal(caw_date_precision_name((caw_precision)99), "unknown");
 }
 
+/* The dates commands take: EDTF, and quarters written 2024-Q2 (issue 10). */
+static caw_status query_exact(const char *s, caw_date *d, char *err, size_t errlen) {
+  size_t len = strlen(s);
+  char *copy = malloc(len ? len : 1); /* no NUL: ASan catches a read past len */
+  caw_status st;
+  assert_non_null(copy);
+  memcpy(copy, s, len);
+  st = caw_date_parse_query(copy, len, d, err, errlen);
+  free(copy);
+  return st;
+}
+
+static void test_query_dates(void **state) {
+  static const char *const q2[] = {"2024-Q2", "2024Q2", "2024-q2", "2024-34", "2024-04/2024-06"};
+  char err[CAW_ERRMAX];
+  caw_date d;
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof q2 / sizeof q2[0]; i++) {
+    if (query_exact(q2[i], &d, err, sizeof err) != CAW_OK) fail_msg("%s: %s", q2[i], err);
+    assert_int_equal(d.lo, caw_date_days(2024, 4, 1));
+    assert_int_equal(d.hi, caw_date_days(2024, 6, 30));
+  }
+  assert_int_equal(query_exact("2024-Q2/2024-Q4", &d, err, sizeof err), CAW_OK);
+  assert_int_equal(d.lo, caw_date_days(2024, 4, 1));
+  assert_int_equal(d.hi, caw_date_days(2024, 12, 31));
+  assert_int_equal(d.interval, 1);
+  assert_int_equal(query_exact("../2023-Q1", &d, err, sizeof err), CAW_OK);
+  assert_int_equal(d.hi, caw_date_days(2023, 3, 31));
+  assert_int_equal(query_exact("2024-Q1?", &d, err, sizeof err), CAW_OK);
+  assert_int_equal(d.qualifiers, CAW_DATE_UNCERTAIN);
+  /* plain EDTF as caw_date_parse reads it */
+  assert_int_equal(query_exact("2024-06-13", &d, err, sizeof err), CAW_OK);
+  assert_int_equal(d.lo, caw_date_days(2024, 6, 13));
+  assert_int_equal(query_exact("2024", &d, err, sizeof err), CAW_OK);
+  assert_int_equal(d.hi, caw_date_days(2024, 12, 31));
+  /* not quarters: the message quotes the date as given */
+  assert_int_equal(query_exact("2024-Q5", &d, err, sizeof err), CAW_EINVAL);
+  assert_non_null(strstr(err, "\"2024-Q5\""));
+  assert_int_equal(query_exact("2024-Q23", &d, err, sizeof err), CAW_EINVAL);
+  assert_int_equal(query_exact("Q2", &d, err, sizeof err), CAW_EINVAL);
+  assert_int_equal(query_exact("2024-Q2x", &d, err, sizeof err), CAW_EINVAL);
+  assert_int_equal(query_exact("", &d, err, sizeof err), CAW_EINVAL);
+  /* the EDTF parser itself still refuses Q: imported dates stay EDTF */
+  assert_int_equal(caw_date_parse("2024-Q2", 7, &d, err, sizeof err), CAW_EINVAL);
+}
+
 int main(int argc, char **argv) {
   const struct CMUnitTest shared[] = {
     cmocka_unit_test(test_python_edtf_examples),
@@ -576,6 +623,7 @@ int main(int argc, char **argv) {
     cmocka_unit_test(test_format),
     cmocka_unit_test(test_days_civil),
     cmocka_unit_test(test_precision_names),
+    cmocka_unit_test(test_query_dates),
   };
   if (argc > 1 && strcmp(argv[1], "--shared") == 0) { /* python-edtf's */
     static const char *const need[] = {"edtf_python-edtf_examples.tsv",

@@ -319,6 +319,43 @@ static void inline_actor_then_bad_provider(void **state) {
   assert_int_equal(caw_store_depth(st), 0);
 }
 
+/* Filter values: the stored spelling, case folded when unambiguous, the
+   closest known values otherwise (issue 10). */
+static void known_values(void **state) {
+  caw_store *st = *state;
+  caw_event ev = base_event();
+  caw_actor_ref actors[] = {{"GBR", "initiator", NULL, NULL, NULL, NULL, NULL, 0, 0}};
+  const char *tags[] = {"uk"};
+  char canon[64], err[CAW_ERRMAX], id[129];
+  caw_outcome out;
+  ev.id = "tagged";
+  ev.actors = actors; ev.n_actors = 1;
+  ev.tags = tags; ev.n_tags = 1;
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_ACTOR, "KAZ", canon, sizeof canon, err, sizeof err), CAW_OK);
+  assert_string_equal(canon, "KAZ");
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_ACTOR, "kaz", canon, sizeof canon, err, sizeof err), CAW_OK);
+  assert_string_equal(canon, "KAZ");
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_ACTOR, "KAX", canon, sizeof canon, err, sizeof err), CAW_ENOENT);
+  assert_string_equal(err, "unknown actor 'KAX' (closest: KAZ, C5, GBR)");
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TYPE, "Visit", canon, sizeof canon, err, sizeof err), CAW_OK);
+  assert_string_equal(canon, "visit");
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TYPE, "visits", canon, sizeof canon, err, sizeof err), CAW_ENOENT);
+  assert_non_null(strstr(err, "unknown type 'visits' (closest: visit, "));
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TAG, "UK", canon, sizeof canon, err, sizeof err), CAW_OK);
+  assert_string_equal(canon, "uk");
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TAG, "ukk", canon, sizeof canon, err, sizeof err), CAW_ENOENT);
+  assert_string_equal(err, "unknown tag 'ukk' (closest: uk)");
+  /* two tags that differ only in case: neither is guessed */
+  tags[0] = "Uk";
+  ev.id = "tagged2";
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TAG, "UK", canon, sizeof canon, err, sizeof err), CAW_ENOENT);
+  assert_non_null(strstr(err, "ambiguous"));
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TAG, "Uk", canon, sizeof canon, err, sizeof err), CAW_OK);
+  assert_string_equal(canon, "Uk");
+}
+
 static void currencies(void **state) {
   (void)state;
   assert_true(caw_currency_known("USD"));
@@ -342,6 +379,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(overlap_and_certain, setup, teardown),
     cmocka_unit_test_setup_teardown(nested_transactions, setup, teardown),
     cmocka_unit_test_setup_teardown(inline_actor_then_bad_provider, setup, teardown),
+    cmocka_unit_test_setup_teardown(known_values, setup, teardown),
     cmocka_unit_test(currencies),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -213,6 +213,25 @@ enum {
 caw_status caw_store_events(caw_store *st, const caw_filter *f,
                             sqlite3_stmt **out, char *err, size_t errlen);
 
+/* What a filter value names, for caw_store_known. */
+typedef enum caw_known {
+  CAW_KNOWN_ACTOR, /* actors.code */
+  CAW_KNOWN_TYPE,  /* event_types.name */
+  CAW_KNOWN_TAG    /* a tag of some event (event_tags, gdelt.tag) */
+} caw_known;
+
+/*
+** Check that a filter value names something the database knows. On a
+** match, exact or the only one that differs just in ASCII case, writes
+** the stored spelling to canon (canonlen bytes) and returns CAW_OK. Else
+** returns CAW_ENOENT and writes to err "unknown actor 'XYZ' (closest:
+** KAZ, ...)", naming up to five known values by edit distance; or an
+** SQLite failure status.
+*/
+caw_status caw_store_known(caw_store *st, caw_known kind, const char *value,
+                           char *canon, size_t canonlen, char *err,
+                           size_t errlen);
+
 /* Child rows of one event, by kind. */
 typedef enum caw_child {
   CAW_CHILD_ACTORS, /* code, role, level, person, stance, name, kind,

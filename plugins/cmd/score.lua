@@ -7,6 +7,7 @@ local args = require("lib.args")
 local text = require("lib.text")
 local poles = require("lib.poles")
 local score = require("lib.score")
+local report = require("lib.report")
 
 local spec = {
   usage = "caw [--db PATH] score [OPTIONS]",
@@ -18,12 +19,12 @@ local spec = {
   options = {
     { "rule", arg = "NAME|FILE", default = "alignment", help = "rule plugin: a name under plugins/rules/ or a .lua file" },
     { "country", arg = "CODE", help = "only this state (KAZ, KGZ, TJK, TKM, UZB)" },
-    { "from", arg = "DATE", help = "from the period holding DATE (2022, 2023-04, ...)" },
+    { "from", arg = "DATE", help = "from the period holding DATE (2022, 2023-Q2, 2023-04, 2023-04-15, ...)" },
     { "to", arg = "DATE", help = "to the period holding DATE" },
     { "period", arg = "P", default = "quarter", choices = { "quarter", "year" }, help = "period" },
     { "set", arg = "NAME=VALUE", multi = true, help = "override a rule parameter (repeatable)" },
     { "format", arg = "FMT", default = "table", choices = { "table", "csv", "json" }, help = "output format" },
-    { "explain", arg = "PERIOD", help = "list every contribution to --country in PERIOD (2024-Q3, or 2024 with --period year), sorted by weight, with the totals they add up to" },
+    { "explain", arg = "PERIOD", help = "list every contribution to --country in the period holding PERIOD (2024-Q3, 2024-35, 2024-08-15; 2024 with --period year), sorted by weight, with the totals they add up to" },
     { "compare", arg = "RULE2", help = "score a second rule set (a name or FILE) and print both side by side" },
     { "compare-set", arg = "NAME=VALUE", multi = true, help = "override a parameter of the --compare rule only (repeatable); --set applies to the first rule only" },
     { "params", help = "list the rule's parameters (defaults and values after --set) and exit" },
@@ -165,11 +166,7 @@ local function explain(opts)
   if not opts.country then
     caw.fail(caw.EXIT.USAGE, "--explain needs --country (one state and one period)")
   end
-  local info = score.parse_period(opts.period, opts.explain)
-  if not info then
-    caw.fail(caw.EXIT.USAGE, string.format("--explain takes a %s like %s, not '%s'", opts.period,
-      opts.period == "quarter" and "2024-Q3" or "2024", opts.explain))
-  end
+  local info = score.period_at(opts.period, opts.explain, "--explain")
   local list = {}
   -- read only the events that can reach this period; the figures of a
   -- period do not depend on the window around it
@@ -250,13 +247,14 @@ local function explain(opts)
     out:write(header(res))
     local headers = { "#", "POLE", "VALUE" }
     for _, f in ipairs(order) do headers[#headers + 1] = f:upper() end
-    for _, h in ipairs({ "DATE", "EVENT", "SOURCE", "NOTE" }) do headers[#headers + 1] = h end
+    for _, h in ipairs({ "DATE", "EVENT ID", "EVENT", "SOURCE", "NOTE" }) do headers[#headers + 1] = h end
     for _, h in ipairs(MONEY_HEADERS) do headers[#headers + 1] = h end
     local rows = {}
     for i, c in ipairs(list) do
       local row = { tostring(i), c.pole, fmt(c.value_u) }
       for _, f in ipairs(order) do row[#row + 1] = c.factors[f] and num(c.factors[f]) or "1" end
       row[#row + 1] = c.event.date
+      row[#row + 1] = c.event.id
       row[#row + 1] = text.truncate(c.event.title, 60)
       row[#row + 1] = first_url(c.event)
       row[#row + 1] = c.note or ""
@@ -302,7 +300,8 @@ local function compare(opts)
     return y - x
   end
   if opts.format == "csv" then
-    local cols = { "country", "period", "pole", "share_a", "share_b", "share_diff", "net_a", "net_b", "net_diff", "events_a", "events_b" }
+    local cols = { "country", "period", "pole", "share_a", "share_b", "share_b_minus_a", "net_a", "net_b", "net_b_minus_a",
+      "events_a", "events_b" }
     out:write(text.csv_row(cols))
     for _, k in ipairs(keys) do
       local x, y = ra[key(k)], rb[key(k)]
@@ -317,7 +316,8 @@ local function compare(opts)
       local x, y = ra[key(k)], rb[key(k)]
       rows[i] = { country = k.country, period = k.period, pole = k.pole,
         a = x and { share = x.share, net = x.net, positive = x.positive, friction = x.friction, events = x.events },
-        b = y and { share = y.share, net = y.net, positive = y.positive, friction = y.friction, events = y.events } }
+        b = y and { share = y.share, net = y.net, positive = y.positive, friction = y.friction, events = y.events },
+        b_minus_a = { share = d(x and x.share, y and y.share), net = ((y and y.net_u or 0) - (x and x.net_u or 0)) / 1e6 } }
     end
     out:write(caw.json.encode({
       a = { rule = a.rule, rule_file = a.rule_file, params = json_params(a) },
@@ -326,14 +326,17 @@ local function compare(opts)
   else
     out:write("A: " .. header(a))
     out:write("B: " .. header(b))
+    out:write("Δ = B − A: positive when B gives the pole more (share in percentage points)\n")
     local rows = {}
     for _, k in ipairs(keys) do
       local x, y = ra[key(k)], rb[key(k)]
       local sd = d(x and x.share, y and y.share)
       rows[#rows + 1] = { k.country, k.period, k.pole, share_text(x and x.share), share_text(y and y.share),
-        sd and string.format("%+.1f", sd * 100) or "NA", fmt(x and x.net_u or 0), fmt(y and y.net_u or 0) }
+        sd and string.format("%+.1f", sd * 100) or "NA", fmt(x and x.net_u or 0), fmt(y and y.net_u or 0),
+        fmt((y and y.net_u or 0) - (x and x.net_u or 0)) }
     end
-    out:write(text.table({ "COUNTRY", "PERIOD", "POLE", "SHARE A", "SHARE B", "Δ PTS", "NET A", "NET B" }, rows))
+    out:write(text.table({ "COUNTRY", "PERIOD", "POLE", "SHARE A", "SHARE B", "Δ SHARE = B − A (PTS)", "NET A", "NET B",
+      "Δ NET = B − A" }, rows))
   end
   out:close()
 end
@@ -358,10 +361,7 @@ end
 local function run(argv)
   local opts = args.parse(spec, argv)
   if not opts then return 0 end
-  if opts.country and not poles.central_asia[opts.country] then
-    caw.fail(caw.EXIT.USAGE, "--country takes one of " .. table.concat(poles.central_asia_list, ", ") ..
-      ", not '" .. opts.country .. "'")
-  end
+  opts.country = report.check_country(opts.country)
   if opts.params then list_params(opts); return 0 end
   if #opts.compare_set > 0 and not opts.compare then
     caw.fail(caw.EXIT.USAGE, "--compare-set needs --compare RULE2")

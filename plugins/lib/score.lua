@@ -197,6 +197,31 @@ function M.parse_period(period, s)
   return M.period_of(period, caw.date.day(tonumber(y), 1, 1))
 end
 
+-- The date forms every --from, --to and --explain takes (caw.date.parse_query).
+M.DATE_FORMS = "dates: 2024, 2024-Q2, 2024-34, 2024-06, 2024-06-13, or an interval like 2024-Q1/2024-Q3"
+
+-- The one period (of the granularity) that holds the date s, given in any
+-- of M.DATE_FORMS: "2024-Q2", "2024-34", "2024-05" and "2024-06-13" all
+-- give 2024-Q2 for quarters. A date that spans more than one period is a
+-- usage error naming them; so is a bad date.
+function M.period_at(period, s, option)
+  option = option or "--explain"
+  local ok, d = pcall(caw.date.parse_query, tostring(s))
+  if not ok then
+    caw.fail(caw.EXIT.USAGE, string.format("%s: %s (%s)", option, caw.error_code(d) and d.message or tostring(d),
+      M.DATE_FORMS))
+  end
+  if d.day_lo <= -OPEN or d.day_hi >= OPEN then
+    caw.fail(caw.EXIT.USAGE, string.format("%s: '%s' has an open end; give one %s", option, s, period))
+  end
+  local first, last = M.period_of(period, d.day_lo), M.period_of(period, d.day_hi)
+  if first.key ~= last.key then
+    caw.fail(caw.EXIT.USAGE, string.format("%s: '%s' spans more than one %s (%s to %s); give one%s", option, s,
+      period, first.key, last.key, period == "quarter" and " (like 2024-Q2), or --period year" or ""))
+  end
+  return first
+end
+
 -- The periods an event's day range [lo, hi] falls in, with the share of
 -- its days in each: list of {info, mass}. An open end is read as the
 -- other end; both open: nil.
@@ -367,9 +392,10 @@ end
 local function window(period, from, to)
   local lo, hi = -OPEN, OPEN
   local function bound(name, s, upper)
-    local ok, d = pcall(caw.date.parse, tostring(s))
+    local ok, d = pcall(caw.date.parse_query, tostring(s))
     if not ok then
-      caw.fail(caw.EXIT.USAGE, string.format("--%s: %s", name, caw.error_code(d) and d.message or tostring(d)))
+      caw.fail(caw.EXIT.USAGE, string.format("--%s: %s (%s)", name, caw.error_code(d) and d.message or tostring(d),
+        M.DATE_FORMS))
     end
     local day = upper and d.day_hi or d.day_lo
     if day <= -OPEN or day >= OPEN then return nil end
@@ -467,7 +493,9 @@ end
            factors (the rule's, plus mass), mass, note, money (the rule's
            list of money lines behind the figure, if it gives one), event
            (the event table; ev.sources loads on use)}; also turns on
-           ctx.explain
+           ctx.explain. The contributions of one event come one after
+           another; each event is read once.
+  from, to also take quarters written 2024-Q2 (caw.date.parse_query)
   explain true: ctx.explain without a callback
 Returns {rule, rule_file, period, from, to, country, params (name -> value),
   overrides, factor_order, events (read), contributions, rows} where rows

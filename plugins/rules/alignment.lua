@@ -81,6 +81,8 @@ local params = {
   { name = "uncertain", default = 0.8, help = "certainty factor when the EDTF date has ? ~ or %" },
   { name = "confidence_full", default = 0.9,
     help = "confidence factor = min(1, confidence / confidence_full); 0 ignores confidence" },
+  { name = "min_events", default = 3,
+    help = "coverage: reports flag a period with fewer events than this (hollow points, a note); scores do not change" },
 }
 for _, t in ipairs(TYPES) do
   params[#params + 1] = { name = "w_" .. t, default = 1, help = "emphasis on " .. t .. " events (0 leaves them out)" }
@@ -93,7 +95,7 @@ local factors = {
   { name = "format", help = "bilateral, C5+1 or multilateral (format_*)" },
   { name = "money", help = "1 + money_k·log10(1 + USD millions) of the money between the state and the pole" },
   { name = "certainty", help = "uncertain when the date has ? ~ or %, else 1" },
-  { name = "confidence", help = "min(1, confidence / confidence_full)" },
+  { name = "confidence", help = "min(1, confidence / confidence_full): the pole's actor's own confidence, else the event's (the state's actor's own when lower)" },
 }
 
 local CA, REGIONAL, MULTI = poles.central_asia, poles.regional, poles.multilateral
@@ -256,7 +258,12 @@ local function score(ev, ctx)
       if p then
         local cur = pactor[p]
         if not cur then pole_list[#pole_list + 1] = p; pactor[p] = a
-        elseif (LEVEL_RANK[a.level] or 0) > (LEVEL_RANK[cur.level] or 0) then pactor[p] = a end
+        else -- the most senior; of equally senior ones, the best confirmed
+          local ra, rc = LEVEL_RANK[a.level] or 0, LEVEL_RANK[cur.level] or 0
+          if ra > rc or (ra == rc and (a.confidence or ev.confidence) > (cur.confidence or ev.confidence)) then
+            pactor[p] = a
+          end
+        end
       elseif MULTI[code] then
         multilateral = true
       end
@@ -273,8 +280,6 @@ local function score(ev, ctx)
     format, format_name = P.format_bilateral, "bilateral"
   end
   local certainty = ev.date:find("[?~%%]") and P.uncertain or 1
-  local confidence = 1
-  if P.confidence_full > 0 then confidence = math.min(1, ev.confidence / P.confidence_full) end
   local wtype = type_weights(P)[ev.type] or 1
   local explain = ctx.explain
 
@@ -329,6 +334,14 @@ local function score(ev, ctx)
             level_note = level and ca.code .. " " .. ca.level
           end
           if not level then level, level_note = P.level_unknown, "no level" end
+          -- confidence: the pole's actor's own, else the event's; lowered
+          -- to the state's actor's own when that is less
+          local conf, conf_who = ev.confidence, nil
+          if pa.confidence then conf, conf_who = pa.confidence, pa.code end
+          local ca = own[c] or via[c]
+          if ca and ca.confidence and ca.confidence < conf then conf, conf_who = ca.confidence, ca.code end
+          local confidence = 1
+          if P.confidence_full > 0 then confidence = math.min(1, conf / P.confidence_full) end
           local money = 1
           local dollars = usd and usd[c] and usd[c][p]
           if dollars then money = 1 + P.money_k * log10(1 + dollars / 1e6) end
@@ -345,7 +358,10 @@ local function score(ev, ctx)
             local mlist = usd_detail and usd_detail[c] and usd_detail[c][p]
             if mlist then parts[#parts + 1] = money_note(mlist); contrib.money = mlist end
             if certainty ~= 1 then parts[#parts + 1] = "date " .. ev.date end
-            if confidence ~= 1 then parts[#parts + 1] = string.format("confidence %g", ev.confidence) end
+            if confidence ~= 1 or conf_who then
+              parts[#parts + 1] = string.format("confidence %g%s", conf,
+                conf_who and " (" .. conf_who .. "'s own; event " .. string.format("%g", ev.confidence) .. ")" or "")
+            end
             contrib.note = table.concat(parts, "; ")
           end
           out[#out + 1] = contrib

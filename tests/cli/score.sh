@@ -190,7 +190,7 @@ expect_out "mass" "--params lists the factors"
 run "$CAW" --db "$DB" score --country KAZ --compare alignment --compare-set w_summit=2 --format csv
 expect_rc 0 "--compare"
 csv_out compare
-expect_out "country,period,pole,share_a,share_b,share_diff,net_a,net_b,net_diff,events_a,events_b" "compare csv header"
+expect_out "country,period,pole,share_a,share_b,share_b_minus_a,net_a,net_b,net_b_minus_a,events_a,events_b" "compare csv header: the differences are B − A"
 grep -q "^KAZ,2023-Q2,RUS,[0-9.]*,[0-9.]*,[0-9.-]*,4.200000,8.400000,4.200000,1,1" "$T/out" && ok || fail "compare: summit doubled in B only: $(grep '^KAZ,2023-Q2,RUS' "$T/out")"
 grep -q "^KAZ,2023-Q1,CHN,[0-9.]*,[0-9.]*,0.000000,3.400000,3.400000,0.000000," "$T/out" && ok || fail "compare: no summit, no change"
 run "$CAW" --db "$DB" score --country KAZ --compare alignment --compare-set w_summit=2
