@@ -30,7 +30,10 @@ M.sources = {
   CNY = FED_G5A, JPY = FED_G5A, KRW = FED_G5A, INR = FED_G5A, CHF = FED_G5A,
   KZT = WB_CIS, KGS = WB_CIS, TJS = WB_CIS, UZS = WB_CIS,
   RUB = "Bank of Russia official rates, annual averages as computed from the CBR database at" ..
-        " https://ruxpert.ru/Статистика:История_курса_доллара_к_рублю",
+        " https://ruxpert.ru/Статистика:История_курса_доллара_к_рублю (2022: 68,55, 2023: 85,25);" ..
+        " 2025: average of the Bank of Russia official USD rate over 2025, 83,3 руб./$, as computed" ..
+        " by Vedomosti from CBR data (Vedomosti, 12 Jan 2026," ..
+        " https://www.vedomosti.ru/economics/articles/2026/01/12/1168526-eksperti-ozhidayut-oslableniya-rublya)",
   TMT = "official rate fixed at 3.50 manat per USD since 1 January 2015 (Central Bank of" ..
         " Turkmenistan; export.gov Turkmenistan Foreign Exchange Controls, 2019," ..
         " https://legacy.export.gov/article?id=Turkmenistan-Foreign-Exchange-Controls)",
@@ -48,15 +51,18 @@ M.per_usd = {
   KRW = { [2022] = 1291.7796, [2023] = 1306.7637 },
   INR = { [2022] = 78.5792, [2023] = 82.5708 },
   CHF = { [2022] = 0.9550, [2023] = 0.8984 },
-  RUB = { [2022] = 68.55, [2023] = 85.25 },
+  RUB = { [2022] = 68.55, [2023] = 85.25, [2025] = 83.3 },
   KZT = { [2022] = 460.2, [2023] = 456.2, [2024] = 469.0 },
   KGS = { [2022] = 84.1, [2023] = 87.9, [2024] = 87.2 },
   TJS = { [2022] = 11.0, [2023] = 10.8, [2024] = 10.8 },
   UZS = { [2022] = 11050.1, [2023] = 11734.8, [2024] = 12652.3 },
   TMT = { [2022] = 3.5, [2023] = 3.5, [2024] = 3.5, [2025] = 3.5 },
   AED = { [2022] = 3.6725, [2023] = 3.6725, [2024] = 3.6725, [2025] = 3.6725 },
-  -- TRY: no sourced annual average found yet; lines in lira are listed
-  -- as not converted.
+  -- Not yet sourced (lines in these currency-years are listed as not
+  -- converted): TRY every year; EUR 2025; GBP, CNY, JPY, KRW, INR, CHF
+  -- 2024-2025; RUB 2024; KZT, KGS, TJS, UZS 2025. The Federal Reserve's
+  -- G.5A releases of February 2025 and 2026 and the IRS yearly-average
+  -- table (Turkey, Central Asia, Russia) are the sources to copy them from.
 }
 
 -- Currency-years whose rate is not a published annual average: why.
