@@ -18,6 +18,15 @@ M.source = "annual averages, national currency per USD; the source of each curre
 -- USD per unit and inverted here to 4 significant digits):
 -- https://federalreserve.gov/releases/g5a/20240201
 local FED_G5A = "Federal Reserve G.5A, 1 Feb 2024, https://federalreserve.gov/releases/g5a/20240201"
+-- 2024 and 2025: the same Federal Reserve annual averages (G.5A, FRED's
+-- AEX series), as collected in the public dataset datasets/exchange-rates
+-- (file data/annual.csv, "Exchange rate" per country and year, EUR already
+-- given per USD). Its 2022 and 2023 values equal the G.5A figures above
+-- to the last digit (CNY 6.7290 and 7.0809, JPY 131.4589 and 140.5001,
+-- KRW 1291.7796 and 1306.7637, INR 78.5792 and 82.5708, CHF 0.9550 and
+-- 0.8984, EUR 0.9493 and 0.9245). It has no UK series.
+local FED_ANNUAL = "Federal Reserve annual averages (G.5A / FRED AEX series) as published in" ..
+  " https://github.com/datasets/exchange-rates (data/annual.csv)"
 -- World Bank PA.NUS.FCRF (official exchange rate, LCU per US$, period
 -- average, from IMF IFS) for the CIS states, as tabulated at
 -- http://ru.knoema.com/atlas/CIS/topics/Экономика/Финансовый-сектор-Обменные-курсы/Обменный-курс
@@ -25,12 +34,20 @@ local WB_CIS = "World Bank PA.NUS.FCRF (IMF IFS) via knoema CIS atlas, http://ru
 
 M.sources = {
   EUR = FED_G5A .. " (2022: 1/1.0534, 2023: 1/1.0817); 2024: IRS yearly average currency exchange" ..
-        " rates (0.924), as quoted at https://euro2.net/euro/euro-to-usd-conversion-by-date/",
+        " rates (0.924), as quoted at https://euro2.net/euro/euro-to-usd-conversion-by-date/;" ..
+        " 2025: " .. FED_ANNUAL .. " (0.8845)",
   GBP = FED_G5A .. " (2022: 1/1.2371, 2023: 1/1.2440)",
-  CNY = FED_G5A, JPY = FED_G5A, KRW = FED_G5A, INR = FED_G5A, CHF = FED_G5A,
+  CNY = FED_G5A .. "; 2024-2025: " .. FED_ANNUAL,
+  JPY = FED_G5A .. "; 2024-2025: " .. FED_ANNUAL,
+  KRW = FED_G5A .. "; 2024-2025: " .. FED_ANNUAL,
+  INR = FED_G5A .. "; 2024-2025: " .. FED_ANNUAL,
+  CHF = FED_G5A .. "; 2024-2025: " .. FED_ANNUAL,
   KZT = WB_CIS, KGS = WB_CIS, TJS = WB_CIS, UZS = WB_CIS,
   RUB = "Bank of Russia official rates, annual averages as computed from the CBR database at" ..
-        " https://ruxpert.ru/Статистика:История_курса_доллара_к_рублю",
+        " https://ruxpert.ru/Статистика:История_курса_доллара_к_рублю (2022: 68,55, 2023: 85,25);" ..
+        " 2025: average of the Bank of Russia official USD rate over 2025, 83,3 руб./$, as computed" ..
+        " by Vedomosti from CBR data (Vedomosti, 12 Jan 2026," ..
+        " https://www.vedomosti.ru/economics/articles/2026/01/12/1168526-eksperti-ozhidayut-oslableniya-rublya)",
   TMT = "official rate fixed at 3.50 manat per USD since 1 January 2015 (Central Bank of" ..
         " Turkmenistan; export.gov Turkmenistan Foreign Exchange Controls, 2019," ..
         " https://legacy.export.gov/article?id=Turkmenistan-Foreign-Exchange-Controls)",
@@ -41,22 +58,25 @@ M.sources = {
 
 M.per_usd = {
   USD = { [2022] = 1, [2023] = 1, [2024] = 1, [2025] = 1 },
-  EUR = { [2022] = 0.9493, [2023] = 0.9245, [2024] = 0.924 },
+  EUR = { [2022] = 0.9493, [2023] = 0.9245, [2024] = 0.924, [2025] = 0.8845 },
   GBP = { [2022] = 0.8083, [2023] = 0.8039 },
-  CNY = { [2022] = 6.7290, [2023] = 7.0809 },
-  JPY = { [2022] = 131.4589, [2023] = 140.5001 },
-  KRW = { [2022] = 1291.7796, [2023] = 1306.7637 },
-  INR = { [2022] = 78.5792, [2023] = 82.5708 },
-  CHF = { [2022] = 0.9550, [2023] = 0.8984 },
-  RUB = { [2022] = 68.55, [2023] = 85.25 },
+  CNY = { [2022] = 6.7290, [2023] = 7.0809, [2024] = 7.1957, [2025] = 7.1875 },
+  JPY = { [2022] = 131.4589, [2023] = 140.5001, [2024] = 151.4551, [2025] = 149.5686 },
+  KRW = { [2022] = 1291.7796, [2023] = 1306.7637, [2024] = 1363.4381, [2025] = 1421.3963 },
+  INR = { [2022] = 78.5792, [2023] = 82.5708, [2024] = 83.6566, [2025] = 87.1468 },
+  CHF = { [2022] = 0.9550, [2023] = 0.8984, [2024] = 0.8808, [2025] = 0.8305 },
+  RUB = { [2022] = 68.55, [2023] = 85.25, [2025] = 83.3 },
   KZT = { [2022] = 460.2, [2023] = 456.2, [2024] = 469.0 },
   KGS = { [2022] = 84.1, [2023] = 87.9, [2024] = 87.2 },
   TJS = { [2022] = 11.0, [2023] = 10.8, [2024] = 10.8 },
   UZS = { [2022] = 11050.1, [2023] = 11734.8, [2024] = 12652.3 },
   TMT = { [2022] = 3.5, [2023] = 3.5, [2024] = 3.5, [2025] = 3.5 },
   AED = { [2022] = 3.6725, [2023] = 3.6725, [2024] = 3.6725, [2025] = 3.6725 },
-  -- TRY: no sourced annual average found yet; lines in lira are listed
-  -- as not converted.
+  -- Not yet sourced (lines in these currency-years are listed as not
+  -- converted): TRY every year; GBP 2024-2025; RUB 2024; KZT, KGS, TJS,
+  -- UZS 2025. The Federal Reserve's G.5A releases of February 2025 and
+  -- 2026 (GBP) and the IRS yearly-average table (Turkey, Central Asia,
+  -- Russia) are the sources to copy them from.
 }
 
 -- Currency-years whose rate is not a published annual average: why.

@@ -18,32 +18,39 @@ expect_out "| Pole | Lines | Firm (commitments, disbursements) | Pledged or anno
   "firm money and pledges in separate columns"
 # West firm: USD 25m (2022 ERICEN) + USD 25m (2023 ERICEN) + EUR 9m / 0.9245
 # (2023) = 9.734992m + EUR 10bn / 0.924 (2024) = 10,822.510823m
-# = 10,882.245814m; no West pledge has a rate (EUR 12bn and EUR 3bn are 2025)
-expect_out "| West | 4 | \$10,882.25m | – |" "West headline: firm money only"
-# China: CNY 26bn / 7.0809 (2023) = 3,671.849624m, a pledge
-expect_out "| China | 1 | – | \$3,671.85m |" "China headline: a pledge, not firm money"
+# = 10,882.245814m (4 lines). Announced: EUR 12bn / 0.8845 (2025) =
+# 13,566.986998m (EU pledge) + EUR 3bn / 0.8845 = 3,391.746750m (Italy's
+# investment in UZB) = 16,958.733748m; the UK's GBP 50m (2024) has no rate
+expect_out "| West | 6 | \$10,882.25m | \$16,958.73m |" "West headline: firm money and pledges apart"
+# China: CNY 26bn / 7.0809 (2023) = 3,671.849624m + CNY 1.5bn / 7.1875
+# (2025) = 208.695652m = 3,880.545276m, both pledges
+expect_out "| China | 2 | – | \$3,880.55m |" "China headline: pledges, not firm money"
 # Russia: USD 400m investment in UZB, announced
 expect_out "| Russia | 1 | – | \$400.00m |" "Russia headline: announced investment"
-expect_out "| West | commitment | \$25.00m | \$34.73m | \$10,822.51m | \$10,882.25m |" "West by kind and year"
+# the 2025 column appears now that 2025 pledges convert; no West commitment in 2025
+expect_out "| West | commitment | \$25.00m | \$34.73m | \$10,822.51m | – | \$10,882.25m |" "West by kind and year"
 # by recipient: KAZ = 5 + 5 + 9.734992 + 10,822.510823 / 5 = 2,184.237157m firm;
-# 3,671.849624 / 5 = 734.369925m pledged
-expect_out "| KAZ | \$2,184.24m | \$734.37m |" "KAZ's part of every line, split"
-# UZB: the same split, plus Russia's USD 400m: 734.369925 + 400 = 1,134.37m
-expect_out "| UZB | \$2,174.50m | \$1,134.37m |" "UZB's part, with its own line"
+# (3,671.849624 + 208.695652 + 13,566.986998) / 5 = 3,489.506455m pledged
+expect_out "| KAZ | \$2,184.24m | \$3,489.51m |" "KAZ's part of every line, split"
+# UZB: the same split, plus Russia's USD 400m and Italy's 3,391.746750m:
+# 3,489.506455 + 400 + 3,391.746750 = 7,281.253205m
+expect_out "| UZB | \$2,174.50m | \$7,281.25m |" "UZB's part, with its own lines"
 # direction as stated: Uzbekistan invests in the US; listed apart, not counted
 expect_out "## Money from Central Asian states to partners (not counted above)" "outward money listed apart"
 expect_out "| 2025 | West | UZB | USA | investment | USD 35,000,000,000 | – | \$35,000.00m |" "UZB→USA as stated, USD never provisional"
 expect_not_out "provisional 2025 rate" "no provisional note on a USD line"
 expect_out "## Not converted" "unconverted lines are listed"
-expect_out "- 2025-06-cn-c5-summit-astana (2025-06-17, CHN to C5): CNY 1,500,000,000 pledge, no CNY rate for 2025 in lib/rates.lua; not counted in any total" \
+expect_out "- 2024-04-uk-cameron-c5-visit (2024-04-22/2024-04-26~, GBR to C5): GBP 50,000,000 commitment, no GBP rate for 2024 in lib/rates.lua; not counted in any total" \
   "a line without a rate names its reason"
 
 # --- KAZ: the funding figure is KAZ's share in `caw score` ---
 run "$CAW" --db "$DB" run "$FR" --country KAZ
 expect_rc 0 "funding report --country KAZ"
 # the same lines, KAZ's part: 5 + 5 + 9.734992 + 2,164.502165 = 2,184.237157m
-expect_out "| West | 4 | \$2,184.24m | – |" "KAZ headline, West"
-expect_out "| China | 1 | – | \$734.37m |" "KAZ headline, China: CNY 26bn / 7.0809 / 5"
+# firm; 13,566.986998 / 5 = 2,713.397400m announced
+expect_out "| West | 5 | \$2,184.24m | \$2,713.40m |" "KAZ headline, West"
+# (3,671.849624 + 208.695652) / 5 = 776.109055m
+expect_out "| China | 2 | – | \$776.11m |" "KAZ headline, China: CNY 26bn / 7.0809 / 5 + CNY 1.5bn / 7.1875 / 5"
 expect_out "‡ the figure is this state's part of a regional package." "split figures are marked and explained"
 expect_out "| split 1/5 of EUR 10,000,000,000 | \$2,164.50m‡ |" "the EU package: KAZ's fifth"
 "$CAW" --db "$DB" run "$FR" --country KAZ --format csv -o "$T/kaz.csv"

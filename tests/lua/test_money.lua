@@ -70,6 +70,14 @@ t.eq(usd, nil, "no KGS rate for 2031")
 t.eq(rate, "no KGS rate for 2031 in lib/rates.lua", "the reason names currency and year")
 usd, rate = rates.to_usd(1e6, "XYZ", 2024)
 t.eq(rate, "no XYZ rate in lib/rates.lua", "an unknown currency has a reason")
+-- RUB 2025 is Vedomosti's 83.3 from Bank of Russia data: 833,000,000 / 83.3 = 10,000,000;
+-- RUB 2024 has no sourced figure yet, and 2025's is never used for it
+usd, rate, note = rates.to_usd(833e6, "RUB", 2025)
+t.eq(string.format("%.2f", usd) .. " " .. rate .. " " .. tostring(note), "10000000.00 83.3 nil", "RUB 2025 at 83.3, not provisional")
+usd, rate = rates.to_usd(1e6, "RUB", 2024)
+t.eq(rate, "no RUB rate for 2024 in lib/rates.lua", "no RUB 2024 rate, and no fallback to 2025")
+usd, rate = rates.to_usd(1e6, "TRY", 2024)
+t.eq(rate, "no TRY rate in lib/rates.lua", "lira lines are not converted until a source is found")
 usd, rate, note = rates.to_usd(3.5e6, "TMT", 2024)
 t.eq(usd .. " " .. tostring(note ~= nil), "1000000.0 true", "a pegged rate converts and is flagged provisional")
 for _, cur in ipairs({ "KZT", "KGS", "TJS", "TMT", "UZS", "RUB", "CNY", "EUR", "GBP", "USD", "JPY", "KRW",
