@@ -98,15 +98,6 @@ static int file_exists(const char *path) {
   return stat(path, &sb) == 0;
 }
 
-static void remove_db(const char *path) {
-  char side[4200];
-  remove(path);
-  snprintf(side, sizeof side, "%s-wal", path);
-  remove(side);
-  snprintf(side, sizeof side, "%s-shm", path);
-  remove(side);
-}
-
 typedef struct cli {
   const char *db;
   int quiet;
@@ -114,7 +105,7 @@ typedef struct cli {
 } cli;
 
 /* Load the bundled dataset into a fresh store through the caw JSON
-   importer; prints the one-line notice. Returns an exit code. */
+   importer. Returns an exit code. */
 static int seed_store(cli *c, caw_store *st) {
   caw_runtime *rt = caw_runtime_new(st, &c->opts);
   lua_State *L;
@@ -134,42 +125,53 @@ static int seed_store(cli *c, caw_store *st) {
                   caw_embed_central_asia_len);
   if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
+    rc = CAW_EXIT_SOFTWARE;
     if (!msg && lua_istable(L, -1)) {
-      lua_getfield(L, -1, "message");
+      lua_getfield(L, -1, "code"); /* a caw error: 74 for a full disk */
+      if (lua_isinteger(L, -1)) rc = (int)lua_tointeger(L, -1);
+      lua_getfield(L, -2, "message");
       msg = lua_tostring(L, -1);
     }
     fprintf(stderr, "caw: cannot load the bundled dataset: %s\n",
             msg ? msg : "error");
-    rc = CAW_EXIT_SOFTWARE;
-  } else if (!c->quiet) {
-    fprintf(stderr, "caw: created %s with %lld events from the bundled"
-                    " dataset\n",
-            c->db, (long long)lua_tointeger(L, -1));
   }
   caw_runtime_free(rt);
   return rc;
 }
 
-/* Open the store, creating it (seeded unless empty) when missing. */
-static int open_store(cli *c, int create_empty, caw_store **out) {
+/* Open the store, creating it (seeded unless empty) when missing, or in
+   place of the existing one when fresh (init --force). A new database is
+   built under a temporary name and renamed into place only when it is
+   complete: a failure (a full disk) leaves nothing at c->db. */
+static int open_store(cli *c, int create_empty, int fresh, caw_store **out) {
   char err[CAW_ERRMAX];
-  int existed = file_exists(c->db), rc;
-  caw_status st = caw_store_open(c->db, CAW_STORE_CREATE, out, err, sizeof err);
+  int rc;
+  caw_status st = caw_store_open(
+    c->db, CAW_STORE_CREATE | CAW_STORE_DEFER | (fresh ? CAW_STORE_FRESH : 0),
+    out, err, sizeof err);
   if (st != CAW_OK) {
     fprintf(stderr, "caw: %s\n", err);
     return caw_status_exit(st);
   }
-  if (existed || create_empty) {
-    if (!existed && !c->quiet)
-      fprintf(stderr, "caw: created empty database %s\n", c->db);
-    return CAW_EXIT_OK;
+  if (!caw_store_unpublished(*out)) return CAW_EXIT_OK; /* it existed */
+  if (!create_empty && (rc = seed_store(c, *out)) != CAW_EXIT_OK) {
+    caw_store_close(*out); /* removes the unpublished database */
+    *out = NULL;
+    return rc;
   }
-  if ((rc = seed_store(c, *out)) != CAW_EXIT_OK) {
+  if ((st = caw_store_publish(*out, err, sizeof err)) != CAW_OK) {
+    fprintf(stderr, "caw: %s\n", err);
     caw_store_close(*out);
     *out = NULL;
-    remove_db(c->db); /* never leave a half-made database */
+    return caw_status_exit(st);
   }
-  return rc;
+  if (!c->quiet) {
+    if (create_empty) fprintf(stderr, "caw: created empty database %s\n", c->db);
+    else fprintf(stderr, "caw: created %s with %lld events from the bundled"
+                         " dataset\n", c->db,
+                 (long long)caw_store_count(*out));
+  }
+  return CAW_EXIT_OK;
 }
 
 static int cmd_init(cli *c, int argc, char **argv) {
@@ -187,15 +189,12 @@ static int cmd_init(cli *c, int argc, char **argv) {
       return CAW_EXIT_OK;
     } else return usage_error("init: unknown option '%s'", argv[i]);
   }
-  if (file_exists(c->db)) {
-    if (!force) {
-      fprintf(stderr, "caw: %s already exists (use 'caw init --force' to"
-                      " replace it)\n", c->db);
-      return CAW_EXIT_USAGE;
-    }
-    remove_db(c->db);
+  if (file_exists(c->db) && !force) {
+    fprintf(stderr, "caw: %s already exists (use 'caw init --force' to"
+                    " replace it)\n", c->db);
+    return CAW_EXIT_USAGE;
   }
-  rc = open_store(c, empty, &st);
+  rc = open_store(c, empty, force, &st);
   caw_store_close(st);
   return rc;
 }
@@ -274,7 +273,7 @@ static int cmd_run(cli *c, int argc, char **argv, const char *lua_cmd) {
     }
   }
   if (lua_cmd && wants_help(argc, argv)) st = NULL; /* help needs no database */
-  else if ((rc = open_store(c, 0, &st)) != CAW_EXIT_OK) return rc;
+  else if ((rc = open_store(c, 0, 0, &st)) != CAW_EXIT_OK) return rc;
   if (!(rt = caw_runtime_new(st, &c->opts))) {
     caw_store_close(st);
     fprintf(stderr, "caw: out of memory\n");

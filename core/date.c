@@ -652,3 +652,51 @@ const char *caw_date_precision_name(caw_precision p) {
   }
   return "unknown";
 }
+
+/* If s[0..len) opens with a quarter written YYYY-Qn (or YYYYQn, q for Q)
+   that ends there, at a '/' or at a qualifier, return its length. */
+static size_t quarter_len(const char *s, size_t len) {
+  size_t i = 4;
+  if (len < 6 || !is_digit(s[0]) || !is_digit(s[1]) || !is_digit(s[2]) ||
+      !is_digit(s[3]))
+    return 0;
+  if (s[i] == '-') i++;
+  if (i + 2 > len || (s[i] != 'Q' && s[i] != 'q') || s[i + 1] < '1' ||
+      s[i + 1] > '4')
+    return 0;
+  i += 2;
+  if (i < len && s[i] != '/' && !is_qual(s[i])) return 0;
+  return i;
+}
+
+/*
+** Parse a date as commands take it for --from, --to and --explain: any
+** EDTF date or interval, and quarters written 2024-Q2 (read as the EDTF
+** quarter 2024-34) alone or at either end of an interval. See date.h.
+*/
+caw_status caw_date_parse_query(const char *s, size_t len, caw_date *out,
+                                char *err, size_t errlen) {
+  char buf[128];
+  size_t i = 0, j = 0, q;
+  int rewritten = 0;
+  if (s == NULL || len >= sizeof buf)
+    return caw_date_parse(s, len, out, err, errlen);
+  while (i < len) {
+    if ((i == 0 || s[i - 1] == '/') && (q = quarter_len(s + i, len - i)) > 0) {
+      memcpy(buf + j, s + i, 4); /* the year */
+      buf[j + 4] = '-';
+      buf[j + 5] = '3';
+      buf[j + 6] = (char)(s[i + q - 1] - '1' + '3'); /* Q1..Q4 -> 33..36 */
+      j += 7;
+      i += q;
+      rewritten = 1;
+    } else {
+      buf[j++] = s[i++];
+    }
+  }
+  if (!rewritten || caw_date_parse(buf, j, out, NULL, 0) != CAW_OK)
+    return caw_date_parse(s, len, out, err, errlen); /* its message quotes s */
+  if (err != NULL && errlen > 0)
+    err[0] = '\0';
+  return CAW_OK;
+}

@@ -546,6 +546,46 @@ void caw_dsv_close(caw_dsv *r) {
   free(r);
 }
 
+static const caw_dsv_field *sort_hdr; /* for cmp_hdr: qsort has no context */
+
+static int cmp_hdr(const void *a, const void *b) {
+  const caw_dsv_field *x = &sort_hdr[*(const size_t *)a];
+  const caw_dsv_field *y = &sort_hdr[*(const size_t *)b];
+  int c;
+  if (x->len != y->len) return x->len < y->len ? -1 : 1;
+  if ((c = memcmp(x->ptr, y->ptr, x->len)) != 0) return c;
+  return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* A column name given twice makes "the column named X" ambiguous: a data
+   error naming both columns (the first repeat in the file). Empty names
+   (trailing separators) may repeat. Sorts, so a wide header costs
+   n log n. */
+static caw_status unique_header(caw_dsv *r, char *err, size_t errlen) {
+  size_t i, first = 0, second = 0, *order;
+  if (r->nhdr < 2) return CAW_OK;
+  if (!(order = malloc(r->nhdr * sizeof *order)))
+    return fail(err, errlen, CAW_ENOMEM, "%s: out of memory", r->name);
+  for (i = 0; i < r->nhdr; i++) order[i] = i;
+  sort_hdr = r->hdr;
+  qsort(order, r->nhdr, sizeof *order, cmp_hdr);
+  for (i = 1; i < r->nhdr; i++) {
+    const caw_dsv_field *a = &r->hdr[order[i - 1]], *b = &r->hdr[order[i]];
+    if (b->len && a->len == b->len && memcmp(a->ptr, b->ptr, b->len) == 0 &&
+        (!second || order[i] < second)) {
+      first = order[i - 1];
+      second = order[i];
+    }
+  }
+  free(order);
+  if (!second) return CAW_OK;
+  return fail(err, errlen, CAW_EINVAL,
+              "%s:%lld: column '%.*s' appears twice in the header (columns"
+              " %zu and %zu)", r->name, r->row_line,
+              (int)(r->hdr[second].len > 60 ? 60 : r->hdr[second].len),
+              r->hdr[second].ptr, first + 1, second + 1);
+}
+
 /* Keep a copy of the row just read as the header. */
 static caw_status keep_header(caw_dsv *r, size_t n, char *err,
                               size_t errlen) {
@@ -569,7 +609,7 @@ static caw_status keep_header(caw_dsv *r, size_t n, char *err,
     return fail(err, errlen, CAW_EINVAL,
                 "%s:%lld: header has %zu fields, expected %zu", r->name,
                 r->row_line, n, r->o.fields);
-  return CAW_OK;
+  return unique_header(r, err, errlen);
 }
 
 /* Everything an open does once the input is attached to r. */

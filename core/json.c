@@ -30,7 +30,8 @@ static void line_col(const char *s, size_t off, long *line, long *col) {
   }
 }
 
-static void push_value(lua_State *L, const cJSON *v, int depth) {
+static void push_value(lua_State *L, const cJSON *v, int depth,
+                       const char *name) {
   if (depth > JSON_MAXDEPTH) luaL_error(L, "JSON nested too deeply");
   luaL_checkstack(L, 4, "JSON nested too deeply");
   if (cJSON_IsNull(v)) lua_pushlightuserdata(L, NULL);
@@ -48,14 +49,19 @@ static void push_value(lua_State *L, const cJSON *v, int depth) {
     lua_createtable(L, cJSON_GetArraySize(v), 0);
     luaL_setmetatable(L, ARRAY_MT);
     cJSON_ArrayForEach(c, v) {
-      push_value(L, c, depth + 1);
+      push_value(L, c, depth + 1, name);
       lua_rawseti(L, -2, i++);
     }
   } else {
     const cJSON *c;
     lua_createtable(L, 0, cJSON_GetArraySize(v));
     cJSON_ArrayForEach(c, v) {
-      push_value(L, c, depth + 1);
+      if (lua_getfield(L, -1, c->string) != LUA_TNIL) /* dup_key missed it */
+        caw_lua_fail(L, CAW_EXIT_DATAERR,
+                     "%s: invalid JSON: key '%s' appears twice in one object",
+                     name, c->string);
+      lua_pop(L, 1);
+      push_value(L, c, depth + 1, name);
       lua_setfield(L, -2, c->string);
     }
   }
@@ -76,6 +82,82 @@ static size_t too_deep(const char *s, size_t len) {
     } else if (s[i] == ']' || s[i] == '}') depth--;
   }
   return len;
+}
+
+/* Offset of the first "\u0000" escape in a string of the valid JSON text
+   s, or len: cJSON would cut the string there. */
+static size_t nul_escape(const char *s, size_t len) {
+  size_t i;
+  int in_string = 0;
+  for (i = 0; i < len; i++) {
+    if (!in_string) in_string = s[i] == '"';
+    else if (s[i] == '"') in_string = 0;
+    else if (s[i] == '\\') {
+      if (i + 5 < len && memcmp(s + i + 1, "u0000", 5) == 0) return i;
+      i++;
+    }
+  }
+  return len;
+}
+
+typedef struct json_key {
+  size_t obj, off, len; /* the object it belongs to; its text in s */
+} json_key;
+
+static const char *key_text; /* for cmp_json_key: qsort has no context */
+
+static int cmp_json_key(const void *a, const void *b) {
+  const json_key *x = a, *y = b;
+  int c;
+  if (x->obj != y->obj) return x->obj < y->obj ? -1 : 1;
+  if (x->len != y->len) return x->len < y->len ? -1 : 1;
+  if ((c = memcmp(key_text + x->off, key_text + y->off, x->len)) != 0) return c;
+  return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Offset of the first key (as written) that repeats an earlier key of its
+   own object in the valid JSON text s (at most JSON_MAXDEPTH deep), or
+   len. Sorts the keys, so a big object costs n log n. */
+static size_t dup_key(const char *s, size_t len, size_t *key_len) {
+  size_t obj_of[JSON_MAXDEPTH + 2], nobj = 0, nkeys = 0, cap = 0, i, found = len;
+  char is_obj[JSON_MAXDEPTH + 2], want_key[JSON_MAXDEPTH + 2];
+  json_key *keys = NULL;
+  int depth = 0;
+  for (i = 0; i < len; i++) {
+    char c = s[i];
+    if (c == '"') {
+      size_t start = ++i;
+      while (i < len && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
+      if (depth > 0 && is_obj[depth - 1] && want_key[depth - 1]) {
+        if (nkeys == cap) {
+          json_key *k = realloc(keys, (cap = cap ? 2 * cap : 64) * sizeof *k);
+          if (!k) goto done; /* push_value still catches it */
+          keys = k;
+        }
+        keys[nkeys].obj = obj_of[depth - 1];
+        keys[nkeys].off = start;
+        keys[nkeys++].len = i - start;
+        want_key[depth - 1] = 0;
+      }
+    } else if (c == '{' || c == '[') {
+      is_obj[depth] = c == '{';
+      want_key[depth] = 1;
+      obj_of[depth++] = nobj++;
+    } else if (c == '}' || c == ']') depth--;
+    else if (c == ',' && depth > 0 && is_obj[depth - 1]) want_key[depth - 1] = 1;
+  }
+  key_text = s;
+  if (nkeys > 1) qsort(keys, nkeys, sizeof *keys, cmp_json_key);
+  for (i = 1; i < nkeys; i++)
+    if (keys[i].obj == keys[i - 1].obj && keys[i].len == keys[i - 1].len &&
+        memcmp(s + keys[i].off, s + keys[i - 1].off, keys[i].len) == 0 &&
+        keys[i].off < found) {
+      found = keys[i].off;
+      *key_len = keys[i].len;
+    }
+done:
+  free(keys);
+  return found;
 }
 
 static int box_gc(lua_State *L);
@@ -122,6 +204,26 @@ static int json_decode(lua_State *L) {
                           "%s:%ld:%ld: invalid JSON: nested deeper than %d"
                           " levels", name, line, col, JSON_MAXDEPTH);
     }
+    if ((off = nul_escape(s, len)) < len) {
+      cJSON_Delete(root);
+      *box = NULL;
+      line_col(s, off, &line, &col);
+      return caw_lua_fail(L, CAW_EXIT_DATAERR,
+                          "%s:%ld:%ld: invalid JSON: \\u0000 (a NUL"
+                          " character) in a string", name, line, col);
+    }
+    {
+      size_t klen = 0;
+      if ((off = dup_key(s, len, &klen)) < len) {
+        cJSON_Delete(root);
+        *box = NULL;
+        line_col(s, off - 1, &line, &col);
+        return caw_lua_fail(L, CAW_EXIT_DATAERR,
+                            "%s:%ld:%ld: invalid JSON: key \"%.*s\" appears"
+                            " twice in one object", name, line, col,
+                            (int)(klen > 60 ? 60 : klen), s + off);
+      }
+    }
   } else {
     off = end ? (size_t)(end - s) : 0;
     if (off > len) off = len;
@@ -142,7 +244,7 @@ static int json_decode(lua_State *L) {
                           col, shown, s + off);
     }
   }
-  push_value(L, root, 0);
+  push_value(L, root, 0, name);
   cJSON_Delete(root);
   *box = NULL;
   return 1;

@@ -4,7 +4,8 @@
 ** streams query rows back as tables, loads plugins as text into their
 ** own environments, and applies the limits (memory cap counted in the
 ** allocator, timeout by a hook set only when the alarm fires).
-** Called by cli.c; calls store.c, date.c, sha256.c, json.c, luadsv.c.
+** Called by cli.c; calls store.c, date.c, sha256.c, json.c, luadsv.c,
+** file.c (every file it writes).
 */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <cjson/cJSON.h>
 
 #include "caw/date.h"
+#include "caw/file.h"
 #include "caw/runtime.h"
 #include "caw/sha256.h"
 #include "caw/store.h"
@@ -745,13 +747,15 @@ static int events_next(lua_State *L) {
   return 0;
 }
 
-/* Parse a date bound: "2024", "2024-03", "2024-03-15", any EDTF. */
+/* Parse a date bound: "2024", "2024-Q2", "2024-03-15", any EDTF. */
 static int64_t date_bound(lua_State *L, const char *key, const char *s,
                           int upper) {
   caw_date d;
   char err[CAW_ERRMAX];
-  if (caw_date_parse(s, strlen(s), &d, err, sizeof err) != CAW_OK)
-    caw_lua_fail(L, CAW_EXIT_USAGE, "%s: %s", key, err);
+  if (caw_date_parse_query(s, strlen(s), &d, err, sizeof err) != CAW_OK)
+    caw_lua_fail(L, CAW_EXIT_USAGE, "%s: %s (dates: 2024, 2024-Q2, 2024-34,"
+                 " 2024-06, 2024-06-13, or an interval like 2024-Q1/2024-Q3)",
+                 key, err);
   return upper ? d.hi : d.lo;
 }
 
@@ -802,8 +806,33 @@ static void filter_from_table(lua_State *L, int idx, caw_filter *f) {
   f->limit = (int64_t)get_num(&c, idx, "limit", 0, NULL);
 }
 
+/* The stored spelling of a filter value (pushed on the stack, which keeps
+   it alive); an unknown value is a usage error naming the closest. */
+static const char *known_value(lua_State *L, caw_store *st, caw_known kind,
+                               const char *value) {
+  char canon[CAW_ERRMAX], err[CAW_ERRMAX];
+  caw_status rc = caw_store_known(st, kind, value, canon, sizeof canon, err,
+                                  sizeof err);
+  if (rc == CAW_ENOENT) caw_lua_fail(L, CAW_EXIT_USAGE, "%s", err);
+  if (rc != CAW_OK) fail_status(L, rc, err);
+  lua_pushstring(L, canon);
+  return lua_tostring(L, -1);
+}
+
+/* caw.known(kind, value) -> the stored spelling of an actor code, event
+   type or tag ("actor", "type", "tag"); a usage error (exit 64) naming
+   the closest known values when there is none. */
+static int l_known(lua_State *L) {
+  static const char *const kinds[] = {"actor", "type", "tag", NULL};
+  caw_store *st = store_of(L);
+  int kind = luaL_checkoption(L, 1, NULL, kinds);
+  known_value(L, st, (caw_known)kind, luaL_checkstring(L, 2));
+  return 1;
+}
+
 /* caw.events{from=, to=, certain=, actor=, type=, tag=, text=, limit=,
-   children=} -> iterator over event tables (streamed). */
+   children=} -> iterator over event tables (streamed). An actor, type or
+   tag the database does not know is a usage error (caw.known). */
 static int l_events(lua_State *L) {
   caw_store *st = store_of(L);
   caw_filter f;
@@ -812,6 +841,9 @@ static int l_events(lua_State *L) {
   caw_status rc;
   int children = 1;
   filter_from_table(L, 1, &f);
+  if (f.actor) f.actor = known_value(L, st, CAW_KNOWN_ACTOR, f.actor);
+  if (f.type) f.type = known_value(L, st, CAW_KNOWN_TYPE, f.type);
+  if (f.tag) f.tag = known_value(L, st, CAW_KNOWN_TAG, f.tag);
   if (lua_istable(L, 1)) {
     lua_getfield(L, 1, "children");
     if (!lua_isnil(L, -1)) children = lua_toboolean(L, -1);
@@ -956,6 +988,8 @@ static int l_actors(lua_State *L) {
 
 /* ---- caw.date ---- */
 
+static int push_parsed_date(lua_State *L, const caw_date *dp);
+
 /* caw.date.parse(s) -> {edtf, earliest, latest, day_lo, day_hi, precision,
    uncertain, approximate, interval}; raises on a bad date. */
 static int l_date_parse(lua_State *L) {
@@ -965,6 +999,12 @@ static int l_date_parse(lua_State *L) {
   char err[CAW_ERRMAX];
   if (caw_date_parse(s, len, &d, err, sizeof err) != CAW_OK)
     return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s", err);
+  return push_parsed_date(L, &d);
+}
+
+/* The table caw.date.parse returns for d, the string at index 1. */
+static int push_parsed_date(lua_State *L, const caw_date *dp) {
+  caw_date d = *dp;
   lua_createtable(L, 0, 9);
   lua_pushvalue(L, 1);
   lua_setfield(L, -2, "edtf");
@@ -983,6 +1023,19 @@ static int l_date_parse(lua_State *L) {
   lua_pushboolean(L, d.interval);
   lua_setfield(L, -2, "interval");
   return 1;
+}
+
+/* caw.date.parse_query(s): as caw.date.parse, for the dates commands
+   take (--from, --to, --explain): also quarters written 2024-Q2. A bad
+   date is a usage error (exit 64). */
+static int l_date_parse_query(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  caw_date d;
+  char err[CAW_ERRMAX];
+  if (caw_date_parse_query(s, len, &d, err, sizeof err) != CAW_OK)
+    return caw_lua_fail(L, CAW_EXIT_USAGE, "%s", err);
+  return push_parsed_date(L, &d);
 }
 
 /* caw.date.format(day) -> "YYYY-MM-DD" */
@@ -1031,6 +1084,7 @@ static const luaL_Reg date_funcs[] = {{"parse", l_date_parse},
                                       {"format", l_date_format},
                                       {"day", l_date_day},
                                       {"civil", l_date_civil},
+                                      {"parse_query", l_date_parse_query},
                                       {NULL, NULL}};
 
 /* ---- files, digests, output ---- */
@@ -1161,6 +1215,65 @@ static int pending_result(lua_State *L) {
   return 1;
 }
 
+/* Start replacing path: a fresh temporary file beside it (file.c), after
+   refusing a path that is not a regular file (74) or that is the database
+   itself or its journal (64). Returns the open stream; *tmp names it. */
+static FILE *open_output(lua_State *L, const char *path, char **tmp) {
+  caw_store *st = store_of(L);
+  char err[CAW_ERRMAX];
+  caw_status s;
+  FILE *f;
+  int fd;
+  if (st) {
+    const char *db = caw_store_path(st);
+    size_t n = strlen(db);
+    char *side = lua_newuserdatauv(L, n + 5, 0);
+    int same = caw_file_same(path, db);
+    sprintf(side, "%s-wal", db);
+    same = same || caw_file_same(path, side);
+    sprintf(side, "%s-shm", db);
+    same = same || caw_file_same(path, side);
+    lua_pop(L, 1);
+    if (same)
+      caw_lua_fail(L, CAW_EXIT_USAGE,
+                   "cannot write %s: it is the database caw is using", path);
+  }
+  if ((s = caw_file_temp(path, &fd, tmp, err, sizeof err)) != CAW_OK)
+    caw_lua_fail(L, caw_status_exit(s), "%s", err);
+  if (!(f = fdopen(fd, "wb"))) {
+    int e = errno;
+    close(fd);
+    unlink(*tmp);
+    free(*tmp);
+    *tmp = NULL;
+    caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path, strerror(e));
+  }
+  return f;
+}
+
+/* Finish what open_output began: close f, rename tmp over path (tmp is
+   removed on failure and freed either way). 0, or raises 74. */
+static int close_output(lua_State *L, FILE *f, char *tmp, const char *path,
+                        int ok) {
+  char err[CAW_ERRMAX];
+  int e = errno;
+  caw_status s;
+  if (fclose(f) != 0 && ok) {
+    ok = 0;
+    e = errno;
+  }
+  if (!ok) {
+    unlink(tmp);
+    free(tmp);
+    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
+                        strerror(e));
+  }
+  s = caw_file_commit(tmp, path, 1, err, sizeof err);
+  free(tmp);
+  if (s != CAW_OK) return caw_lua_fail(L, caw_status_exit(s), "%s", err);
+  return 0;
+}
+
 /* caw.write(path, text): write atomically (temp file + rename), so a
    failed report never leaves half a file; "-" writes to stdout. */
 static int l_write(lua_State *L) {
@@ -1169,27 +1282,14 @@ static int l_write(lua_State *L) {
   const char *text = luaL_checklstring(L, 2, &len);
   char *tmp;
   FILE *f;
-  int ok;
   if (strcmp(path, "-") == 0) {
     if (fwrite(text, 1, len, stdout) != len) /* flushed when the run ends */
       return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write to stdout: %s",
                           strerror(errno));
     return 0;
   }
-  tmp = lua_newuserdatauv(L, strlen(path) + 16, 0);
-  sprintf(tmp, "%s.tmp%ld", path, (long)getpid());
-  if (!(f = fopen(tmp, "wb")))
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
-                        strerror(errno));
-  ok = fwrite(text, 1, len, f) == len;
-  ok = (fclose(f) == 0) && ok;
-  if (!ok || rename(tmp, path) != 0) {
-    int e = errno;
-    remove(tmp);
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
-                        strerror(e));
-  }
-  return 0;
+  f = open_output(L, path, &tmp);
+  return close_output(L, f, tmp, path, fwrite(text, 1, len, f) == len);
 }
 
 /* caw.output(path) -> writer: caw.write in pieces, for output too big to
@@ -1230,16 +1330,9 @@ static int l_output(lua_State *L) {
     w->f = stdout;
     return 1;
   }
-  if (!(w->path = strdup(path)) || !(w->tmp = malloc(strlen(path) + 32)))
+  if (!(w->path = strdup(path)))
     return caw_lua_fail(L, CAW_EXIT_SOFTWARE, "out of memory");
-  sprintf(w->tmp, "%s.tmp%ld", path, (long)getpid());
-  if (!(w->f = fopen(w->tmp, "wb"))) {
-    int e = errno;
-    free(w->tmp);
-    w->tmp = NULL;
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
-                        strerror(e));
-  }
+  w->f = open_output(L, path, &w->tmp);
   return 1;
 }
 
@@ -1265,24 +1358,27 @@ static int writer_write(lua_State *L) {
 
 static int writer_close(lua_State *L) {
   lwriter *w = luaL_checkudata(L, 1, WRITER_MT);
-  int ok, e;
+  char *tmp;
+  FILE *f;
   if (!w->f) return 0;
   if (!w->tmp) { /* standard output: flushed when the run ends */
     w->f = NULL;
     return 0;
   }
-  ok = fclose(w->f) == 0;
+  f = w->f;
+  tmp = w->tmp;
   w->f = NULL;
-  if (ok && rename(w->tmp, w->path) == 0) {
-    writer_drop(w);
-    return 0;
-  }
-  e = errno;
-  remove(w->tmp);
+  w->tmp = NULL;
   lua_pushstring(L, w->path);
   writer_drop(w);
-  return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s",
-                      lua_tostring(L, -1), strerror(e));
+  return close_output(L, f, tmp, lua_tostring(L, -1), 1);
+}
+
+/* caw.same_file(a, b) -> true when both paths name one existing file. */
+static int l_same_file(lua_State *L) {
+  lua_pushboolean(L, caw_file_same(luaL_checkstring(L, 1),
+                                   luaL_checkstring(L, 2)));
+  return 1;
 }
 
 /* caw.log(...): a line on stderr (works in the sandbox). */
@@ -1657,6 +1753,7 @@ static const luaL_Reg caw_funcs[] = {
   {"add_event", l_add_event},
   {"put_actor", l_put_actor},
   {"actors", l_actors},
+  {"known", l_known},
   {"transaction", l_transaction},
   {"sql", l_sql},
   {"count", l_count},
@@ -1667,6 +1764,7 @@ static const luaL_Reg caw_funcs[] = {
   {"sha256_file", l_sha256_file},
   {"write", l_write},
   {"output", l_output},
+  {"same_file", l_same_file},
   {"sha256_file_async", l_sha256_file_async},
   {"log", l_log},
   {"progress", l_progress},
@@ -1960,6 +2058,7 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
   }
   if (rc != LUA_OK) {
     exitcode = report(rt, rc);
+    if (rc == LUA_ERRSYNTAX) exitcode = CAW_EXIT_DATAERR; /* docs/cli.md */
     lua_settop(L, base - 1);
     return exitcode;
   }

@@ -2,9 +2,11 @@
 ** store.c -- caw's event store on SQLite.
 ** Owns the schema (migrations keyed on PRAGMA user_version), validation
 ** of events against caw's vocabularies, nested transactions and the
-** streaming event query. Knows nothing of Lua; parses dates via date.c
-** and fingerprints events via sha256.c. runtime.c (the Lua bindings) and
-** bulk.c (the bulk engine for machine-coded events) are its callers.
+** streaming event query; builds a new database under a temporary name
+** (file.c) and opens only caw's own databases. Knows nothing of Lua;
+** parses dates via date.c and fingerprints events via sha256.c.
+** runtime.c and cli.c (the Lua bindings and the command line) and bulk.c
+** (the bulk engine for machine-coded events) are its callers.
 */
 #include <errno.h>
 #include <math.h>
@@ -14,8 +16,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "caw/date.h"
+#include "caw/file.h"
 #include "caw/sha256.h"
 #include "caw/store.h"
 #include "caw/utf8.h"
@@ -117,9 +121,18 @@ static const char *const stmt_sql[S_COUNT] = {
   " AND day_lo <= ?4 AND day_hi >= ?3",
   "SELECT 1 FROM events WHERE id >= ?1 || ':' AND id < ?1 || ';' LIMIT 1"};
 
+/* The application_id (PRAGMA application_id) of a caw database: 0x63617731,
+   "caw1". Databases made before it was set are known by their schema. */
+#define CAW_APPLICATION_ID 1667331889
+#define STRINGIFY(x) #x
+#define SQL_NUMBER(x) STRINGIFY(x)
+
 struct caw_store {
   sqlite3 *db;
   char *path;
+  char *tmp;    /* a new database not yet renamed to path (CAW_STORE_DEFER) */
+  int replace;  /* publishing replaces an existing file (CAW_STORE_FRESH) */
+  int readonly; /* opened read-only because path or its folder is not writable */
   int depth; /* transaction nesting */
   sqlite3_stmt *stmt[S_COUNT];
 };
@@ -449,6 +462,10 @@ static caw_status sqlerr(caw_store *st, int rc, char *err, size_t n,
   if (s == CAW_EBUSY)
     fmt(err, n, "database is busy (another caw is writing %s); try again",
         st->path);
+  else if ((rc & 0xff) == SQLITE_READONLY)
+    fmt(err, n, "cannot write %s: the database is read-only%s", st->path,
+        st->readonly ? " (the file or its folder is not writable; reading"
+                       " commands still work)" : "");
   else
     fmt(err, n, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
   return s;
@@ -528,6 +545,9 @@ static caw_status migrate(caw_store *st, int readonly, char *err, size_t n) {
         (res = seed_vocab(st, "actor_kinds", caw_actor_kinds, err, n)))
       goto fail;
   }
+  if ((res = exec(st, "PRAGMA application_id = "
+                     SQL_NUMBER(CAW_APPLICATION_ID), err, n)) != CAW_OK)
+    goto fail; /* new, or upgraded: caw's from now on */
   if (version < 2 && (res = exec(st, schema_v2, err, n)) != CAW_OK) goto fail;
   if (version < 3 && (res = exec(st, schema_v3, err, n)) != CAW_OK) goto fail;
   if (version < 4 && ((res = exec(st, schema_v4, err, n)) != CAW_OK ||
@@ -543,63 +563,199 @@ fail:
   return res;
 }
 
+/* Is the directory holding path writable (SQLite makes its -wal there)? */
+static int dir_writable(const char *path) {
+  const char *slash = strrchr(path, '/');
+  char dir[4096];
+  if (!slash) return access(".", W_OK) == 0;
+  snprintf(dir, sizeof dir, "%.*s", (int)(slash == path ? 1 : slash - path),
+           path);
+  return access(dir, W_OK) == 0;
+}
+
+/* Does path-wal exist with content (commits not yet in the main file)? */
+static int has_wal(const char *path) {
+  char side[4200];
+  struct stat sb;
+  snprintf(side, sizeof side, "%s-wal", path);
+  return stat(side, &sb) == 0 && sb.st_size > 0;
+}
+
+/* Open st->db on file. A read-only open of a database whose directory is
+   not writable uses immutable=1, so that SQLite needs no -shm file. */
+static caw_status connect_db(caw_store *st, const char *file, int oflags,
+                             char *err, size_t n) {
+  char *uri = NULL;
+  const char *name = file;
+  int rc;
+  if ((oflags & SQLITE_OPEN_READONLY) && !dir_writable(file) &&
+      !has_wal(file)) {
+    if (!(uri = sqlite3_mprintf("file:%s?immutable=1", file))) {
+      fmt(err, n, "out of memory");
+      return CAW_ENOMEM;
+    }
+    { /* percent-escape what a URI reserves */
+      char *esc = sqlite3_mprintf("%s", "");
+      const char *p;
+      for (p = file; esc && *p; p++) {
+        char *next = (*p == '%' || *p == '?' || *p == '#')
+                       ? sqlite3_mprintf("%s%%%02X", esc, (unsigned char)*p)
+                       : sqlite3_mprintf("%s%c", esc, *p);
+        sqlite3_free(esc);
+        esc = next;
+      }
+      sqlite3_free(uri);
+      uri = esc ? sqlite3_mprintf("file:%s?immutable=1", esc) : NULL;
+      sqlite3_free(esc);
+      if (!uri) {
+        fmt(err, n, "out of memory");
+        return CAW_ENOMEM;
+      }
+    }
+    name = uri;
+    oflags |= SQLITE_OPEN_URI;
+  }
+  rc = sqlite3_open_v2(name, &st->db, oflags | SQLITE_OPEN_FULLMUTEX, NULL);
+  sqlite3_free(uri);
+  if (rc != SQLITE_OK) {
+    fmt(err, n, "cannot open database %s: %s", st->path,
+        st->db ? sqlite3_errmsg(st->db) : "out of memory");
+    return CAW_EIO;
+  }
+  sqlite3_busy_timeout(st->db, 5000);
+  sqlite3_extended_result_codes(st->db, 1);
+  return exec(st, "PRAGMA foreign_keys = ON", err, n);
+}
+
+/* Set up a writable connection: WAL and the speed settings. */
+static caw_status tune_db(caw_store *st, char *err, size_t n) {
+  sqlite3_stmt *s = NULL;
+  caw_status res;
+  /* journal_mode only writes the header when it changes */
+  if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL) ==
+          SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW &&
+      strcmp((const char *)sqlite3_column_text(s, 0), "wal") != 0) {
+    sqlite3_finalize(s);
+    if ((res = exec(st, "PRAGMA journal_mode = WAL", err, n)) != CAW_OK)
+      return res;
+  } else if (!s || sqlite3_errcode(st->db) == SQLITE_NOTADB) {
+    sqlite3_finalize(s);
+    fmt(err, n, "%s is not a caw database (not an SQLite file)", st->path);
+    return CAW_EINVAL;
+  } else sqlite3_finalize(s);
+  exec(st, "PRAGMA synchronous = NORMAL", NULL, 0);
+  exec(st, "PRAGMA cache_size = -16384", NULL, 0); /* 16 MiB: big imports */
+  exec(st, "PRAGMA temp_store = MEMORY", NULL, 0);  /* statement journals */
+  return CAW_OK;
+}
+
+/* An existing file must be a caw database: its application_id, or (made
+   before caw set one) a schema version and caw's own tables. */
+static caw_status check_caw(caw_store *st, char *err, size_t n) {
+  sqlite3_stmt *s = NULL;
+  int rc, app = 0, version = 0, tables = 0, caw_tables = 0;
+  rc = sqlite3_prepare_v2(
+    st->db,
+    "SELECT (SELECT application_id FROM pragma_application_id),"
+    " (SELECT user_version FROM pragma_user_version),"
+    " (SELECT count(*) FROM sqlite_schema),"
+    " (SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND"
+    "  name IN ('events', 'batches', 'actors'))",
+    -1, &s, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    app = sqlite3_column_int(s, 0);
+    version = sqlite3_column_int(s, 1);
+    tables = sqlite3_column_int(s, 2);
+    caw_tables = sqlite3_column_int(s, 3);
+    rc = SQLITE_OK;
+  } else rc = sqlite3_errcode(st->db);
+  sqlite3_finalize(s);
+  if ((rc & 0xff) == SQLITE_NOTADB) {
+    fmt(err, n, "%s is not a caw database (not an SQLite file)", st->path);
+    return CAW_EINVAL;
+  }
+  if (rc != SQLITE_OK) return sqlerr(st, rc, err, n, "reading the schema");
+  if (app == CAW_APPLICATION_ID || (app == 0 && version >= 1 && caw_tables == 3))
+    return CAW_OK;
+  if (tables == 0 && app == 0)
+    fmt(err, n, "%s is an empty SQLite database, not a caw database; give"
+                " --db a new path, or replace it with 'caw init --force'",
+        st->path);
+  else
+    fmt(err, n, "%s is not a caw database (an SQLite database of another"
+                " application); caw leaves it alone", st->path);
+  return CAW_EINVAL;
+}
+
+/* Start a new database under a temporary name beside st->path. */
+static caw_status build_db(caw_store *st, char *err, size_t n) {
+  caw_status res;
+  int fd;
+  if ((res = caw_file_temp(st->path, &fd, &st->tmp, err, n)) != CAW_OK)
+    return res;
+  close(fd); /* SQLite takes an empty file as a new database */
+  if ((res = connect_db(st, st->tmp, SQLITE_OPEN_READWRITE, err, n)) ||
+      (res = tune_db(st, err, n)))
+    return res;
+  return migrate(st, 0, err, n);
+}
+
+/* Remove a file and its -wal and -shm. */
+static void remove_db_files(const char *file) {
+  char side[4200];
+  unlink(file);
+  snprintf(side, sizeof side, "%s-wal", file);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", file);
+  unlink(side);
+}
+
 caw_status caw_store_open(const char *path, int flags, caw_store **out,
                           char *err, size_t n) {
   caw_store *st;
   struct stat sb;
-  int readonly = (flags & CAW_STORE_READONLY) != 0;
-  int oflags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  int readonly = (flags & CAW_STORE_READONLY) != 0, exists;
   caw_status res;
   *out = NULL;
-  if (stat(path, &sb) != 0) {
-    if (errno != ENOENT || !(flags & CAW_STORE_CREATE) || readonly) {
-      fmt(err, n, "cannot open database %s: %s", path, strerror(errno));
-      return errno == ENOENT ? CAW_ENOENT : CAW_EIO;
-    }
-    oflags |= SQLITE_OPEN_CREATE;
-  } else if (S_ISDIR(sb.st_mode)) {
+  exists = stat(path, &sb) == 0;
+  if (!exists && (errno != ENOENT || !(flags & CAW_STORE_CREATE) || readonly)) {
+    fmt(err, n, "cannot open database %s: %s", path, strerror(errno));
+    return errno == ENOENT ? CAW_ENOENT : CAW_EIO;
+  }
+  if (exists && S_ISDIR(sb.st_mode)) {
     fmt(err, n, "cannot open database %s: it is a directory", path);
     return CAW_EIO;
+  }
+  if (exists && !(flags & CAW_STORE_FRESH) && sb.st_size == 0) {
+    fmt(err, n, "%s is an empty file, not a caw database; caw creates a"
+                " database only where no file exists (remove it, or give"
+                " --db a new path)", path);
+    return CAW_EINVAL;
   }
   if (!(st = calloc(1, sizeof *st)) || !(st->path = strdup(path))) {
     free(st);
     fmt(err, n, "out of memory");
     return CAW_ENOMEM;
   }
-  if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_FULLMUTEX, NULL) !=
-      SQLITE_OK) {
-    fmt(err, n, "cannot open database %s: %s", path,
-        st->db ? sqlite3_errmsg(st->db) : "out of memory");
-    res = CAW_EIO;
-    goto fail;
-  }
-  sqlite3_busy_timeout(st->db, 5000);
-  sqlite3_extended_result_codes(st->db, 1);
-  if ((res = exec(st, "PRAGMA foreign_keys = ON", err, n)) != CAW_OK)
-    goto fail;
-  if (!readonly) {
-    sqlite3_stmt *s = NULL;
-    /* journal_mode only writes the header when it changes */
-    if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW &&
-        strcmp((const char *)sqlite3_column_text(s, 0), "wal") != 0) {
-      sqlite3_finalize(s);
-      s = NULL;
-      if ((res = exec(st, "PRAGMA journal_mode = WAL", err, n)) != CAW_OK)
-        goto fail;
-    } else if (!s || sqlite3_errcode(st->db) == SQLITE_NOTADB) {
-      sqlite3_finalize(s);
-      fmt(err, n, "%s is not a caw database (not an SQLite file)", path);
-      res = CAW_EINVAL;
+  if (!exists || (flags & CAW_STORE_FRESH)) {
+    st->replace = exists;
+    if ((res = build_db(st, err, n)) != CAW_OK) goto fail;
+    if (!(flags & CAW_STORE_DEFER) &&
+        (res = caw_store_publish(st, err, n)) != CAW_OK)
       goto fail;
-    }
-    sqlite3_finalize(s);
-    exec(st, "PRAGMA synchronous = NORMAL", NULL, 0);
-    exec(st, "PRAGMA cache_size = -16384", NULL, 0); /* 16 MiB: big imports */
-    exec(st, "PRAGMA temp_store = MEMORY", NULL, 0);  /* statement journals */
+    *out = st;
+    return CAW_OK;
   }
-  if ((res = migrate(st, readonly, err, n)) != CAW_OK) goto fail;
+  if (!readonly && (access(path, W_OK) != 0 || !dir_writable(path)))
+    st->readonly = readonly = 1; /* reading still works; writes say why */
+  if ((res = connect_db(st, path,
+                        readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+                        err, n)) ||
+      (res = check_caw(st, err, n)) ||
+      (!readonly && (res = tune_db(st, err, n))) ||
+      (res = migrate(st, readonly, err, n)))
+    goto fail;
   *out = st;
   return CAW_OK;
 fail:
@@ -607,11 +763,47 @@ fail:
   return res;
 }
 
+caw_status caw_store_publish(caw_store *st, char *err, size_t n) {
+  caw_status res;
+  int i;
+  if (!st->tmp) return CAW_OK;
+  for (i = 0; i < S_COUNT; i++) {
+    sqlite3_finalize(st->stmt[i]);
+    st->stmt[i] = NULL;
+  }
+  if (sqlite3_close(st->db) != SQLITE_OK) { /* a statement still open */
+    fmt(err, n, "%s: cannot finish the new database: %s", st->path,
+        sqlite3_errmsg(st->db));
+    return CAW_EINTERNAL;
+  }
+  st->db = NULL;
+  if (st->replace) { /* the old database's journal must not meet the new */
+    char side[4200];
+    snprintf(side, sizeof side, "%s-wal", st->path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", st->path);
+    unlink(side);
+  }
+  res = caw_file_commit(st->tmp, st->path, st->replace, err, n);
+  remove_db_files(st->tmp); /* gone already, unless something failed */
+  free(st->tmp);
+  st->tmp = NULL;
+  if (res != CAW_OK) return res;
+  if ((res = connect_db(st, st->path, SQLITE_OPEN_READWRITE, err, n)) ||
+      (res = tune_db(st, err, n)))
+    return res;
+  return CAW_OK;
+}
+
+int caw_store_unpublished(caw_store *st) { return st->tmp != NULL; }
+
 void caw_store_close(caw_store *st) {
   int i;
   if (!st) return;
   for (i = 0; i < S_COUNT; i++) sqlite3_finalize(st->stmt[i]);
   sqlite3_close(st->db);
+  if (st->tmp) remove_db_files(st->tmp); /* never published: all or nothing */
+  free(st->tmp);
   free(st->path);
   free(st);
 }
@@ -962,6 +1154,12 @@ static int validate(vctx *v, const caw_event *ev, caw_date *date) {
     if (!(isfinite(m->amount) && m->amount > 0)) {
       fmt(v->err, v->n, "field '%s': amount must be a positive number, got %g",
           F("amount"), m->amount);
+      return 0;
+    }
+    if (m->amount > CAW_MONEY_MAX) { /* 1e308 would make any sum infinite */
+      fmt(v->err, v->n, "field '%s': amount %g is above the limit of %g in any"
+          " currency (a unit or typing error?)", F("amount"), m->amount,
+          CAW_MONEY_MAX);
       return 0;
     }
     if (!required(v, F("currency"), m->currency)) return 0;
@@ -1448,6 +1646,124 @@ caw_status caw_store_events(caw_store *st, const caw_filter *f,
   if (f->provenance) sqlite3_bind_text(s, 9, f->provenance, -1, SQLITE_TRANSIENT);
   *out = s;
   return CAW_OK;
+}
+
+/* Edit distance of a and b, ignoring ASCII case; strings longer than
+   KNOWN_MAXLEN count as far apart. */
+#define KNOWN_MAXLEN 64
+static int edit_distance(const char *a, const char *b) {
+  int row[KNOWN_MAXLEN + 1], i, j, la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > KNOWN_MAXLEN || lb > KNOWN_MAXLEN) return 1000;
+  for (j = 0; j <= lb; j++) row[j] = j;
+  for (i = 1; i <= la; i++) {
+    int diag = row[0], ca = a[i - 1];
+    row[0] = i;
+    if (ca >= 'A' && ca <= 'Z') ca += 'a' - 'A';
+    for (j = 1; j <= lb; j++) {
+      int cb = b[j - 1], up = row[j], best;
+      if (cb >= 'A' && cb <= 'Z') cb += 'a' - 'A';
+      best = diag + (ca != cb);
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      diag = up;
+      row[j] = best;
+    }
+  }
+  return row[lb];
+}
+
+static int same_ignoring_case(const char *a, const char *b) {
+  for (; *a && *b; a++, b++) {
+    int x = *a, y = *b;
+    if (x >= 'A' && x <= 'Z') x += 'a' - 'A';
+    if (y >= 'A' && y <= 'Z') y += 'a' - 'A';
+    if (x != y) return 0;
+  }
+  return *a == *b;
+}
+
+#define KNOWN_CLOSEST 5
+caw_status caw_store_known(caw_store *st, caw_known kind, const char *value,
+                           char *canon, size_t canonlen, char *err,
+                           size_t n) {
+  static const char *const what[] = {"actor", "type", "tag"};
+  static const char *const list_sql[] = {
+    "SELECT code FROM actors ORDER BY code",
+    "SELECT name FROM event_types ORDER BY name",
+    "SELECT DISTINCT tag FROM event_tags ORDER BY tag"};
+  char close[KNOWN_CLOSEST][KNOWN_MAXLEN + 1], folded[KNOWN_MAXLEN + 1];
+  int dist[KNOWN_CLOSEST], nclose = 0, nfolded = 0, found = 0, rc, i, k;
+  char list[KNOWN_CLOSEST * (KNOWN_MAXLEN + 2) + 1];
+  size_t used = 0;
+  sqlite3_stmt *s = NULL;
+  caw_status status = CAW_OK;
+
+  folded[0] = '\0';
+  rc = sqlite3_prepare_v2(st->db, list_sql[kind], -1, &s, NULL);
+  if (rc != SQLITE_OK) {
+    status = sqlerr(st, rc, err, n, "reading the known values");
+    goto done;
+  }
+  while (!found && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(s, 0);
+    int d;
+    if (!name) continue;
+    if (strcmp(name, value) == 0) found = 1;
+    else if (same_ignoring_case(name, value)) {
+      if (nfolded++ == 0) snprintf(folded, sizeof folded, "%s", name);
+    }
+    d = edit_distance(name, value);
+    for (i = nclose; i > 0 && dist[i - 1] > d; i--) /* keep the closest */
+      if (i < KNOWN_CLOSEST) {
+        dist[i] = dist[i - 1];
+        memcpy(close[i], close[i - 1], sizeof close[i]);
+      }
+    if (i < KNOWN_CLOSEST) {
+      dist[i] = d;
+      snprintf(close[i], sizeof close[i], "%s", name);
+      if (nclose < KNOWN_CLOSEST) nclose++;
+    }
+  }
+  if (!found && rc != SQLITE_DONE) {
+    status = sqlerr(st, rc, err, n, "reading the known values");
+    goto done;
+  }
+  if (found) {
+    fmt(canon, canonlen, "%s", value);
+    goto done;
+  }
+  if (kind == CAW_KNOWN_TAG) { /* GDELT events carry their dedup key as tag */
+    sqlite3_finalize(s);
+    s = NULL;
+    rc = sqlite3_prepare_v2(st->db, "SELECT 1 FROM gdelt WHERE tag = ?1 LIMIT 1",
+                            -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+      sqlite3_bind_text(s, 1, value, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step(s) == SQLITE_ROW) {
+        fmt(canon, canonlen, "%s", value);
+        goto done;
+      }
+    }
+  }
+  if (nfolded == 1) { /* only one spelling differs just in case: take it */
+    fmt(canon, canonlen, "%s", folded);
+    goto done;
+  }
+  for (k = 0; k < nclose; k++)
+    used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                             k ? ", " : "", close[k]);
+  if (nfolded > 1)
+    fmt(err, n, "%s '%s' is ambiguous: it differs only in case from several"
+        " (%s)", what[kind], value, list);
+  else if (nclose > 0)
+    fmt(err, n, "unknown %s '%s' (closest: %s)", what[kind], value, list);
+  else
+    fmt(err, n, "unknown %s '%s' (the database has none)", what[kind], value);
+  status = CAW_ENOENT;
+
+done:
+  sqlite3_finalize(s);
+  return status;
 }
 
 sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,

@@ -1,7 +1,9 @@
 /*
 ** test_date.c -- cmocka tests for core/date.c (EDTF to strict day bounds).
-** Reads the python-edtf test vectors from CAW_SHARED_DATA at run time; the
-** rules checked here are the ones docs/dates.md promises analysts.
+** Reads caw's own vectors from tests/data; run with --shared (ctest:
+** test_date_shared) it reads the python-edtf test vectors from the shared
+** data instead. The rules checked here are the ones docs/dates.md
+** promises analysts.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,9 +16,12 @@
 #include <cmocka.h>
 
 #include "caw/date.h"
+#include "shared_data.h"
 
-#define EXAMPLES CAW_SHARED_DATA "/edtf_python-edtf_examples.tsv"
-#define BAD_EXAMPLES CAW_SHARED_DATA "/edtf_python-edtf_bad_examples.txt"
+#define EXAMPLES shared_file("edtf_python-edtf_examples.tsv")
+#define BAD_EXAMPLES shared_file("edtf_python-edtf_bad_examples.txt")
+#define OWN_VECTORS CAW_TEST_DIR "/data/edtf_vectors.tsv"
+#define OWN_BAD CAW_TEST_DIR "/data/edtf_bad.tsv"
 
 /* Parse a copy of s in a buffer of exactly strlen(s) bytes, no NUL, so
 ** ASan catches any read past len. */
@@ -172,6 +177,63 @@ static void test_python_edtf_bad_examples(void **state) {
   }
   fclose(f);
   assert_int_equal(n, 16);
+}
+
+/* caw's own vectors: bounds and precision of each. */
+static void test_own_vectors(void **state) {
+  FILE *f = fopen(OWN_VECTORS, "r");
+  char line[512];
+  int n = 0;
+  (void)state;
+  if (f == NULL)
+    fail_msg("cannot open %s", OWN_VECTORS);
+  while (fgets(line, sizeof line, f) != NULL) {
+    char *edtf, *lo, *hi, *prec, *save = NULL;
+    caw_date d;
+    if (line[0] == '#' || line[0] == '\n')
+      continue;
+    line[strcspn(line, "\r\n")] = '\0';
+    edtf = strtok_r(line, "\t", &save);
+    lo = strtok_r(NULL, "\t", &save);
+    hi = strtok_r(NULL, "\t", &save);
+    prec = strtok_r(NULL, "\t", &save);
+    assert_non_null(prec);
+    if (strcmp(edtf, "edtf") == 0)
+      continue; /* the header */
+    assert_bounds(edtf, lo, hi);
+    d = parse_ok(edtf);
+    if (strcmp(caw_date_precision_name(d.precision), prec) != 0)
+      fail_msg("\"%s\": want precision %s, got %s", edtf, prec,
+               caw_date_precision_name(d.precision));
+    n++;
+  }
+  fclose(f);
+  assert_int_equal(n, 31);
+}
+
+/* caw's own bad strings: each rejected, naming its column. */
+static void test_own_bad(void **state) {
+  FILE *f = fopen(OWN_BAD, "r");
+  char line[512];
+  int n = 0;
+  (void)state;
+  if (f == NULL)
+    fail_msg("cannot open %s", OWN_BAD);
+  while (fgets(line, sizeof line, f) != NULL) {
+    char *tab;
+    if (line[0] == '#')
+      continue;
+    line[strcspn(line, "\r\n")] = '\0';
+    tab = strrchr(line, '\t');
+    assert_non_null(tab);
+    *tab = '\0';
+    if (strcmp(line, "<empty>") == 0)
+      line[0] = '\0';
+    parse_bad(line, (size_t)atoi(tab + 1), NULL);
+    n++;
+  }
+  fclose(f);
+  assert_int_equal(n, 18);
 }
 
 static void test_unsupported_level2(void **state) {
@@ -493,10 +555,61 @@ static void test_precision_names(void **state) {
   assert_string_equal(caw_date_precision_name((caw_precision)99), "unknown");
 }
 
-int main(void) {
-  const struct CMUnitTest tests[] = {
+/* The dates commands take: EDTF, and quarters written 2024-Q2 (issue 10). */
+static caw_status query_exact(const char *s, caw_date *d, char *err, size_t errlen) {
+  size_t len = strlen(s);
+  char *copy = malloc(len ? len : 1); /* no NUL: ASan catches a read past len */
+  caw_status st;
+  assert_non_null(copy);
+  memcpy(copy, s, len);
+  st = caw_date_parse_query(copy, len, d, err, errlen);
+  free(copy);
+  return st;
+}
+
+static void test_query_dates(void **state) {
+  static const char *const q2[] = {"2024-Q2", "2024Q2", "2024-q2", "2024-34", "2024-04/2024-06"};
+  char err[CAW_ERRMAX];
+  caw_date d;
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof q2 / sizeof q2[0]; i++) {
+    if (query_exact(q2[i], &d, err, sizeof err) != CAW_OK) fail_msg("%s: %s", q2[i], err);
+    assert_int_equal(d.lo, caw_date_days(2024, 4, 1));
+    assert_int_equal(d.hi, caw_date_days(2024, 6, 30));
+  }
+  assert_int_equal(query_exact("2024-Q2/2024-Q4", &d, err, sizeof err), CAW_OK);
+  assert_int_equal(d.lo, caw_date_days(2024, 4, 1));
+  assert_int_equal(d.hi, caw_date_days(2024, 12, 31));
+  assert_int_equal(d.interval, 1);
+  assert_int_equal(query_exact("../2023-Q1", &d, err, sizeof err), CAW_OK);
+  assert_int_equal(d.hi, caw_date_days(2023, 3, 31));
+  assert_int_equal(query_exact("2024-Q1?", &d, err, sizeof err), CAW_OK);
+  assert_int_equal(d.qualifiers, CAW_DATE_UNCERTAIN);
+  /* plain EDTF as caw_date_parse reads it */
+  assert_int_equal(query_exact("2024-06-13", &d, err, sizeof err), CAW_OK);
+  assert_int_equal(d.lo, caw_date_days(2024, 6, 13));
+  assert_int_equal(query_exact("2024", &d, err, sizeof err), CAW_OK);
+  assert_int_equal(d.hi, caw_date_days(2024, 12, 31));
+  /* not quarters: the message quotes the date as given */
+  assert_int_equal(query_exact("2024-Q5", &d, err, sizeof err), CAW_EINVAL);
+  assert_non_null(strstr(err, "\"2024-Q5\""));
+  assert_int_equal(query_exact("2024-Q23", &d, err, sizeof err), CAW_EINVAL);
+  assert_int_equal(query_exact("Q2", &d, err, sizeof err), CAW_EINVAL);
+  assert_int_equal(query_exact("2024-Q2x", &d, err, sizeof err), CAW_EINVAL);
+  assert_int_equal(query_exact("", &d, err, sizeof err), CAW_EINVAL);
+  /* the EDTF parser itself still refuses Q: imported dates stay EDTF */
+  assert_int_equal(caw_date_parse("2024-Q2", 7, &d, err, sizeof err), CAW_EINVAL);
+}
+
+int main(int argc, char **argv) {
+  const struct CMUnitTest shared[] = {
     cmocka_unit_test(test_python_edtf_examples),
     cmocka_unit_test(test_python_edtf_bad_examples),
+  };
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_own_vectors),
+    cmocka_unit_test(test_own_bad),
     cmocka_unit_test(test_unsupported_level2),
     cmocka_unit_test(test_sub_year_table),
     cmocka_unit_test(test_precision_and_x),
@@ -510,6 +623,15 @@ int main(void) {
     cmocka_unit_test(test_format),
     cmocka_unit_test(test_days_civil),
     cmocka_unit_test(test_precision_names),
+    cmocka_unit_test(test_query_dates),
   };
+  if (argc > 1 && strcmp(argv[1], "--shared") == 0) { /* python-edtf's */
+    static const char *const need[] = {"edtf_python-edtf_examples.tsv",
+                                       "edtf_python-edtf_bad_examples.txt",
+                                       NULL};
+    int missing = shared_data_missing(need);
+    if (missing) return missing;
+    return cmocka_run_group_tests(shared, NULL, NULL);
+  }
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

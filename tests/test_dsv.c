@@ -1,7 +1,8 @@
 /*
-** test_dsv.c -- the delimited-file reader on the real GDELT 1.0/2.0 and
-** ICEWS samples in shared/data, and on small files written to a
-** temporary directory for each edge case and each error message.
+** test_dsv.c -- the delimited-file reader on caw's own GDELT 1.0/2.0 and
+** ICEWS fixtures (tests/data), on small files written to a temporary
+** directory for each edge case and each error message, and, run with
+** --shared (ctest: test_dsv_shared), on the real samples in shared/data.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,14 +15,14 @@
 #include <cmocka.h>
 
 #include "caw/dsv.h"
+#include "shared_data.h"
 
-#ifndef CAW_SHARED_DATA
-#error "build with -DCAW_SHARED_DATA='\"/path/to/shared/data\"'"
-#endif
-
-#define GDELT1 CAW_SHARED_DATA "/gdelt1_export_sample_reed9999.tsv"
-#define GDELT2 CAW_SHARED_DATA "/gdelt2_20191024143000.export.tsv"
-#define ICEWS CAW_SHARED_DATA "/icews_events.2018.sample.tab"
+#define GDELT1 shared_file("gdelt1_export_sample_reed9999.tsv")
+#define GDELT2 shared_file("gdelt2_20191024143000.export.tsv")
+#define ICEWS shared_file("icews_events.2018.sample.tab")
+#define OWN_GDELT1 CAW_TEST_DIR "/data/gdelt1_sample.tsv"
+#define OWN_GDELT2 CAW_TEST_DIR "/data/gdelt2_sample.tsv"
+#define OWN_ICEWS CAW_TEST_DIR "/data/icews_sample.tab"
 
 static char tmpdir[] = "/tmp/caw_test_dsv_XXXXXX";
 static char paths[64][300];
@@ -227,6 +228,104 @@ static void icews_header(void **state) {
   assert_int_equal(n, 0);
   assert_int_equal(rows, 3705);
   assert_int_equal(cameo_zero, 2608);
+  caw_dsv_close(r);
+}
+
+/* ---- caw's own fixtures (tests/data), on every machine ---- */
+
+/* GDELT 1.0: 58-field rows and 57-field ones (no SOURCEURL) in one file. */
+static void own_gdelt1_mixed_counts(void **state) {
+  caw_dsv_opts o = caw_dsv_defaults('\t');
+  caw_dsv *r;
+  size_t n, rows = 0, n57 = 0, n58 = 0;
+  char err[CAW_ERRMAX];
+  (void)state;
+  o.bufsize = 100; /* smaller than a row */
+  r = open_ok(OWN_GDELT1, &o);
+  while (caw_dsv_next(r, &n, err, sizeof err) == CAW_OK && n > 0) {
+    rows++;
+    n57 += n == 57;
+    n58 += n == 58;
+    if (rows == 1) {
+      assert_field(r, 5, "KGZ");   /* Actor1Code */
+      assert_field(r, 26, "040");  /* EventCode keeps its zero */
+      assert_field(r, 57, "https://news.example.org/kg-ru-consult");
+    }
+    if (rows == 3) assert_field(r, 56, "20130203"); /* DATEADDED, last */
+  }
+  assert_int_equal(n, 0);
+  assert_int_equal(rows, 4);
+  assert_int_equal(n58, 2);
+  assert_int_equal(n57, 2);
+  caw_dsv_close(r);
+}
+
+/* GDELT 2.0: 61 fields; a count of 58 is an error on each row. */
+static void own_gdelt2_export(void **state) {
+  caw_dsv_opts o = caw_dsv_defaults('\t');
+  caw_dsv *r;
+  size_t n, rows = 0;
+  char err[CAW_ERRMAX];
+  (void)state;
+  o.fields = 61;
+  r = open_ok(OWN_GDELT2, &o);
+  while (caw_dsv_next(r, &n, err, sizeof err) == CAW_OK && n > 0) {
+    const caw_dsv_field *f = caw_dsv_row(r, NULL);
+    rows++;
+    assert_int_equal(n, 61);
+    assert_memory_equal(f[60].ptr, "https://", 8); /* SOURCEURL */
+    assert_int_equal(f[26].ptr[0], '0');           /* 057, 042, 036 */
+  }
+  assert_int_equal(rows, 4);
+  caw_dsv_close(r);
+  o.fields = 58;
+  r = open_ok(OWN_GDELT2, &o);
+  assert_row_error(r, CAW_EINVAL, "gdelt2_sample.tsv:1: expected 58 fields, found 61");
+  caw_dsv_close(r);
+}
+
+/* ICEWS: a header of 20 names; "NA" and comma lists are data. */
+static void own_icews_header(void **state) {
+  caw_dsv_opts o = caw_dsv_defaults('\t');
+  caw_dsv *r;
+  const caw_dsv_field *h;
+  size_t n, nh, rows = 0;
+  char err[CAW_ERRMAX];
+  (void)state;
+  o.header = 1;
+  r = open_ok(OWN_ICEWS, &o);
+  h = caw_dsv_header(r, &nh);
+  assert_int_equal(nh, 20);
+  assert_string_equal(h[0].ptr, "Event ID");
+  assert_string_equal(h[19].ptr, "Longitude");
+  assert_int_equal(caw_dsv_column(r, "CAMEO Code", 10), 6);
+  while (caw_dsv_next(r, &n, err, sizeof err) == CAW_OK && n > 0) {
+    rows++;
+    assert_int_equal(n, 20);
+    if (rows == 2) {
+      assert_field(r, 3, "Executive,Foreign Ministry,Government");
+      assert_field(r, 6, "043");
+      assert_field(r, 15, "NA");
+    }
+  }
+  assert_int_equal(rows, 4);
+  caw_dsv_close(r);
+}
+
+/* A column named twice in a header is a data error naming both. */
+static void duplicate_header_column(void **state) {
+  const char *path = WRITE("dup.csv", "id,date,title,date\n1,2,3,4\n");
+  caw_dsv_opts o = caw_dsv_defaults(',');
+  caw_dsv *r = (caw_dsv *)1;
+  char err[CAW_ERRMAX] = "";
+  (void)state;
+  o.header = 1;
+  assert_int_equal(caw_dsv_open(path, &o, &r, err, sizeof err), CAW_EINVAL);
+  assert_null(r);
+  assert_non_null(strstr(err, "dup.csv:1: column 'date' appears twice in the"
+                              " header (columns 2 and 4)"));
+  path = WRITE("empty_names.csv", "a,b,,\n1,2,3,4\n"); /* trailing commas */
+  r = open_ok(path, &o);
   caw_dsv_close(r);
 }
 
@@ -537,19 +636,21 @@ static void missing_file_and_bad_options(void **state) {
   char err[CAW_ERRMAX] = "";
   caw_dsv_opts o = caw_dsv_defaults(',');
   (void)state;
-  assert_int_equal(caw_dsv_open(CAW_SHARED_DATA "/no-such-file.tsv", NULL, &r,
-                                err, sizeof err), CAW_ENOENT);
+  assert_int_equal(caw_dsv_open(CAW_TEST_DIR "/data/no-such-file.tsv", NULL,
+                                &r, err, sizeof err), CAW_ENOENT);
   assert_null(r);
   assert_non_null(strstr(err, "no-such-file.tsv"));
-  assert_int_equal(caw_dsv_open(CAW_SHARED_DATA, NULL, &r, err, sizeof err),
-                   CAW_ENOENT);
+  assert_int_equal(caw_dsv_open(CAW_TEST_DIR "/data", NULL, &r, err,
+                                sizeof err), CAW_ENOENT);
   assert_non_null(strstr(err, "is a directory"));
   o.sep = '\n';
-  assert_int_equal(caw_dsv_open(GDELT2, &o, &r, err, sizeof err), CAW_EINVAL);
+  assert_int_equal(caw_dsv_open(OWN_GDELT2, &o, &r, err, sizeof err),
+                   CAW_EINVAL);
   assert_non_null(strstr(err, "invalid separator"));
   o = caw_dsv_defaults('"');
   o.quote = 1;
-  assert_int_equal(caw_dsv_open(GDELT2, &o, &r, err, sizeof err), CAW_EINVAL);
+  assert_int_equal(caw_dsv_open(OWN_GDELT2, &o, &r, err, sizeof err),
+                   CAW_EINVAL);
   assert_null(r);
 }
 
@@ -676,13 +777,19 @@ static void progress(void **state) {
   caw_dsv_close(r);
 }
 
-int main(void) {
-  const struct CMUnitTest tests[] = {
+int main(int argc, char **argv) {
+  const struct CMUnitTest shared[] = {
       cmocka_unit_test(gdelt1_mixed_counts),
       cmocka_unit_test(gdelt2_export),
       cmocka_unit_test(gdelt2_wrong_count),
       cmocka_unit_test(icews_header),
       cmocka_unit_test(progress),
+  };
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(own_gdelt1_mixed_counts),
+      cmocka_unit_test(own_gdelt2_export),
+      cmocka_unit_test(own_icews_header),
+      cmocka_unit_test(duplicate_header_column),
       cmocka_unit_test(crlf_and_lf),
       cmocka_unit_test(bom_before_header),
       cmocka_unit_test(quoted_fields),
@@ -701,5 +808,13 @@ int main(void) {
       cmocka_unit_test(sweep_reference),
       cmocka_unit_test(every_buffer_size),
   };
+  if (argc > 1 && strcmp(argv[1], "--shared") == 0) { /* the real samples */
+    static const char *const need[] = {"gdelt1_export_sample_reed9999.tsv",
+                                       "gdelt2_20191024143000.export.tsv",
+                                       "icews_events.2018.sample.tab", NULL};
+    int missing = shared_data_missing(need);
+    if (missing) return missing;
+    return cmocka_run_group_tests(shared, make_tmpdir, remove_tmpdir);
+  }
   return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -57,7 +57,7 @@ static void exit_codes(void **state) {
   assert_int_equal(run_code("caw.date.parse('2024-00')", NULL), CAW_EXIT_DATAERR);
   assert_int_equal(run_code("caw.json.decode('[1,')", NULL), CAW_EXIT_DATAERR);
   assert_int_equal(run_code("caw.readfile('/no/such/file')", NULL), CAW_EXIT_NOINPUT);
-  assert_int_equal(run_code("this is not lua", NULL), CAW_EXIT_SOFTWARE);
+  assert_int_equal(run_code("this is not lua", NULL), CAW_EXIT_DATAERR); /* docs/cli.md */
 }
 
 static void failed_transaction_writes_nothing(void **state) {

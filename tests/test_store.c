@@ -110,6 +110,69 @@ static void missing_file_without_create(void **state) {
   assert_int_equal(caw_store_open("/tmp/caw-no-such-dir/x.db", 0, &other, err, sizeof err), CAW_ENOENT);
 }
 
+/* A new database is built under a temporary name and appears at its path
+   only when published; closed unpublished, it leaves nothing. */
+static void new_database_all_or_nothing(void **state) {
+  char path[300], err[CAW_ERRMAX], dir[] = "/tmp/caw-test-new-XXXXXX";
+  caw_store *st = NULL;
+  sqlite3_stmt *s;
+  (void)state;
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/new.db", dir);
+  assert_int_equal(caw_store_open(path, CAW_STORE_CREATE | CAW_STORE_DEFER, &st, err, sizeof err), CAW_OK);
+  assert_true(caw_store_unpublished(st));
+  assert_int_equal(caw_store_put_actor(st, "KAZ", "Kazakhstan", "state", NULL, err, sizeof err), CAW_OK);
+  assert_int_not_equal(access(path, F_OK), 0); /* not there yet */
+  caw_store_close(st);
+  assert_int_not_equal(access(path, F_OK), 0);
+  assert_int_equal(rmdir(dir), 0); /* nothing left beside it either */
+  assert_non_null(mkdtemp(strcpy(dir, "/tmp/caw-test-new-XXXXXX")));
+  snprintf(path, sizeof path, "%s/new.db", dir);
+  assert_int_equal(caw_store_open(path, CAW_STORE_CREATE | CAW_STORE_DEFER, &st, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_put_actor(st, "KAZ", "Kazakhstan", "state", NULL, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_publish(st, err, sizeof err), CAW_OK);
+  assert_false(caw_store_unpublished(st));
+  assert_int_equal(access(path, F_OK), 0);
+  { /* the file as another program sees it */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM actors, pragma_application_id WHERE application_id = 1667331889", -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), 1); /* the actor, in a caw database */
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+  }
+  caw_store_close(st);
+  unlink(path);
+  assert_int_equal(rmdir(dir), 0);
+}
+
+/* An empty file or another application's SQLite database is not turned
+   into a caw database. */
+static void foreign_files_refused(void **state) {
+  char path[300], err[CAW_ERRMAX];
+  caw_store *st = (caw_store *)1;
+  sqlite3 *db;
+  FILE *f;
+  (void)state;
+  snprintf(path, sizeof path, "/tmp/caw-test-foreign-%ld.db", (long)getpid());
+  f = fopen(path, "w");
+  assert_non_null(f);
+  fclose(f);
+  assert_int_equal(caw_store_open(path, CAW_STORE_CREATE, &st, err, sizeof err), CAW_EINVAL);
+  assert_null(st);
+  assert_non_null(strstr(err, "is an empty file, not a caw database"));
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(db, "CREATE TABLE notes(body TEXT)", NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(db);
+  assert_int_equal(caw_store_open(path, CAW_STORE_CREATE, &st, err, sizeof err), CAW_EINVAL);
+  assert_non_null(strstr(err, "an SQLite database of another application"));
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK); /* untouched */
+  assert_int_equal(sqlite3_exec(db, "SELECT 1 FROM events", NULL, NULL, NULL), SQLITE_ERROR);
+  sqlite3_close(db);
+  unlink(path);
+}
+
 static void add_and_read_back(void **state) {
   caw_store *st = *state;
   caw_actor_ref actors[] = {{"GBR", "initiator", "minister", "David Cameron", NULL, NULL, NULL, 0, 0},
@@ -177,6 +240,10 @@ static void validation_names_the_field(void **state) {
   caw_money neg[] = {{-5, "USD", "pledge", NULL, NULL, NULL, NULL, 1, 1, NULL, NULL, 0}};
   caw_money cur[] = {{5, "XYZ", "pledge", NULL, NULL, NULL, NULL, 1, 1, NULL, NULL, 0}};
   caw_money src[] = {{5, "USD", "pledge", NULL, NULL, NULL, NULL, 3, 1, NULL, NULL, 0}};
+  caw_money huge[] = {{1e308, "USD", "pledge", NULL, NULL, NULL, NULL, 1, 1, NULL, NULL, 0}};
+  caw_money limit[] = {{CAW_MONEY_MAX, "KGS", "pledge", NULL, NULL, NULL, NULL, 1, 1, NULL, NULL, 0}};
+  char id[129], err[CAW_ERRMAX];
+  caw_outcome out;
   ev.date = "2024-13";
   expect_invalid(st, &ev, "field 'date': bad date \"2024-13\" at column 6");
   ev = base_event(); ev.type = "party";
@@ -191,6 +258,10 @@ static void validation_names_the_field(void **state) {
   expect_invalid(st, &ev, "field 'actors[1].code': unknown actor 'ZZZ'");
   ev = base_event(); ev.money = neg; ev.n_money = 1;
   expect_invalid(st, &ev, "field 'money[1].amount': amount must be a positive number");
+  ev = base_event(); ev.money = huge; ev.n_money = 1; /* its sums would be infinite */
+  expect_invalid(st, &ev, "field 'money[1].amount': amount 1e+308 is above the limit of 1e+13 in any currency");
+  ev = base_event(); ev.money = limit; ev.n_money = 1; ev.id = "at-the-limit";
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
   ev = base_event(); ev.money = cur; ev.n_money = 1;
   expect_invalid(st, &ev, "field 'money[1].currency': unknown currency 'XYZ'");
   ev = base_event(); ev.money = src; ev.n_money = 1;
@@ -271,6 +342,43 @@ static void inline_actor_then_bad_provider(void **state) {
   assert_int_equal(caw_store_depth(st), 0);
 }
 
+/* Filter values: the stored spelling, case folded when unambiguous, the
+   closest known values otherwise (issue 10). */
+static void known_values(void **state) {
+  caw_store *st = *state;
+  caw_event ev = base_event();
+  caw_actor_ref actors[] = {{"GBR", "initiator", NULL, NULL, NULL, NULL, NULL, 0, 0}};
+  const char *tags[] = {"uk"};
+  char canon[64], err[CAW_ERRMAX], id[129];
+  caw_outcome out;
+  ev.id = "tagged";
+  ev.actors = actors; ev.n_actors = 1;
+  ev.tags = tags; ev.n_tags = 1;
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_ACTOR, "KAZ", canon, sizeof canon, err, sizeof err), CAW_OK);
+  assert_string_equal(canon, "KAZ");
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_ACTOR, "kaz", canon, sizeof canon, err, sizeof err), CAW_OK);
+  assert_string_equal(canon, "KAZ");
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_ACTOR, "KAX", canon, sizeof canon, err, sizeof err), CAW_ENOENT);
+  assert_string_equal(err, "unknown actor 'KAX' (closest: KAZ, C5, GBR)");
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TYPE, "Visit", canon, sizeof canon, err, sizeof err), CAW_OK);
+  assert_string_equal(canon, "visit");
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TYPE, "visits", canon, sizeof canon, err, sizeof err), CAW_ENOENT);
+  assert_non_null(strstr(err, "unknown type 'visits' (closest: visit, "));
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TAG, "UK", canon, sizeof canon, err, sizeof err), CAW_OK);
+  assert_string_equal(canon, "uk");
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TAG, "ukk", canon, sizeof canon, err, sizeof err), CAW_ENOENT);
+  assert_string_equal(err, "unknown tag 'ukk' (closest: uk)");
+  /* two tags that differ only in case: neither is guessed */
+  tags[0] = "Uk";
+  ev.id = "tagged2";
+  assert_int_equal(caw_store_add_event(st, &ev, id, &out, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TAG, "UK", canon, sizeof canon, err, sizeof err), CAW_ENOENT);
+  assert_non_null(strstr(err, "ambiguous"));
+  assert_int_equal(caw_store_known(st, CAW_KNOWN_TAG, "Uk", canon, sizeof canon, err, sizeof err), CAW_OK);
+  assert_string_equal(canon, "Uk");
+}
+
 static void currencies(void **state) {
   (void)state;
   assert_true(caw_currency_known("USD"));
@@ -348,12 +456,15 @@ int main(void) {
     cmocka_unit_test_setup_teardown(schema_is_versioned, setup, teardown),
     cmocka_unit_test_setup_teardown(newer_schema_refused, setup, teardown),
     cmocka_unit_test(missing_file_without_create),
+    cmocka_unit_test(new_database_all_or_nothing),
+    cmocka_unit_test(foreign_files_refused),
     cmocka_unit_test_setup_teardown(add_and_read_back, setup, teardown),
     cmocka_unit_test_setup_teardown(id_from_content, setup, teardown),
     cmocka_unit_test_setup_teardown(validation_names_the_field, setup, teardown),
     cmocka_unit_test_setup_teardown(overlap_and_certain, setup, teardown),
     cmocka_unit_test_setup_teardown(nested_transactions, setup, teardown),
     cmocka_unit_test_setup_teardown(inline_actor_then_bad_provider, setup, teardown),
+    cmocka_unit_test_setup_teardown(known_values, setup, teardown),
     cmocka_unit_test(currencies),
     cmocka_unit_test_setup_teardown(coded_events, setup, teardown),
   };

@@ -52,6 +52,16 @@ typedef struct caw_date {
 caw_status caw_date_parse(const char *s, size_t len, caw_date *out,
                           char *err, size_t errlen);
 
+/*
+** Parse a date as commands take it for --from, --to and --explain: any
+** EDTF date or interval (as caw_date_parse), and also quarters written
+** "2024-Q2", "2024Q2" or "2024-q2" (read as the EDTF quarter "2024-34"),
+** alone or at either end of an interval ("2024-Q2/2024-Q4"). Returns
+** what caw_date_parse returns; a message quotes s as given.
+*/
+caw_status caw_date_parse_query(const char *s, size_t len, caw_date *out,
+                                char *err, size_t errlen);
+
 /* Day number of a proleptic Gregorian date (no range check). */
 int64_t caw_date_days(int64_t year, int month, int day);
 

@@ -19,18 +19,38 @@
 typedef struct caw_store caw_store;
 
 enum {
-  CAW_STORE_CREATE = 1,  /* create the file (and schema) if missing */
-  CAW_STORE_READONLY = 2 /* open read-only */
+  CAW_STORE_CREATE = 1,   /* create the file (and schema) if missing */
+  CAW_STORE_READONLY = 2, /* open read-only */
+  CAW_STORE_FRESH = 4,    /* create a new database even where one exists;
+                             publishing replaces it */
+  CAW_STORE_DEFER = 8     /* keep a new database under a temporary name
+                             until caw_store_publish */
 };
 
 /*
 ** Open (and migrate) the database at path. On success *out owns the
-** connection; close it with caw_store_close. On failure returns
-** CAW_ENOENT (no file and no CREATE), CAW_ESCHEMA (schema newer than this
-** binary), CAW_EBUSY, CAW_EIO, with a message in err.
+** connection; close it with caw_store_close.
+** A new database (CREATE and no file, or FRESH) is built under a
+** temporary name beside path and renamed into place when complete, so a
+** failure never leaves a half-made file at path; with DEFER it stays
+** under that name (filled by the caller) until caw_store_publish, and
+** caw_store_close before that removes it.
+** An existing file must be a caw database: an empty file or another
+** application's SQLite database is refused (CAW_EINVAL). When path or its
+** folder is not writable the database opens read-only: reading works,
+** writing fails with CAW_EIO and a message saying so.
+** On failure returns CAW_ENOENT (no file and no CREATE), CAW_EINVAL (not
+** a caw database), CAW_ESCHEMA (schema newer than this binary),
+** CAW_EBUSY, CAW_EIO, with a message in err.
 */
 caw_status caw_store_open(const char *path, int flags, caw_store **out,
                           char *err, size_t errlen);
+/* Rename a new database (CAW_STORE_DEFER) into place and reopen it there;
+   CAW_OK at once for any other store. On failure the new database is
+   gone and st holds no connection: close it. */
+caw_status caw_store_publish(caw_store *st, char *err, size_t errlen);
+/* 1 while st is a new database not yet published. */
+int caw_store_unpublished(caw_store *st);
 void caw_store_close(caw_store *st);
 const char *caw_store_path(caw_store *st);
 
@@ -72,6 +92,11 @@ typedef struct caw_actor_ref {
   int has_confidence; /* 0: the actor's part has the event's confidence */
 } caw_actor_ref;
 
+/* The largest money amount accepted, in any currency: above it an amount
+   is a data error at import (more than ten trillion units is a typing
+   or unit error, and 1e308 would make every total infinite). */
+#define CAW_MONEY_MAX 1e13
+
 /* A share of a money line that the source states for one recipient. */
 typedef struct caw_allocation {
   const char *code; /* a member of the line's recipient group */
@@ -79,7 +104,7 @@ typedef struct caw_allocation {
 } caw_allocation;
 
 typedef struct caw_money {
-  double amount;         /* > 0, in units of currency */
+  double amount;         /* > 0 and <= CAW_MONEY_MAX, in units of currency */
   const char *currency;  /* ISO 4217 */
   const char *kind;      /* pledge|commitment|disbursement|investment */
   const char *period;    /* optional EDTF */
@@ -192,6 +217,25 @@ enum {
 */
 caw_status caw_store_events(caw_store *st, const caw_filter *f,
                             sqlite3_stmt **out, char *err, size_t errlen);
+
+/* What a filter value names, for caw_store_known. */
+typedef enum caw_known {
+  CAW_KNOWN_ACTOR, /* actors.code */
+  CAW_KNOWN_TYPE,  /* event_types.name */
+  CAW_KNOWN_TAG    /* a tag of some event (event_tags, gdelt.tag) */
+} caw_known;
+
+/*
+** Check that a filter value names something the database knows. On a
+** match, exact or the only one that differs just in ASCII case, writes
+** the stored spelling to canon (canonlen bytes) and returns CAW_OK. Else
+** returns CAW_ENOENT and writes to err "unknown actor 'XYZ' (closest:
+** KAZ, ...)", naming up to five known values by edit distance; or an
+** SQLite failure status.
+*/
+caw_status caw_store_known(caw_store *st, caw_known kind, const char *value,
+                           char *canon, size_t canonlen, char *err,
+                           size_t errlen);
 
 /* Child rows of one event, by kind. */
 typedef enum caw_child {

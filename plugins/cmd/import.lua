@@ -25,6 +25,15 @@ local function run(argv)
   if not opts then return 0 end
   opts.quiet = opts.quiet or opts.q or caw.quiet
   local rejects = opts.skip_bad and {} or nil
+  local reject_out -- opened first: a bad --skip-bad FILE stops before any import
+  if opts.skip_bad then
+    for _, path in ipairs(files) do
+      if opts.skip_bad == path or caw.same_file(opts.skip_bad, path) then
+        caw.fail(caw.EXIT.USAGE, "--skip-bad " .. opts.skip_bad .. " is one of the files to import")
+      end
+    end
+    reject_out = caw.output(opts.skip_bad)
+  end
   local total = { read = 0, added = 0, updated = 0, unchanged = 0, merged = 0, rejected = 0 }
   local reject_lines = {}
   for _, path in ipairs(files) do
@@ -44,7 +53,8 @@ local function run(argv)
     end
   end
   if opts.skip_bad then
-    caw.write(opts.skip_bad, table.concat(reject_lines, "\n") .. (#reject_lines > 0 and "\n" or ""))
+    reject_out:write(table.concat(reject_lines, "\n"), #reject_lines > 0 and "\n" or "")
+    reject_out:close()
     if #reject_lines > 0 and not opts.quiet then
       caw.log(string.format("caw: %d rejected rows written to %s", #reject_lines, opts.skip_bad))
     end

@@ -7,6 +7,7 @@ local args = require("lib.args")
 local text = require("lib.text")
 local poles = require("lib.poles")
 local score = require("lib.score")
+local report = require("lib.report")
 
 local spec = {
   usage = "caw [--db PATH] score [OPTIONS]",
@@ -18,12 +19,12 @@ local spec = {
   options = {
     { "rule", arg = "NAME|FILE", default = "alignment", help = "rule plugin: a name under plugins/rules/ or a .lua file" },
     { "country", arg = "CODE", help = "only this state (KAZ, KGZ, TJK, TKM, UZB)" },
-    { "from", arg = "DATE", help = "from the period holding DATE (2022, 2023-04, ...)" },
+    { "from", arg = "DATE", help = "from the period holding DATE (2022, 2023-Q2, 2023-04, 2023-04-15, ...)" },
     { "to", arg = "DATE", help = "to the period holding DATE" },
     { "period", arg = "P", default = "quarter", choices = { "quarter", "year" }, help = "period" },
     { "set", arg = "NAME=VALUE", multi = true, help = "override a rule parameter (repeatable)" },
     { "format", arg = "FMT", default = "table", choices = { "table", "csv", "json" }, help = "output format" },
-    { "explain", arg = "PERIOD", help = "list every contribution to --country in PERIOD (2024-Q3, or 2024 with --period year), sorted by weight, with the totals they add up to" },
+    { "explain", arg = "PERIOD", help = "list every contribution to --country in the period holding PERIOD (2024-Q3, 2024-35, 2024-08-15; 2024 with --period year), sorted by weight, with the totals they add up to" },
     { "compare", arg = "RULE2", help = "score a second rule set (a name or FILE) and print both side by side" },
     { "compare-set", arg = "NAME=VALUE", multi = true, help = "override a parameter of the --compare rule only (repeatable); --set applies to the first rule only" },
     { "params", help = "list the rule's parameters (defaults and values after --set) and exit" },
@@ -116,6 +117,44 @@ local function print_scores(res, format)
   out:close()
 end
 
+-- ---- money ----
+
+-- One line on stderr per money line that could not be converted to USD
+-- (lib/rates.lua has no rate for its currency and year): its money counts
+-- for nothing, and the analyst should know.
+local function warn_unconverted(res)
+  for _, u in ipairs(res.unconverted or {}) do
+    caw.log(string.format("caw: warning: event %s: %s %s (%d) not converted to USD, %s; its money is not counted",
+      u.event, u.currency, text.number(u.amount, u.amount % 1 == 0 and 0 or 2), u.year, u.reason))
+  end
+end
+
+-- The money columns of an --explain row: the stated amounts, currency,
+-- year, rate and USD of the money lines behind a contribution (several
+-- lines joined with " + "), from the rule's c.money list.
+local MONEY_COLS = { "money_stated", "money_currency", "money_share", "money_year", "money_rate", "money_usd" }
+local MONEY_HEADERS = { "STATED", "CUR", "SHARE", "YEAR", "RATE", "USD" }
+local function money_cells(c, csv)
+  local list = c.money
+  if not list or #list == 0 then return { "", "", "", "", "", "" } end
+  local cols = { {}, {}, {}, {}, {}, {} }
+  for i, d in ipairs(list) do
+    cols[1][i] = csv and string.format("%.2f", d.amount) or text.number(d.amount, d.amount % 1 == 0 and 0 or 2)
+    cols[2][i] = d.currency
+    if d.share == 1 then cols[3][i] = "1"
+    elseif d.basis == "equal" and not csv then cols[3][i] = string.format("1/%d", d.among)
+    elseif d.basis == "stated" or d.basis == "rest" then cols[3][i] = exact(d.share) .. " " .. d.basis
+    else cols[3][i] = exact(d.share) end
+    cols[4][i] = tostring(d.year)
+    cols[5][i] = d.rate and exact(d.rate) or "none"
+    cols[6][i] = d.usd and (csv and string.format("%.2f", d.usd) or "$" .. text.number(d.usd / 1e6, 2) .. "m")
+      or "not converted"
+  end
+  local out = {}
+  for k = 1, 6 do out[k] = table.concat(cols[k], " + ") end
+  return out
+end
+
 -- ---- --explain ----
 
 local function first_url(ev)
@@ -127,11 +166,7 @@ local function explain(opts)
   if not opts.country then
     caw.fail(caw.EXIT.USAGE, "--explain needs --country (one state and one period)")
   end
-  local info = score.parse_period(opts.period, opts.explain)
-  if not info then
-    caw.fail(caw.EXIT.USAGE, string.format("--explain takes a %s like %s, not '%s'", opts.period,
-      opts.period == "quarter" and "2024-Q3" or "2024", opts.explain))
-  end
+  local info = score.period_at(opts.period, opts.explain, "--explain")
   local list = {}
   -- read only the events that can reach this period; the figures of a
   -- period do not depend on the window around it
@@ -139,6 +174,7 @@ local function explain(opts)
   local res = score.score({ rule = opts.rule, country = opts.country, period = opts.period,
     from = from, to = to, set = opts.set,
     each = function(c) if c.period == info.key then list[#list + 1] = c end end })
+  warn_unconverted(res)
   -- sorted by weight: |value| descending, then date, event id, pole
   table.sort(list, function(a, b)
     local wa, wb = a.value_u < 0 and -a.value_u or a.value_u, b.value_u < 0 and -b.value_u or b.value_u
@@ -167,11 +203,13 @@ local function explain(opts)
     local cols = { "row", "country", "period", "pole", "value", "positive", "friction", "net", "volume", "share", "events" }
     for _, f in ipairs(order) do cols[#cols + 1] = f end
     for _, f in ipairs({ "event_id", "date", "title", "source_url", "note" }) do cols[#cols + 1] = f end
+    for _, f in ipairs(MONEY_COLS) do cols[#cols + 1] = f end
     out:write(text.csv_row(cols))
     for _, c in ipairs(list) do
       local row = { "contribution", c.country, c.period, c.pole, fmt(c.value_u), "", "", "", "", "", "" }
       for _, f in ipairs(order) do row[#row + 1] = c.factors[f] and exact(c.factors[f]) or "" end
       for _, v in ipairs({ c.event.id, c.event.date, c.event.title, first_url(c.event), c.note }) do row[#row + 1] = v end
+      for _, v in ipairs(money_cells(c, true)) do row[#row + 1] = v end
       out:write(text.csv_row(row, #cols))
     end
     for _, t in ipairs(totals) do
@@ -186,6 +224,14 @@ local function explain(opts)
       for j, s in ipairs(c.event.sources) do srcs[j] = { url = s.url, publisher = s.publisher, title = s.title } end
       rows[i] = { pole = c.pole, value = c.value, factors = c.factors, event_id = c.event.id,
         date = c.event.date, title = c.event.title, sources = srcs, note = c.note }
+      if c.money and #c.money > 0 then
+        local ml = caw.json.array()
+        for j, d in ipairs(c.money) do
+          ml[j] = { stated_amount = d.amount, currency = d.currency, share = d.share, basis = d.basis,
+                    year = d.year, rate = d.rate, usd = d.usd, not_converted = d.usd == nil and d.reason or nil }
+        end
+        rows[i].money = ml
+      end
     end
     local tot = caw.json.array()
     for i, t in ipairs(totals) do
@@ -201,15 +247,18 @@ local function explain(opts)
     out:write(header(res))
     local headers = { "#", "POLE", "VALUE" }
     for _, f in ipairs(order) do headers[#headers + 1] = f:upper() end
-    for _, h in ipairs({ "DATE", "EVENT", "SOURCE", "NOTE" }) do headers[#headers + 1] = h end
+    for _, h in ipairs({ "DATE", "EVENT ID", "EVENT", "SOURCE", "NOTE" }) do headers[#headers + 1] = h end
+    for _, h in ipairs(MONEY_HEADERS) do headers[#headers + 1] = h end
     local rows = {}
     for i, c in ipairs(list) do
       local row = { tostring(i), c.pole, fmt(c.value_u) }
       for _, f in ipairs(order) do row[#row + 1] = c.factors[f] and num(c.factors[f]) or "1" end
       row[#row + 1] = c.event.date
+      row[#row + 1] = c.event.id
       row[#row + 1] = text.truncate(c.event.title, 60)
       row[#row + 1] = first_url(c.event)
       row[#row + 1] = c.note or ""
+      for _, v in ipairs(money_cells(c, false)) do row[#row + 1] = v end
       rows[#rows + 1] = row
     end
     out:write(text.table(headers, rows))
@@ -251,7 +300,8 @@ local function compare(opts)
     return y - x
   end
   if opts.format == "csv" then
-    local cols = { "country", "period", "pole", "share_a", "share_b", "share_diff", "net_a", "net_b", "net_diff", "events_a", "events_b" }
+    local cols = { "country", "period", "pole", "share_a", "share_b", "share_b_minus_a", "net_a", "net_b", "net_b_minus_a",
+      "events_a", "events_b" }
     out:write(text.csv_row(cols))
     for _, k in ipairs(keys) do
       local x, y = ra[key(k)], rb[key(k)]
@@ -266,7 +316,8 @@ local function compare(opts)
       local x, y = ra[key(k)], rb[key(k)]
       rows[i] = { country = k.country, period = k.period, pole = k.pole,
         a = x and { share = x.share, net = x.net, positive = x.positive, friction = x.friction, events = x.events },
-        b = y and { share = y.share, net = y.net, positive = y.positive, friction = y.friction, events = y.events } }
+        b = y and { share = y.share, net = y.net, positive = y.positive, friction = y.friction, events = y.events },
+        b_minus_a = { share = d(x and x.share, y and y.share), net = ((y and y.net_u or 0) - (x and x.net_u or 0)) / 1e6 } }
     end
     out:write(caw.json.encode({
       a = { rule = a.rule, rule_file = a.rule_file, params = json_params(a) },
@@ -275,14 +326,17 @@ local function compare(opts)
   else
     out:write("A: " .. header(a))
     out:write("B: " .. header(b))
+    out:write("Δ = B − A: positive when B gives the pole more (share in percentage points)\n")
     local rows = {}
     for _, k in ipairs(keys) do
       local x, y = ra[key(k)], rb[key(k)]
       local sd = d(x and x.share, y and y.share)
       rows[#rows + 1] = { k.country, k.period, k.pole, share_text(x and x.share), share_text(y and y.share),
-        sd and string.format("%+.1f", sd * 100) or "NA", fmt(x and x.net_u or 0), fmt(y and y.net_u or 0) }
+        sd and string.format("%+.1f", sd * 100) or "NA", fmt(x and x.net_u or 0), fmt(y and y.net_u or 0),
+        fmt((y and y.net_u or 0) - (x and x.net_u or 0)) }
     end
-    out:write(text.table({ "COUNTRY", "PERIOD", "POLE", "SHARE A", "SHARE B", "Δ PTS", "NET A", "NET B" }, rows))
+    out:write(text.table({ "COUNTRY", "PERIOD", "POLE", "SHARE A", "SHARE B", "Δ SHARE = B − A (PTS)", "NET A", "NET B",
+      "Δ NET = B − A" }, rows))
   end
   out:close()
 end
@@ -307,10 +361,7 @@ end
 local function run(argv)
   local opts = args.parse(spec, argv)
   if not opts then return 0 end
-  if opts.country and not poles.central_asia[opts.country] then
-    caw.fail(caw.EXIT.USAGE, "--country takes one of " .. table.concat(poles.central_asia_list, ", ") ..
-      ", not '" .. opts.country .. "'")
-  end
+  opts.country = report.check_country(opts.country)
   if opts.params then list_params(opts); return 0 end
   if #opts.compare_set > 0 and not opts.compare then
     caw.fail(caw.EXIT.USAGE, "--compare-set needs --compare RULE2")
@@ -323,6 +374,7 @@ local function run(argv)
   else
     local res = score.score({ rule = opts.rule, country = opts.country, from = opts.from, to = opts.to,
       period = opts.period, set = opts.set })
+    warn_unconverted(res)
     print_scores(res, opts.format)
   end
   return 0

@@ -22,8 +22,9 @@ local where = require("lib.where")
 
 local M = {
   name = "acled",
+  ids = "acled", -- ids "acled:..." are this importer's alone
   kind = "importer",
-  description = "ACLED CSV exports (a header naming event_id_cnty, event_date, event_type: 2019-2022 and newer layouts)",
+  description = "ACLED CSV exports (a header naming event_id_cnty; either layout)",
   handles = {},
 }
 
@@ -214,16 +215,15 @@ function M.import(src, sink, opts)
   importer.log_filtered(src, opts, filtered)
 end
 
--- An ACLED export: a comma-separated header (names maybe quoted) that
--- names event_id_cnty, event_date and event_type: the newer layout
--- (event_id_cnty first) and the older one (2019-2022: data_id, iso,
--- event_id_cnty, event_id_no_cnty, ...).
+-- An ACLED export: the header starts with event_id_cnty (maybe quoted).
+-- An ACLED header: event_id_cnty first (since 2021), or anywhere with
+-- event_date and time_precision (the older layout opens with data_id, iso).
 function M.detect(head)
   local first = head:gsub("^\239\187\191", ""):match("^([^\r\n]*)")
   if not first then return false end
-  local names = {}
-  for name in (first:lower():gsub('"', "") .. ","):gmatch("%s*([^,]-)%s*,") do names[name] = true end
-  return names.event_id_cnty and names.event_date and names.event_type or false
+  local cols = "," .. first:lower():gsub('"', "") .. ","
+  return cols:find("^,event_id_cnty,") ~= nil or (cols:find(",event_id_cnty,", 1, true) ~= nil
+    and cols:find(",event_date,", 1, true) ~= nil and cols:find(",time_precision,", 1, true) ~= nil)
 end
 
 return M

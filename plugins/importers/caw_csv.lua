@@ -3,6 +3,7 @@
 -- event per row. Errors name file:line and the column.
 local fmt = require("lib.caw_csv")
 local importer = require("lib.importer")
+local text = require("lib.text")
 
 local known = {}
 for _, c in ipairs(fmt.columns) do known[c] = true end
@@ -31,7 +32,7 @@ local function import(src, sink, opts)
     local i = col[name]
     local v = i and row[i]
     if v == nil or v == "" then return nil end
-    return v
+    return text.csv_unneutral(v) -- as caw export wrote it (docs/format-csv.md)
   end
   for row in importer.rows(reader, sink, opts) do
     local line = row.line

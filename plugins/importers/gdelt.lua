@@ -30,6 +30,7 @@ local where = require("lib.where")
 
 local M = {
   name = "gdelt",
+  ids = "gdelt", -- ids "gdelt:..." are this importer's alone
   kind = "importer",
   description = "GDELT 1.0/2.0 event exports (57/58/61 tab-separated fields, no header); " ..
                 "merges rows that report the same event",

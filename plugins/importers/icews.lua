@@ -24,6 +24,7 @@ local where = require("lib.where")
 
 local M = {
   name = "icews",
+  ids = "icews", -- ids "icews:..." are this importer's alone
   kind = "importer",
   description = "ICEWS event files (.tab with header: Event ID, Event Date, Source Name, ...)",
   handles = { "tab" },

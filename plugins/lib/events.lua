@@ -5,7 +5,7 @@ local M = {}
 
 -- Options that become a caw.events filter.
 M.filter_options = {
-  { "from", arg = "DATE", help = "events possibly on or after DATE (2024, 2024-03, 2024-03-15)" },
+  { "from", arg = "DATE", help = "events possibly on or after DATE (2024, 2024-Q1, 2024-03, 2024-03-15)" },
   { "to", arg = "DATE", help = "events possibly on or before DATE" },
   { "certain", help = "only events certainly within --from/--to" },
   { "actor", arg = "CODE", help = "events with this actor (KAZ, EU, ...)" },

@@ -7,6 +7,8 @@
 --     name = "caw-json", kind = "importer",
 --     description = "...",
 --     handles = { "json", "jsonl" },          -- file name endings
+--     ids = "gdelt",                           -- optional: the ids "gdelt:..."
+--                                              -- are this importer's alone
 --     detect = function(head, path) ... end,   -- optional: true if the
 --                                              -- first 4 KiB look like its format
 --     import = function(src, sink, opts) ... end,
@@ -79,9 +81,23 @@ local function new_counts()
   return { read = 0, added = 0, updated = 0, unchanged = 0, merged = 0, rejected = 0 }
 end
 
--- Build the sink an importer writes to. name is how messages call the file.
-local function make_sink(name, batch, counts, opts)
+-- The id namespaces importers reserve ({gdelt = "gdelt", ...}: prefix ->
+-- importer name): an event of another importer may not take "gdelt:7",
+-- or the GDELT importer would later find its row N taken (docs/plugins.md).
+local function reserved_ids()
+  local order = M.list()
+  local out = {}
+  for _, q in ipairs(order) do
+    if type(q.ids) == "string" then out[q.ids] = q.name end
+  end
+  return out
+end
+
+-- Build the sink an importer writes to. name is how messages call the file;
+-- owner is the importer's name.
+local function make_sink(name, batch, counts, opts, owner)
   local sink = {}
+  local reserved = reserved_ids()
   local rejects = opts.rejects -- list of {line, msg} when --skip-bad
   local explicit_read = false
   local started = caw.clock()
@@ -98,6 +114,12 @@ local function make_sink(name, batch, counts, opts)
   end
   function sink.event(ev, line)
     if not explicit_read then counts.read = counts.read + 1 end
+    local ns = type(ev.id) == "string" and ev.id:match("^([^:]+):")
+    if ns and reserved[ns] and reserved[ns] ~= owner then
+      sink.reject(line, string.format("field 'id': '%s': ids that start with '%s:' are reserved for the %s importer",
+        ev.id, ns, reserved[ns]))
+      return nil
+    end
     ev.batch = batch
     local ok, id_or_err, outcome = pcall(caw.add_event, ev)
     if not ok then
@@ -167,7 +189,7 @@ function M.run(p, src, opts)
   local sha = src.sha256 or (not pending and caw.sha256(src.text())) or ""
   local ok, err = pcall(caw.transaction, function()
     local batch = caw.batch_begin(src.name, sha, p.name)
-    local sink = make_sink(src.name, batch, counts, opts)
+    local sink = make_sink(src.name, batch, counts, opts, p.name)
     p.import(src, sink, opts)
     sink.finish()
     caw.progress()

@@ -16,12 +16,20 @@ function M.write(opts, body)
   caw.write(opts.output or "-", body)
 end
 
--- A --country value must name one of the five states (exit 64 if not).
+-- A --country value must name one of the five states (exit 64 if not:
+-- an unknown code names the closest known ones). Returns the code as
+-- stored ("kaz" gives "KAZ"), or nil for nil.
 function M.check_country(country)
-  if country and not poles.central_asia[country] then
+  if not country then return nil end
+  local ok, code = pcall(caw.known, "actor", country)
+  if not ok then
+    caw.fail(caw.EXIT.USAGE, "--country: " .. (caw.error_code(code) and code.message or tostring(code)))
+  end
+  if not poles.central_asia[code] then
     caw.fail(caw.EXIT.USAGE, "--country takes one of " .. table.concat(poles.central_asia_list, ", ") ..
       ", not '" .. country .. "'")
   end
+  return code
 end
 
 local CSS = [[
@@ -31,7 +39,7 @@ table{border-collapse:collapse;margin:.6em 0;font-size:.92em}
 th,td{border:1px solid #ccd3da;padding:.3em .55em;vertical-align:top;text-align:left}
 th{background:#eef2f5}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .note{color:#55606b;font-size:.9em}.src{font-size:.85em}svg{max-width:100%;height:auto}
-.legend span{display:inline-block;margin-right:1.2em}.sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em}
+.wide{max-width:100%;overflow-x:auto}.legend span{display:inline-block;margin-right:1.2em}.sw{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em}
 ]]
 
 -- A whole HTML document; body is already-escaped HTML.
@@ -43,8 +51,9 @@ end
 
 -- An HTML table: headers (plain strings), rows (lists of cells; a cell is
 -- a plain string, or {html = "..."} already escaped, or {num = "..."}).
+-- A table wider than the window scrolls in its own box; the page does not.
 function M.html_table(headers, rows)
-  local out = { "<table>\n<thead><tr>" }
+  local out = { "<div class=\"wide\"><table>\n<thead><tr>" }
   for _, h in ipairs(headers) do out[#out + 1] = "<th>" .. text.html(h) .. "</th>" end
   out[#out + 1] = "</tr></thead>\n<tbody>\n"
   for _, r in ipairs(rows) do
@@ -57,7 +66,7 @@ function M.html_table(headers, rows)
     end
     out[#out + 1] = "</tr>\n"
   end
-  out[#out + 1] = "</tbody>\n</table>\n"
+  out[#out + 1] = "</tbody>\n</table></div>\n"
   return table.concat(out)
 end
 
@@ -102,7 +111,9 @@ end
 
 -- The opening <svg> tag and four horizontal grid lines with their labels
 -- (label(i) for i = 0..4, bottom up), as the first lines of a chart.
-local function svg_frame(W, H, left, top, plot_h, title, label)
+-- opts.y_label is written up the left edge and opts.x_label under the
+-- plot, so that every chart names its axes and their units.
+local function svg_frame(W, H, left, top, plot_h, title, label, opts)
   local out = { string.format('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-label="%s">',
     W, H, W, H, text.html(title or "chart")) }
   for i = 0, 4 do
@@ -111,14 +122,25 @@ local function svg_frame(W, H, left, top, plot_h, title, label)
     out[#out + 1] = string.format('<text x="%d" y="%.1f" font-size="11" text-anchor="end" fill="#55606b">%s</text>',
       left - 6, y + 4, label(i))
   end
+  if opts and opts.y_label then
+    out[#out + 1] = string.format('<text x="14" y="%.1f" font-size="12" text-anchor="middle" fill="#1d232a" transform="rotate(-90 14 %.1f)">%s</text>',
+      top + plot_h / 2, top + plot_h / 2, text.html(opts.y_label))
+  end
+  if opts and opts.x_label then
+    out[#out + 1] = string.format('<text x="%.1f" y="%d" font-size="12" text-anchor="middle" fill="#1d232a">%s</text>',
+      left + (W - 20 - left) / 2, H - 6, text.html(opts.x_label))
+  end
   return out
 end
 
 -- Stacked bar chart: categories (x labels), series {key, label}, and
--- value(cat, key). Returns an inline SVG element.
+-- value(cat, key). opts: title, x_label, y_label (axis names with their
+-- units). Returns an inline SVG element.
 function M.svg_stacked_bars(categories, series, value, opts)
   opts = opts or {}
   local W, H, left, bottom, top = 720, 320, 70, 40, 20
+  if opts.x_label then H, bottom = H + 18, bottom + 18 end
+  if opts.y_label then left = left + 14 end
   local plot_w, plot_h = W - left - 20, H - top - bottom
   local maxv = 0
   for _, c in ipairs(categories) do
@@ -128,7 +150,7 @@ function M.svg_stacked_bars(categories, series, value, opts)
   end
   maxv = nice_max(maxv)
   local out = svg_frame(W, H, left, top, plot_h, opts.title,
-    function(i) return text.html(fmt_axis(maxv * i / 4)) end)
+    function(i) return text.html(fmt_axis(maxv * i / 4)) end, opts)
   local n = math.max(#categories, 1)
   local slot = plot_w / n
   local bw = math.min(60, slot * 0.6)
@@ -151,30 +173,104 @@ function M.svg_stacked_bars(categories, series, value, opts)
   return table.concat(out, "\n")
 end
 
--- Line chart of shares (0..1) over categories, one line per series.
--- value(cat, key) may return nil (no data: the line breaks there).
+-- A scale of four equal steps from lo to hi that holds [vmin, vmax] and 0.
+local function nice_range(vmin, vmax)
+  vmin, vmax = math.min(vmin, 0), math.max(vmax, 0)
+  if vmax - vmin <= 0 then return 0, 1 end
+  local p = 10 ^ math.floor(math.log((vmax - vmin) / 4, 10))
+  while true do
+    for _, m in ipairs({ 1, 2, 2.5, 5 }) do
+      local step = m * p
+      local lo = math.floor(vmin / step + 1e-9) * step
+      if lo + 4 * step >= vmax - 1e-9 then return lo, lo + 4 * step end
+    end
+    p = p * 10
+  end
+end
+M.nice_range = nice_range
+
+-- Line chart over categories, one line per series; value(cat, key) may
+-- return nil (no data: the line breaks there). By default the values are
+-- shares (0..1, axis in %). opts:
+--   title, x_label, y_label   the chart's name and its axes (with units)
+--   range = "auto"            a scale from the data that always holds 0,
+--                             with the zero line drawn dark (net scores)
+--   y_format(v)               tick and tooltip text of a value
+--   count(cat)                a number printed under each category ("n")
+--   low(cat)                  true: the category is drawn on a grey band
+--                             and its points hollow (little data)
 function M.svg_lines(categories, series, value, opts)
   opts = opts or {}
-  local W, H, left, bottom, top = 720, 280, 50, 50, 15
-  local plot_w, plot_h = W - left - 20, H - top - bottom
-  local out = svg_frame(W, H, left, top, plot_h, opts.title,
-    function(i) return (i * 25) .. "%" end)
   local n = #categories
+  local W, H, left, bottom, top = 720, 280, 50, 50, 15
+  if opts.count then H, bottom = H + 16, bottom + 16 end
+  if opts.x_label then H, bottom = H + 18, bottom + 18 end
+  if opts.y_label then left = left + 16 end
+  local plot_w, plot_h = W - left - 20, H - top - bottom
+  local lo, hi = 0, 1
+  if opts.range == "auto" then
+    local vmin, vmax = 0, 0
+    for _, c in ipairs(categories) do
+      for _, s in ipairs(series) do
+        local v = value(c, s.key)
+        if v then vmin, vmax = math.min(vmin, v), math.max(vmax, v) end
+      end
+    end
+    lo, hi = nice_range(vmin, vmax)
+  end
+  local yfmt = opts.y_format or function(v) return string.format("%.0f%%", v * 100) end
+  local function ypos(v) return top + plot_h - plot_h * (v - lo) / (hi - lo) end
+  local out = svg_frame(W, H, left, top, plot_h, opts.title,
+    function(i) return text.html(yfmt(lo + (hi - lo) * i / 4)) end, opts)
+  local slot = n > 1 and plot_w / (n - 1) or plot_w
   local function xpos(i) return left + (n > 1 and plot_w * (i - 1) / (n - 1) or plot_w / 2) end
+  if opts.low then -- grey bands first, under everything else
+    for i, c in ipairs(categories) do
+      if opts.low(c) then
+        local w = math.min(slot, plot_w)
+        local x0 = math.max(left, xpos(i) - w / 2)
+        local x1 = math.min(W - 20, xpos(i) + w / 2)
+        out[#out + 1] = string.format('<rect x="%.1f" y="%d" width="%.1f" height="%.1f" fill="#eef0f2"><title>%s: few events</title></rect>',
+          x0, top, x1 - x0, plot_h, text.html(c))
+      end
+    end
+  end
+  if opts.range == "auto" then
+    out[#out + 1] = string.format('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#55606b" stroke-width="1.5"/>',
+      left, W - 20, ypos(0), ypos(0))
+  end
+  local every = n <= 16 and 1 or math.ceil(n / 16)
+  local label_y = top + plot_h + (opts.count and 30 or 14)
   for i, c in ipairs(categories) do
-    if n <= 16 or i % math.ceil(n / 16) == 1 then
+    if (i - 1) % every == 0 then
       out[#out + 1] = string.format('<text x="%.1f" y="%d" font-size="11" text-anchor="end" transform="rotate(-40 %.1f %d)">%s</text>',
-        xpos(i), H - bottom + 14, xpos(i), H - bottom + 14, text.html(c))
+        xpos(i), label_y, xpos(i), label_y, text.html(c))
+    end
+  end
+  if opts.count then -- the counts on one row right under the axis
+    local y = top + plot_h + 15
+    out[#out + 1] = string.format('<text x="%d" y="%d" font-size="11" text-anchor="end" fill="#55606b">n</text>', left - 6, y)
+    for i, c in ipairs(categories) do
+      if (i - 1) % every == 0 then
+        local low = opts.low and opts.low(c)
+        out[#out + 1] = string.format('<text x="%.1f" y="%d" font-size="11" text-anchor="middle" fill="%s"%s>%d</text>',
+          xpos(i), y, low and "#8a939c" or "#1d232a", low and "" or ' font-weight="bold"', opts.count(c))
+      end
     end
   end
   for _, s in ipairs(series) do
-    local pts, segs = {}, {}
+    local color = M.colors[s.key] or M.colors.OTHER
+    local pts, segs, dots = {}, {}, {}
     for i, c in ipairs(categories) do
       local v = value(c, s.key)
       if v then
-        pts[#pts + 1] = string.format("%.1f,%.1f", xpos(i), top + plot_h - plot_h * v)
-        out[#out + 1] = string.format('<circle cx="%.1f" cy="%.1f" r="3" fill="%s"><title>%s %s: %.0f%%</title></circle>',
-          xpos(i), top + plot_h - plot_h * v, M.colors[s.key] or M.colors.OTHER, text.html(s.label), text.html(c), v * 100)
+        local x, y = xpos(i), ypos(v)
+        pts[#pts + 1] = string.format("%.1f,%.1f", x, y)
+        local low = opts.low and opts.low(c)
+        local tip = string.format("%s %s: %s%s", s.label, c, yfmt(v),
+          opts.count and string.format(" (n = %d%s)", opts.count(c), low and ", few events" or "") or "")
+        dots[#dots + 1] = string.format('<circle cx="%.1f" cy="%.1f" r="%s" fill="%s" stroke="%s" stroke-width="1.5"><title>%s</title></circle>',
+          x, y, low and "3.5" or "3", low and "#ffffff" or color, color, text.html(tip))
       elseif #pts > 0 then
         segs[#segs + 1] = pts; pts = {}
       end
@@ -182,8 +278,9 @@ function M.svg_lines(categories, series, value, opts)
     if #pts > 0 then segs[#segs + 1] = pts end
     for _, p in ipairs(segs) do
       out[#out + 1] = string.format('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>',
-        M.colors[s.key] or M.colors.OTHER, table.concat(p, " "))
+        color, table.concat(p, " "))
     end
+    for _, d in ipairs(dots) do out[#out + 1] = d end -- points over the lines
   end
   out[#out + 1] = "</svg>"
   return table.concat(out, "\n")
@@ -206,6 +303,8 @@ function M.sources_md(sources)
   for _, s in ipairs(sources) do
     if s.url:match("^urn:") then
       out[#out + 1] = text.md((s.publisher or s.url) .. " (no web address recorded)")
+    elseif not text.safe_link(s.url) then -- javascript:, data:: plain text, never a link
+      out[#out + 1] = text.md(s.publisher and (s.publisher .. " (" .. s.url .. ")") or s.url)
     else
       out[#out + 1] = "[" .. text.md(s.publisher or s.url) .. "](" .. s.url:gsub("[()]", "\\%0") .. ")"
     end

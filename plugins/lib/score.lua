@@ -17,6 +17,7 @@
 -- The rule contract is in docs/scoring.md.
 local poles = require("lib.poles")
 local rates = require("lib.rates")
+local money = require("lib.money")
 
 local M = {}
 
@@ -196,6 +197,31 @@ function M.parse_period(period, s)
   return M.period_of(period, caw.date.day(tonumber(y), 1, 1))
 end
 
+-- The date forms every --from, --to and --explain takes (caw.date.parse_query).
+M.DATE_FORMS = "dates: 2024, 2024-Q2, 2024-34, 2024-06, 2024-06-13, or an interval like 2024-Q1/2024-Q3"
+
+-- The one period (of the granularity) that holds the date s, given in any
+-- of M.DATE_FORMS: "2024-Q2", "2024-34", "2024-05" and "2024-06-13" all
+-- give 2024-Q2 for quarters. A date that spans more than one period is a
+-- usage error naming them; so is a bad date.
+function M.period_at(period, s, option)
+  option = option or "--explain"
+  local ok, d = pcall(caw.date.parse_query, tostring(s))
+  if not ok then
+    caw.fail(caw.EXIT.USAGE, string.format("%s: %s (%s)", option, caw.error_code(d) and d.message or tostring(d),
+      M.DATE_FORMS))
+  end
+  if d.day_lo <= -OPEN or d.day_hi >= OPEN then
+    caw.fail(caw.EXIT.USAGE, string.format("%s: '%s' has an open end; give one %s", option, s, period))
+  end
+  local first, last = M.period_of(period, d.day_lo), M.period_of(period, d.day_hi)
+  if first.key ~= last.key then
+    caw.fail(caw.EXIT.USAGE, string.format("%s: '%s' spans more than one %s (%s to %s); give one%s", option, s,
+      period, first.key, last.key, period == "quarter" and " (like 2024-Q2), or --period year" or ""))
+  end
+  return first
+end
+
 -- The periods an event's day range [lo, hi] falls in, with the share of
 -- its days in each: list of {info, mass}. An open end is read as the
 -- other end; both open: nil.
@@ -338,14 +364,36 @@ local function check(rule, ev, i, c, period)
   if note ~= nil and type(note) ~= "string" then bad(rule, ev, i, "note", "expected a string") end
 end
 
+-- ---- money that cannot be converted ----
+
+-- Append to list one {event, date, amount, currency, year, reason} per
+-- primary money line of ev that lib/money.lua cannot convert to USD (no
+-- rate for its currency and year): its money counts for nothing, and
+-- `caw score` says so on stderr.
+function M.unconverted_lines(ev, list)
+  local year
+  for _, m in ipairs(ev.money) do
+    if m.primary then
+      local day = ev.day_lo > -OPEN and ev.day_lo or ev.day_hi
+      year = year or caw.date.civil(day)
+      local usd, reason = money.usd(m.amount, m.currency, year)
+      if not usd then
+        list[#list + 1] = { event = ev.id, date = ev.date, amount = m.amount, currency = m.currency,
+                            year = year, reason = reason }
+      end
+    end
+  end
+end
+
 -- ---- scoring ----
 
 local function window(period, from, to)
   local lo, hi = -OPEN, OPEN
   local function bound(name, s, upper)
-    local ok, d = pcall(caw.date.parse, tostring(s))
+    local ok, d = pcall(caw.date.parse_query, tostring(s))
     if not ok then
-      caw.fail(caw.EXIT.USAGE, string.format("--%s: %s", name, caw.error_code(d) and d.message or tostring(d)))
+      caw.fail(caw.EXIT.USAGE, string.format("--%s: %s (%s)", name, caw.error_code(d) and d.message or tostring(d),
+        M.DATE_FORMS))
     end
     local day = upper and d.day_hi or d.day_lo
     if day <= -OPEN or day >= OPEN then return nil end
@@ -440,14 +488,20 @@ end
   set     parameter overrides: {name = number} or {"name=value", ...}
   each    function(c) called for every spread contribution c =
           {country, period, pole, value (points), value_u (micro-points),
-           factors (the rule's, plus mass), mass, note, event (the event
-           table; ev.sources loads on use)}; also turns on ctx.explain
+           factors (the rule's, plus mass), mass, note, money (the rule's
+           list of money lines behind the figure, if it gives one), event
+           (the event table; ev.sources loads on use)}; also turns on
+           ctx.explain. The contributions of one event come one after
+           another; each event is read once.
+  from, to also take quarters written 2024-Q2 (caw.date.parse_query)
   explain true: ctx.explain without a callback
 Returns {rule, rule_file, period, from, to, country, params (name -> value),
   overrides, factor_order, events (read), contributions, rows} where rows
   are sorted by country, period and pole order, each {country, period,
   pole, positive, friction, net, volume, share (nil when no pole is
-  positive), events, and the *_u micro-point integers}. ]]
+  positive), events, and the *_u micro-point integers}, and unconverted:
+  the primary money lines of the events read that have no exchange rate,
+  {event, date, amount, currency, year, reason} (lib/money.lua). ]]
 function M.score(opts)
   opts = opts or {}
   local rule = type(opts.rule) == "table" and opts.rule or M.load_rule(opts.rule or "alignment")
@@ -464,8 +518,10 @@ function M.score(opts)
   local score_fn = rule.score
   local floor = math.floor
   local period_cache = period_cache[period]
+  local unconverted = {}
   M.each_event(from_day, to_day, function(ev)
     nevents = nevents + 1
+    if ev.money[1] then M.unconverted_lines(ev, unconverted) end
     local ok, res = xpcall(score_fn, traceback_handler, ev, ctx)
     if not ok then
       if type(res) == "table" then error(res, 0) end
@@ -516,7 +572,7 @@ function M.score(opts)
               for k, x in pairs(c.factors) do f[k] = x end
               f.mass = mass
               each({ country = country, period = info.key, pole = c.pole, value_u = u, value = u / U,
-                     factors = f, mass = mass, note = c.note, event = ev })
+                     factors = f, mass = mass, note = c.note, money = c.money, event = ev })
             end
           end
         end
@@ -534,6 +590,7 @@ function M.score(opts)
     from_day = from_day > -OPEN and from_day or nil, to_day = to_day < OPEN and to_day or nil,
     params = params, overrides = overrides, factor_order = order,
     events = nevents, contributions = ncontrib, rows = M.rows_of(acc),
+    unconverted = unconverted,
   }
 end
 M.compute = M.score

@@ -1,11 +1,30 @@
 -- lib/text.lua -- escaping and formatting shared by commands and reports:
--- CSV fields (RFC 4180), HTML text, Markdown table cells, numbers with
--- thousands separators, and plain-text tables.
+-- CSV fields (RFC 4180, spreadsheet formulas neutralised), HTML text,
+-- Markdown table cells, numbers with thousands separators, and plain-text
+-- tables.
 local M = {}
+
+-- A text cell that a spreadsheet would run as a formula (a leading =, +,
+-- -, @, tab or carriage return; OWASP "CSV injection") is written with a
+-- leading apostrophe, and so is one that starts with apostrophes before
+-- such a character, so that M.csv_unneutral undoes exactly one. Numbers,
+-- and strings that are plain numbers ("-3.5"), are written as they are.
+function M.csv_neutral(s)
+  if type(s) ~= "string" or not s:find("^'*[=+%-@\t\r]") then return s end
+  if s:find("^[+-]%d") and tonumber(s) then return s end
+  return "'" .. s
+end
+
+-- The cell text that M.csv_neutral was given (caw CSV import reads back
+-- what caw export wrote).
+function M.csv_unneutral(s)
+  if type(s) == "string" and s:find("^'+[=+%-@\t\r]") then return s:sub(2) end
+  return s
+end
 
 function M.csv_field(v)
   if v == nil then return "" end
-  local s = tostring(v)
+  local s = type(v) == "string" and M.csv_neutral(v) or tostring(v)
   if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
   return s
 end
@@ -25,10 +44,13 @@ function M.html(v)
 end
 
 -- A URL fit for href: only http(s) and urn: survive; anything else
--- (javascript:, data:) becomes "#".
+-- (javascript:, data:) becomes "#". M.safe_link says whether one would.
+function M.safe_link(u)
+  return type(u) == "string" and (u:match("^https?://") or u:match("^urn:")) ~= nil
+end
+
 function M.safe_url(u)
-  if type(u) ~= "string" then return "#" end
-  if u:match("^https?://") or u:match("^urn:") then return M.html(u) end
+  if M.safe_link(u) then return M.html(u) end
   return "#"
 end
 

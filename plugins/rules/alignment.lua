@@ -13,7 +13,7 @@
 --   `sanction` parameter; UN votes (type vote) use
 --   vote_scale·(2a − 1), a = 1 − |v_country − v_pole| (yes 1, abstain ½, no 0).
 local poles = require("lib.poles")
-local rates = require("lib.rates")
+local money = require("lib.money")
 
 -- Goldstein weights of the CAMEO codes this rule uses: the 20 root codes
 -- and the event codes below. Transcribed from the Goldstein scale for
@@ -77,10 +77,12 @@ local params = {
   { name = "format_c5", default = 0.6, help = "format: two or more Central Asian states (C5+1 and the like), each gets the event" },
   { name = "format_multilateral", default = 0.3, help = "format: a large multilateral body takes part (SCO, CIS, UN...; lib/poles.lua multilateral)" },
   { name = "money_k", default = 0.25, help = "money = 1 + money_k·log10(1 + USD millions)" },
-  { name = "money_split", default = 1, help = "1: a regional package is split equally among its recipients; 0: each gets the whole amount" },
+  { name = "money_split", default = 1, help = "1: a regional package is split among its recipients (the shares the source states, the rest equally: lib/money.lua); 0: each gets the whole amount" },
   { name = "uncertain", default = 0.8, help = "certainty factor when the EDTF date has ? ~ or %" },
   { name = "confidence_full", default = 0.9,
     help = "confidence factor = min(1, confidence / confidence_full); 0 ignores confidence" },
+  { name = "min_events", default = 3,
+    help = "coverage: reports flag a period with fewer events than this (hollow points, a note); scores do not change" },
 }
 for _, t in ipairs(TYPES) do
   params[#params + 1] = { name = "w_" .. t, default = 1, help = "emphasis on " .. t .. " events (0 leaves them out)" }
@@ -93,7 +95,7 @@ local factors = {
   { name = "format", help = "bilateral, C5+1 or multilateral (format_*)" },
   { name = "money", help = "1 + money_k·log10(1 + USD millions) of the money between the state and the pole" },
   { name = "certainty", help = "uncertain when the date has ? ~ or %, else 1" },
-  { name = "confidence", help = "min(1, confidence / confidence_full)" },
+  { name = "confidence", help = "min(1, confidence / confidence_full): the pole's actor's own confidence, else the event's (the state's actor's own when lower)" },
 }
 
 local CA, REGIONAL, MULTI = poles.central_asia, poles.regional, poles.multilateral
@@ -156,65 +158,57 @@ local function text_amount(x)
   return string.format("%.0f", x)
 end
 
--- The states a money line's side covers, with each one's share.
-local function covered(code, countries, P, day)
-  if code == nil then
-    local share = P.money_split ~= 0 and 1 / #countries or 1
-    local out = {}
-    for _, c in ipairs(countries) do out[c] = share end
-    return out
-  end
-  if CA[code] then return { [code] = 1 } end
-  if REGIONAL[code] then
-    local members, out = {}, {}
-    for _, m in ipairs(poles.members(code, day)) do
-      if CA[m] then members[#members + 1] = m end
-    end
-    local share = P.money_split ~= 0 and 1 / math.max(#members, 1) or 1
-    for _, m in ipairs(members) do out[m] = share end
-    return out
-  end
-  return nil
-end
-
--- USD per state and pole: usd[country][pole], with a note per pair.
-local function money_usd(ev, countries, pole_set, P, day, explain)
-  local usd, notes = {}, {}
+-- USD per state and pole: usd[country][pole], with the money lines
+-- behind each pair for --explain (detail[country][pole] = list of
+-- {amount, currency, year, rate, share, basis, usd, reason}). Sides, the
+-- split of a regional line and the conversion are lib/money.lua's, the
+-- rules the funding report uses too.
+local function money_usd(ev, pole_set, P, day, explain)
+  local usd, detail = {}, {}
   local year
   for _, m in ipairs(ev.money) do
     if m.primary then
       year = year or caw.date.civil(day)
-      local amount, _, rate_note = rates.to_usd(m.amount, m.currency, year)
+      local amount, rate, rate_note = money.usd(m.amount, m.currency, year)
       local function add(pole, code)
-        local cover = covered(code, countries, P, day)
-        if not cover then return end
-        for c, share in pairs(cover) do
+        local parts = money.split(m, code, ev, day)
+        for _, s in ipairs(parts) do
+          local c = s.code
+          local share = P.money_split ~= 0 and s.share or 1
           usd[c] = usd[c] or {}
-          notes[c] = notes[c] or {}
-          if amount then
-            usd[c][pole] = (usd[c][pole] or 0) + amount * share
-          end
-          if not explain then -- notes only for --explain
-          elseif amount then
-            notes[c][pole] = (notes[c][pole] and notes[c][pole] .. " + " or "") ..
-              string.format("%s %s%s", m.currency, text_amount(m.amount * share), share ~= 1 and string.format(" (1/%d)", math.floor(1 / share + 0.5)) or "") ..
-              (rate_note and " [" .. rate_note .. "]" or "")
-          else
-            notes[c][pole] = (notes[c][pole] and notes[c][pole] .. " + " or "") ..
-              string.format("%s %s not counted: %s", m.currency, text_amount(m.amount), rate_note)
+          if amount then usd[c][pole] = (usd[c][pole] or 0) + amount * share end
+          if explain then
+            detail[c] = detail[c] or {}
+            local list = detail[c][pole] or {}
+            detail[c][pole] = list
+            list[#list + 1] = { amount = m.amount, currency = m.currency, year = year, rate = amount and rate or nil,
+              share = share, basis = P.money_split ~= 0 and s.basis or "whole", among = s.among,
+              usd = amount and amount * share, reason = amount == nil and rate or rate_note }
           end
         end
       end
       local p_from = m.provider and poles.of(m.provider, day)
       local p_to = m.recipient and poles.of(m.recipient, day)
       if p_from then add(p_from, m.recipient)
-      elseif p_to then add(p_to, m.provider)
+      elseif p_to then add(p_to, m.provider) -- a state's money to a partner: counted for the state that pays
       elseif m.provider == nil then
         for pole in pairs(pole_set) do add(pole, m.recipient) end
       end
     end
   end
-  return usd, notes
+  return usd, detail
+end
+
+local function money_note(list)
+  local out = {}
+  for _, d in ipairs(list) do
+    local part = string.format("%s %s", d.currency, text_amount(d.amount * d.share))
+    if d.share ~= 1 then part = part .. string.format(" (%s of %s)", money.basis_text(d), text_amount(d.amount)) end
+    if d.usd == nil then part = part .. " not counted: " .. d.reason
+    elseif d.reason then part = part .. " [" .. d.reason .. "]" end
+    out[#out + 1] = part
+  end
+  return table.concat(out, " + ")
 end
 
 -- w_TYPE parameters by type, worked out once per parameter table
@@ -264,7 +258,12 @@ local function score(ev, ctx)
       if p then
         local cur = pactor[p]
         if not cur then pole_list[#pole_list + 1] = p; pactor[p] = a
-        elseif (LEVEL_RANK[a.level] or 0) > (LEVEL_RANK[cur.level] or 0) then pactor[p] = a end
+        else -- the most senior; of equally senior ones, the best confirmed
+          local ra, rc = LEVEL_RANK[a.level] or 0, LEVEL_RANK[cur.level] or 0
+          if ra > rc or (ra == rc and (a.confidence or ev.confidence) > (cur.confidence or ev.confidence)) then
+            pactor[p] = a
+          end
+        end
       elseif MULTI[code] then
         multilateral = true
       end
@@ -281,16 +280,14 @@ local function score(ev, ctx)
     format, format_name = P.format_bilateral, "bilateral"
   end
   local certainty = ev.date:find("[?~%%]") and P.uncertain or 1
-  local confidence = 1
-  if P.confidence_full > 0 then confidence = math.min(1, ev.confidence / P.confidence_full) end
   local wtype = type_weights(P)[ev.type] or 1
   local explain = ctx.explain
 
-  local usd, usd_notes
+  local usd, usd_detail
   if #ev.money > 0 then
     local pole_set = {}
     for _, p in ipairs(pole_list) do pole_set[p] = true end
-    usd, usd_notes = money_usd(ev, countries, pole_set, P, day, ctx.explain)
+    usd, usd_detail = money_usd(ev, pole_set, P, day, ctx.explain)
   end
 
   local is_vote = ev.type == "vote"
@@ -337,6 +334,14 @@ local function score(ev, ctx)
             level_note = level and ca.code .. " " .. ca.level
           end
           if not level then level, level_note = P.level_unknown, "no level" end
+          -- confidence: the pole's actor's own, else the event's; lowered
+          -- to the state's actor's own when that is less
+          local conf, conf_who = ev.confidence, nil
+          if pa.confidence then conf, conf_who = pa.confidence, pa.code end
+          local ca = own[c] or via[c]
+          if ca and ca.confidence and ca.confidence < conf then conf, conf_who = ca.confidence, ca.code end
+          local confidence = 1
+          if P.confidence_full > 0 then confidence = math.min(1, conf / P.confidence_full) end
           local money = 1
           local dollars = usd and usd[c] and usd[c][p]
           if dollars then money = 1 + P.money_k * log10(1 + dollars / 1e6) end
@@ -350,10 +355,13 @@ local function score(ev, ctx)
             local parts = { note, level_note,
               format_name == "C5+1" and string.format("C5+1 (%d states)", #countries) or format_name }
             if dollars then parts[#parts + 1] = string.format("USD %.2fm", dollars / 1e6) end
-            local mnote = usd_notes and usd_notes[c] and usd_notes[c][p]
-            if mnote then parts[#parts + 1] = mnote end
+            local mlist = usd_detail and usd_detail[c] and usd_detail[c][p]
+            if mlist then parts[#parts + 1] = money_note(mlist); contrib.money = mlist end
             if certainty ~= 1 then parts[#parts + 1] = "date " .. ev.date end
-            if confidence ~= 1 then parts[#parts + 1] = string.format("confidence %g", ev.confidence) end
+            if confidence ~= 1 or conf_who then
+              parts[#parts + 1] = string.format("confidence %g%s", conf,
+                conf_who and " (" .. conf_who .. "'s own; event " .. string.format("%g", ev.confidence) .. ")" or "")
+            end
             contrib.note = table.concat(parts, "; ")
           end
           out[#out + 1] = contrib

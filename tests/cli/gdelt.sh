@@ -6,13 +6,11 @@
 # stable, re-imports change nothing, bad rows fail the file with
 # file:line and exit 65 (or go to the --skip-bad file).
 . "$(dirname "$0")/lib.sh"
-D=${CAW_SHARED_DATA:-}
+shared_data gdelt1_export_sample_reed9999.tsv gdelt2_20191024143000.export.tsv \
+  gdelt2_20191024143000.CA_SUBSET.DERIVED.tsv
 G1="$D/gdelt1_export_sample_reed9999.tsv"
 G2="$D/gdelt2_20191024143000.export.tsv"
 G2CA="$D/gdelt2_20191024143000.CA_SUBSET.DERIVED.tsv"
-for f in "$G1" "$G2" "$G2CA"; do
-  [ -f "$f" ] || { echo "FAIL: missing real sample $f (set CAW_SHARED_DATA)" >&2; exit 1; }
-done
 
 # GDELT events are read as analysts read them, through caw.events{}:
 # each DB EXPR prints EXPR for every GDELT event, in caw.events order, with

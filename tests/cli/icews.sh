@@ -4,8 +4,8 @@
 # names become ISO codes, the 27 rows touching Central Asia are found,
 # ids are Event ID + date, bad rows fail with file:line and exit 65.
 . "$(dirname "$0")/lib.sh"
-I="${CAW_SHARED_DATA:-}/icews_events.2018.sample.tab"
-[ -f "$I" ] || { echo "FAIL: missing real sample $I (set CAW_SHARED_DATA)" >&2; exit 1; }
+shared_data icews_events.2018.sample.tab
+I="$D/icews_events.2018.sample.tab"
 
 sql() {
   "$CAW" --db "$1" run -e 'for r in caw.sql((...)) do local t = {} for _, v in pairs(r) do t[#t+1] = tostring(v) end print(table.concat(t, "|")) end' "$2"

@@ -1,5 +1,6 @@
 # tests/cli/lib.sh -- helpers for the end-to-end tests (sourced).
-# Env: CAW (binary), CAW_SRC (source tree), CAW_SHARED_DATA (real data).
+# Env: CAW (binary), CAW_SRC (source tree), CAW_SHARED_DATA (real data;
+# else CAW_SHARED_DATA_DEFAULT, the folder CMake was given), CI.
 set -u
 : "${CAW:?CAW must name the caw binary}"
 : "${CAW_SRC:?CAW_SRC must name the source tree}"
@@ -44,6 +45,25 @@ expect_not_out() {
   if grep -qF -- "$1" "$T/out"; then fail "$2: stdout has '$1'"; else ok; fi
 }
 digest() { sha256sum "$1" | cut -c1-64; }
+
+# shared_data NAME...: sets D to the real-data folder and checks that each
+# NAME (a path under it) is there. When one is missing the test stops:
+# exit 77, which ctest reports as skipped, with a one-line reason; under
+# CI=true, where the samples must be present, exit 1, so that a skip
+# fails the run.
+shared_data() {
+  D=${CAW_SHARED_DATA:-${CAW_SHARED_DATA_DEFAULT:-$CAW_SRC/../shared/data}}
+  local name
+  for name in "$@"; do
+    [ -e "$D/$name" ] && continue
+    if [ "${CI:-}" = true ]; then
+      echo "FAIL: CI=true but the shared sample $D/$name is missing (set CAW_SHARED_DATA)"
+      exit 1
+    fi
+    echo "SKIP: needs the shared sample $D/$name (set CAW_SHARED_DATA)"
+    exit 77
+  done
+}
 
 finish() {
   echo "$checks checks, $failures failed"

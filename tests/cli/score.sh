@@ -48,10 +48,12 @@ expect_row KAZ 2023-Q1 CHN "$(share 3.4 "$q1_trade" 2.8),3.400000,3.400000,0.000
   "bilateral visit 1.9 + agreeing UN vote 1.5"
 expect_row KAZ 2023-Q1 RUS "$(share 2.8 "$q1_trade" 3.4),2.800000,2.800000,0.000000,2.800000,2" \
   "hosted visit (043) + disagreeing vote"
-# s05 EU-KAZ agreement 057 = 8, EUR 9m at 0.9248 EUR/USD (2023, lib/rates.lua):
+# s05 EU-KAZ agreement 057 = 8, EUR 9m at 0.9245 EUR/USD (2023, lib/rates.lua:
+#     Federal Reserve G.5A, 1 EUR = 1.0817 USD, 1/1.0817 = 0.9245):
+#     USD 9m / 0.9245 = 9.734992m; 8 * (1 + 0.25 * log10(10.734992)) = 10.061603
 #     money = 1 + 0.25*log10(1 + USD m); s07 US sanction on KAZ: -6.5
-agree=$(awk 'BEGIN { usd = 9000000 / 0.9248 / 1e6; printf "%.6f", 8 * (1 + 0.25 * log(1 + usd) / log(10)) }')
-[ "$agree" = "10.061348" ] && ok || fail "hand computation of the money factor: $agree"
+agree=$(awk 'BEGIN { usd = 9000000 / 0.9245 / 1e6; printf "%.6f", 8 * (1 + 0.25 * log(1 + usd) / log(10)) }')
+[ "$agree" = "10.061603" ] && ok || fail "hand computation of the money factor: $agree"
 pos=$(awk -v a="$agree" -v b="$q2_trade" 'BEGIN { printf "%.6f", a + b }')
 netw=$(awk -v p="$pos" 'BEGIN { printf "%.6f", p - 6.5 }')
 vol=$(awk -v p="$pos" 'BEGIN { printf "%.6f", p + 6.5 }')
@@ -188,7 +190,7 @@ expect_out "mass" "--params lists the factors"
 run "$CAW" --db "$DB" score --country KAZ --compare alignment --compare-set w_summit=2 --format csv
 expect_rc 0 "--compare"
 csv_out compare
-expect_out "country,period,pole,share_a,share_b,share_diff,net_a,net_b,net_diff,events_a,events_b" "compare csv header"
+expect_out "country,period,pole,share_a,share_b,share_b_minus_a,net_a,net_b,net_b_minus_a,events_a,events_b" "compare csv header: the differences are B − A"
 grep -q "^KAZ,2023-Q2,RUS,[0-9.]*,[0-9.]*,[0-9.-]*,4.200000,8.400000,4.200000,1,1" "$T/out" && ok || fail "compare: summit doubled in B only: $(grep '^KAZ,2023-Q2,RUS' "$T/out")"
 grep -q "^KAZ,2023-Q1,CHN,[0-9.]*,[0-9.]*,0.000000,3.400000,3.400000,0.000000," "$T/out" && ok || fail "compare: no summit, no change"
 run "$CAW" --db "$DB" score --country KAZ --compare alignment --compare-set w_summit=2

@@ -22,7 +22,7 @@ chrome() {
 
 # the DOM after rendering: the inline SVG survived parsing, with lines
 chrome --dump-dom "file://$T/report.html" >"$T/dom.html" || fail "chromium --dump-dom failed: $(tail -3 "$T/chrome.err")"
-[ "$(grep -o '<svg' "$T/dom.html" | wc -l)" = 5 ] && ok || fail "rendered DOM has five SVG charts"
+[ "$(grep -o '<svg' "$T/dom.html" | wc -l)" = 10 ] && ok || fail "rendered DOM has ten SVG charts (share and net per state)"
 [ "$(grep -o '<polyline' "$T/dom.html" | wc -l)" -ge 10 ] && ok || fail "rendered charts have polylines"
 grep -q "Kazakhstan (KAZ)" "$T/dom.html" && ok || fail "rendered DOM has the KAZ section"
 

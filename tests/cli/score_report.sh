@@ -20,15 +20,17 @@ done
 for c in "Kazakhstan (KAZ)" "Kyrgyzstan (KGZ)" "Tajikistan (TJK)" "Turkmenistan (TKM)" "Uzbekistan (UZB)"; do
   grep -qF "## $c" "$T/r1.md" && ok || fail "markdown has a section for $c"
 done
-grep -qF "| Quarter | West share | China share | Russia share | West net | China net | Russia net | Contributions |" "$T/r1.md" \
+grep -qF "| Quarter | West share | China share | Russia share | West net | China net | Russia net | Events | Coverage |" "$T/r1.md" \
   && ok || fail "markdown share table header"
 # the figures are those of caw score
 "$CAW" --db "$DB" score --country UZB --format csv | tr -d '\r' >"$T/uzb.csv"
 grep -q "^UZB,2025-Q4,WEST,0.681124,8.971284," "$T/uzb.csv" && ok || fail "caw score UZB 2025-Q4"
 awk '/^## Uzbekistan/ { on = 1 } /^## / && !/Uzbekistan/ { on = 0 } on' "$T/r1.md" >"$T/uzb.md"
-grep -qF "| 2025-Q4 | 68.1% | 0.0% | 31.9% | 8.971284 | 0.000000 | 4.200000 | 2 |" "$T/uzb.md" \
-  && ok || fail "markdown UZB 2025-Q4 row matches caw score"
-grep -qF "| 2025-Q4 | West | 8.971284 | 2025-11-06 | C5+1 summit at the White House with Donald Trump | [TAG24](https://www.tag24.com/" "$T/uzb.md" \
+# (at most 3 decimals in Markdown: 8.971284 -> 8.971, 4.200000 -> 4.2; two
+# events, fewer than min_events = 3: flagged)
+grep -qF "| 2025-Q4 | 68.1% | 0.0% | 31.9% | 8.971 | 0 | 4.2 | 2 | low: 2 of 3 |" "$T/uzb.md" \
+  && ok || fail "markdown UZB 2025-Q4 row matches caw score: $(grep '^| 2025-Q4 | [0-9]' "$T/uzb.md")"
+grep -qF "| 2025-Q4 | West | 8.971 | 2025-11-06 | C5+1 summit at the White House with Donald Trump | [TAG24](https://www.tag24.com/" "$T/uzb.md" \
   && ok || fail "top event with its source in the UZB section"
 grep -qF "| 2022-Q2 | – | – | – |" "$T/r1.md" && ok || fail "a quarter without events is shown as a gap"
 
@@ -38,7 +40,7 @@ grep -q '^UZB,2025-Q4,WEST,0.681124,8.971284,8.971284,0.000000,8.971284,1,2025-1
 tr -d ' \t\n' <"$T/r1.json" | grep -qF '"event_id":"2025-11-us-c5-summit-white-house"' && ok || fail "JSON lists the top events"
 
 # HTML: self-contained, one line chart per state
-[ "$(grep -c '<svg' "$T/r1.html")" = 5 ] && ok || fail "HTML has five charts"
+[ "$(grep -c '<svg' "$T/r1.html")" = 10 ] && ok || fail "HTML has two charts per state (share and net)"
 grep -q '<polyline' "$T/r1.html" && ok || fail "HTML charts have lines"
 grep -q 'src=\|<script\|<link' "$T/r1.html" && fail "HTML report loads something external" || ok
 

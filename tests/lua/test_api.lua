@@ -63,7 +63,18 @@ t.eq(n, 5, "limit")
 n = 0
 for ev in caw.events{ text = "Cameron" } do n = n + 1; t.ok(ev.title:find("Cameron") or ev.summary:find("Cameron"), "text filter") end
 t.ok(n >= 1, "text filter finds Cameron")
-for ev in caw.events{ tag = "unverified" } do t.ok(ev.confidence < 0.5, "unverified events have low confidence: " .. ev.id) end
+-- an unverified event, or its unverified actor (schema 3), has low confidence
+for ev in caw.events{ tag = "unverified" } do
+  local low = ev.confidence < 0.5
+  for _, a in ipairs(ev.actors) do low = low or (a.confidence ~= nil and a.confidence < 0.5) end
+  t.ok(low, "unverified events have low confidence, as a whole or for the unverified actor: " .. ev.id)
+end
+local sco = caw.event("2024-07-sco-summit-astana")
+t.eq(sco.confidence, 0.9, "SCO Astana: the summit and Xi's attendance are sourced")
+for _, a in ipairs(sco.actors) do
+  if a.code == "RUS" then t.eq(a.confidence, 0.3, "SCO Astana: Putin's attendance is unverified") end
+  if a.code == "CHN" then t.eq(a.confidence, nil, "SCO Astana: China's part has the event's confidence") end
+end
 -- breaking out of the loop finalizes the statement (no error at close)
 for _ in caw.events{} do break end
 
