@@ -57,13 +57,11 @@ expect_err "2 read, 1 added, 0 updated, 0 unchanged, 1 rejected (acled)" "--skip
 grep -qF "prec.csv:3: column 'time_precision'" "$T/rej.txt" && ok || fail "reject file: $(cat "$T/rej.txt")"
 
 # --- the real ACLED samples in ../shared/data, recognised by content ---
-D=${CAW_SHARED_DATA:-$CAW_SRC/../shared/data}
+shared_data acled_old-layout_2020-03_afghanistan.csv acled_new-layout_2024-11_2rows.csv \
+  acled_old-layout_2020-05_CA_RU_SUBSET.EXCEL-MANGLED.csv
 OLD="$D/acled_old-layout_2020-03_afghanistan.csv"
 NEW="$D/acled_new-layout_2024-11_2rows.csv"
 XL="$D/acled_old-layout_2020-05_CA_RU_SUBSET.EXCEL-MANGLED.csv"
-for f in "$OLD" "$NEW" "$XL"; do
-  [ -f "$f" ] || { fail "missing real sample $f (set CAW_SHARED_DATA)"; finish; }
-done
 DB="$T/real.db"
 "$CAW" --db "$DB" init --empty -q
 # the older layout (data_id, iso, event_id_cnty, event_id_no_cnty, ...):
