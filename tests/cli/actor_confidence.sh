@@ -17,9 +17,12 @@ grep -q '^contribution,KAZ,2024-Q3,CHN,2.100000,,,,,,,7,1,1,0.3,1,1,1,1,2024-07-
 # Russia: 7 × 1 × 1 × 0.3 × 1 × 1 × (0.3 / 0.9 = 1/3) = 0.7
 grep -q '^contribution,KAZ,2024-Q3,RUS,0.700000,,,,,,,7,1,1,0.3,1,1,0.33333333333333*,1,2024-07-sco-summit-astana,.*confidence 0.3 (RUS.s own; event 0.9)' "$T/kaz.csv" \
   && ok || fail "Russia reduced, the note says whose confidence: $(grep 'RUS.*sco-summit-astana' "$T/kaz.csv")"
-# and the totals: KAZ 2024-Q3 China = 2.1 (the SCO summit alone), Russia 0.7
-grep -q '^total,KAZ,2024-Q3,CHN,2.100000,2.100000,0.000000,2.100000,' "$T/kaz.csv" && ok || fail "China total: $(grep '^total,KAZ,2024-Q3,CHN' "$T/kaz.csv")"
-grep -q '^total,KAZ,2024-Q3,RUS,0.700000,0.700000,0.000000,0.700000,' "$T/kaz.csv" && ok || fail "Russia total"
+# and the totals: KAZ 2024-Q3 China = 1.9 (Xi's state visit) + 2.22
+# (SCO exercise) + 2.1 (the summit, full weight) = 6.22; Russia = 2.22
+# (SCO exercise) + 1.92 (CSTO exercise) + 1.28 (INSTC roadmap) + 0.7 (the
+# summit, at Putin's 0.3) = 6.12
+grep -q '^total,KAZ,2024-Q3,CHN,6.220000,6.220000,0.000000,6.220000,' "$T/kaz.csv" && ok || fail "China total: $(grep '^total,KAZ,2024-Q3,CHN' "$T/kaz.csv")"
+grep -q '^total,KAZ,2024-Q3,RUS,6.120000,6.120000,0.000000,6.120000,' "$T/kaz.csv" && ok || fail "Russia total: $(grep '^total,KAZ,2024-Q3,RUS' "$T/kaz.csv")"
 
 # a fixture: the state's own confidence, the event's, and two actors of one pole
 SDB="$T/small.db"

@@ -94,7 +94,7 @@ grep -q '<text [^>]*font-weight="bold">' "$T/kgz.html" && fail "no quarter of KG
 # the coverage panel in HTML
 grep -qF "<h2>Coverage</h2>" "$T/kgz.html" && ok || fail "html coverage panel"
 
-# the bundled dataset: KGZ 2025-Q1 is negative (the Keremet Bank sanctions),
+# the bundled dataset: KGZ 2025-Q3 is negative (the Capital Bank sanctions),
 # every state's axis starts at 2022-Q1, the panel counts the curated events
 MDB="$T/main.db"
 "$CAW" -q --db "$MDB" init
@@ -104,13 +104,19 @@ for c in "Kazakhstan (KAZ)" "Kyrgyzstan (KGZ)" "Tajikistan (TJK)" "Turkmenistan 
     && ok || fail "$c starts at 2022-Q1"
 done
 awk -v h="## Kyrgyzstan (KGZ)" '$0 == h { on = 1; next } /^## / { on = 0 } on' "$T/main.md" >"$T/main_kgz.md"
-# (caw score: -4.898400 = -6.5 sanction + 0.84 envoy + 0.7616 Rubio statement, rounded to 3 decimals)
-grep -qF "| 2025-Q1 | NA | NA | NA | -4.898 | 0 | 0 | 3 |  |" "$T/main_kgz.md" && ok || fail "KGZ 2025-Q1: $(grep '2025-Q1 | N' "$T/main_kgz.md")"
-grep -qF "| 2023-Q1 | 100.0% | 0.0% | 0.0% | 3.182 | 0 | 0 | 1 | low: 1 of 3 |" "$T/main_kgz.md" && ok || fail "KGZ 2023-Q1 flagged: $(grep '2023-Q1 | [0-9]' "$T/main_kgz.md")"
-grep -qF "| 2025-Q1 | West | -6.5 | 2025-01-15 | OFAC sanctions Kyrgyzstan's Keremet Bank |" "$T/main_kgz.md" && ok || fail "the sanction heads KGZ 2025-Q1"
+# (caw score --explain: West -6.5 UK sanction + 0 Japarov's statement;
+# China and Russia 2.1 each from the Tianjin SCO summit, 7 x 0.3; three
+# events; a negative net gives the West a 0% share)
+grep -qF "| 2025-Q3 | 0.0% | 50.0% | 50.0% | -6.5 | 2.1 | 2.1 | 3 |  |" "$T/main_kgz.md" && ok || fail "KGZ 2025-Q3: $(grep '2025-Q3 | [0-9]' "$T/main_kgz.md")"
+grep -qF "| 2025-Q3 | West | -6.5 | 2025-08-20 | UK sanctions Kyrgyzstan's state-owned Capital Bank of Central Asia and crypto firms |" "$T/main_kgz.md" && ok || fail "the sanction heads KGZ 2025-Q3"
+# TJK 2023-Q1 rests on two events (Blinken's Astana ministerial, 3.182249;
+# the ES-11/6 vote, China 1.5): 68.0% West, flagged
+awk -v h="## Tajikistan (TJK)" '$0 == h { on = 1; next } /^## / { on = 0 } on' "$T/main.md" >"$T/main_tjk.md"
+grep -qF "| 2023-Q1 | 68.0% | 32.0% | 0.0% | 3.182 | 1.5 | 0 | 2 | low: 2 of 3 |" "$T/main_tjk.md" && ok || fail "TJK 2023-Q1 flagged: $(grep '2023-Q1 | [0-9]' "$T/main_tjk.md")"
 grep -q '| 0 | 20[0-9-]* |' "$T/main.md" && fail "a top event with score 0 in the bundled report: $(grep '| 0 | 20[0-9-]* |' "$T/main.md" | head -2)" || ok
-grep -q '[0-9]\.[0-9]\{4,\}' "$T/main.md" && fail "a figure with more than 3 decimals: $(grep -o '| -*[0-9]*\.[0-9]\{4,\} |' "$T/main.md" | head -2)" || ok
-grep -qF "| All states | 47 | 0 | 0 | 0 | 47 |" "$T/main.md" && ok || fail "bundled coverage by source kind: $(grep '^| All states' "$T/main.md")"
+grep -q '| -*[0-9]*\.[0-9]\{4,\} |' "$T/main.md" && fail "a figure with more than 3 decimals: $(grep -o '| -*[0-9]*\.[0-9]\{4,\} |' "$T/main.md" | head -2)" || ok
+# 220 of the bundled events name a Central Asian state (or C5) and a pole
+grep -qF "| All states | 220 | 0 | 0 | 0 | 220 |" "$T/main.md" && ok || fail "bundled coverage by source kind: $(grep '^| All states' "$T/main.md")"
 
 # GDELT and ICEWS events count as such in the panel (caw's own fixtures)
 IDB="$T/imported.db"

@@ -123,8 +123,8 @@ expect_rc 74 "creating the database on a full disk"
 [ -z "$(ls -A "$T/full")" ] && ok || fail "a failed creation left files: $(ls -A "$T/full")"
 run "$CAW" --db "$T/full/caw.db" run -e 'print(caw.count())'
 expect_rc 0 "the next run"
-expect_out "47" "the next run makes the database whole"
-expect_err "created $T/full/caw.db with 47 events" "... and says so"
+expect_out "$BUNDLED" "the next run makes the database whole"
+expect_err "created $T/full/caw.db with $BUNDLED events" "... and says so"
 # init --force that fails half-way keeps the database it was to replace
 cp "$DB" "$T/full/keep.db"
 "$CAW" --db "$T/full/keep.db" import -q "$F/gdelt2_sample.tsv"
@@ -133,7 +133,7 @@ run bash -c 'trap "" XFSZ; ulimit -f 40; exec "$0" --db "$1" init --force' "$CAW
 expect_rc 74 "init --force on a full disk"
 [ "$(digest "$T/full/keep.db")" = "$keep" ] && ok || fail "a failed init --force changed the old database"
 run "$CAW" --db "$T/full/keep.db" run -e 'print(caw.count())'
-expect_out "50" "the old database is whole (47 + 3 events)"
+expect_out "$((BUNDLED + 3))" "the old database is whole (the bundled events + 3)"
 
 # an empty file, an empty SQLite file, another application's database
 : >"$T/empty.db"
@@ -157,7 +157,7 @@ expect_err "is an empty SQLite database, not a caw database" "the message"
 run "$CAW" --db "$T/empty.db" init --force -q
 expect_rc 0 "init --force replaces an empty file"
 run "$CAW" --db "$T/empty.db" run -e 'print(caw.count())'
-expect_out "47" "... with a whole database"
+expect_out "$BUNDLED" "... with a whole database"
 
 # a read-only database in a read-only folder: reading commands work,
 # writing ones say why (74), nothing changes. root ignores file modes, so

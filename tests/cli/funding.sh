@@ -6,11 +6,28 @@
 # without an exchange rate is listed as not converted in every format and
 # `caw score` warns about it; USD is never provisional.
 . "$(dirname "$0")/lib.sh"
-DB="$T/main.db"
-"$CAW" --db "$DB" init -q
 FR="$CAW_SRC/plugins/funding_report.lua"
 
-# --- the headline on the bundled data, figures checked by hand ---
+# --- the bundled data: KAZ in 2024, figures checked by hand ---
+BDB="$T/bundled.db"
+"$CAW" --db "$BDB" init -q
+run "$CAW" --db "$BDB" run "$FR" --country KAZ --from 2024 --to 2024
+expect_rc 0 "funding report on the bundled data"
+# West: KAZ's fifth of the EU's EUR 10bn (Global Gateway transport forum):
+# 10,000,000,000 / 0.924 / 5 = 2,164.502165m; the UK's GBP 50m has no 2024
+# rate. Russia: the USD 2.7bn loan for three CHP plants, whole.
+expect_out "| West | 1 | \$2,164.50m | – |" "bundled KAZ 2024: West"
+expect_out "| Russia | 1 | \$2,700.00m | – |" "bundled KAZ 2024: Russia"
+
+# --- tests/data/funding_lines.json: the eleven events with money (fifteen
+# lines, eleven primary) that the bundled dataset held before its 2026
+# additions; figures checked by hand ---
+"$CAW" --db "$T/registry.db" init -q
+"$CAW" --db "$T/registry.db" export --format jsonl | grep '"actor"' >"$T/actors.jsonl"
+DB="$T/main.db"
+"$CAW" --db "$DB" init --empty -q
+"$CAW" -q --db "$DB" import "$T/actors.jsonl" "$CAW_SRC/tests/data/funding_lines.json"
+
 run "$CAW" --db "$DB" run "$FR"
 expect_rc 0 "funding report"
 expect_out "The headline counts money flowing into Central Asia only" "the headline says what it counts"

@@ -57,7 +57,7 @@ expect_out "TKM" "FIPS TX is Turkmenistan"
 run count "$DB" "a.version == 1"
 expect_out "644" "gdelt1 events are version 1"
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
-expect_out "691" "caw.count(): 47 bundled events and 644 GDELT events"
+expect_out "$((BUNDLED + 644))" "caw.count(): the bundled events and 644 GDELT events"
 
 # --where ca: the two rows touching Central Asia (Actor1=KAZ; ActionGeo TX)
 DB="$T/g1ca.db"

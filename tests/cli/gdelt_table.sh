@@ -36,7 +36,7 @@ lua_checks() {
 sql() { sqlite3 "$1" "$2"; }
 
 # ---------------------------------------------------------------------
-# 1. One stream: the 47 bundled events and the GDELT 2.0 sample
+# 1. One stream: the bundled events and the GDELT 2.0 sample
 DB="$T/union.db"
 "$CAW" --db "$DB" init -q
 run "$CAW" --db "$DB" import "$G2"
@@ -63,9 +63,10 @@ local function idless(a, b)
   return #a < #b
 end
 
+local BUNDLED = '"$BUNDLED"'
 local total = caw.count()
-check("caw.count() is 47 bundled + the GDELT events",
-      total == 47 + one("SELECT count(*) FROM gdelt"), total)
+check("caw.count() is the bundled + the GDELT events",
+      total == BUNDLED + one("SELECT count(*) FROM gdelt"), total)
 local all, byid = ids{}
 check("caw.events{} yields caw.count() events", #all == total, #all .. " vs " .. total)
 local seen, dup, ngdelt, nother = {}, nil, 0, 0
@@ -75,8 +76,8 @@ for _, e in ipairs(all) do
   if e.id:match("^gdelt:") then ngdelt = ngdelt + 1 else nother = nother + 1 end
 end
 check("ids are unique across both tables", dup == nil, dup)
-check("the stream has 47 bundled and 1252 GDELT events",
-      nother == 47 and ngdelt == 1252, nother .. " + " .. ngdelt)
+check("the stream has the bundled and 1252 GDELT events",
+      nother == BUNDLED and ngdelt == 1252, nother .. " + " .. ngdelt)
 local bad
 for i = 2, #all do
   local a, b = all[i - 1], all[i]
@@ -229,7 +230,7 @@ expect_err "field 'id': 'gdelt:" "the message names the GDELT id"
 expect_err "are reserved for the gdelt importer" "the message says why"
 [ "$(digest "$DB")" = "$before" ] && ok || fail "a refused re-import changed the database"
 run "$CAW" --db "$DB" import --skip-bad "$T/back.rej" "$T/all.jsonl"
-expect_err "$total read, 0 added, 0 updated, 47 unchanged, 1252 rejected (caw-json)" "--skip-bad: the GDELT lines rejected, the rest unchanged"
+expect_err "$total read, 0 added, 0 updated, $BUNDLED unchanged, 1252 rejected (caw-json)" "--skip-bad: the GDELT lines rejected, the rest unchanged"
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_out "$total" "no event twice"
 # caw.add_event cannot take a GDELT event's id either
@@ -267,18 +268,18 @@ sqlite3 "$DB" "$V3_UNDO DROP VIEW events_flat; DROP VIEW event_rows; DROP VIEW g
 [ "$(sql "$DB" 'PRAGMA user_version')" = 1 ] && ok || fail "could not make a schema 1 database"
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_rc 0 "open a schema 1 database"
-expect_out "47" "schema 1 database: the 47 events are there"
+expect_out "$BUNDLED" "schema 1 database: the bundled events are there"
 [ "$(sql "$DB" 'PRAGMA user_version')" = 4 ] && ok || fail "user_version after opening: $(sql "$DB" 'PRAGMA user_version')"
 [ "$(sql "$DB" "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE name IN ('coded', 'coded_day', 'coded_ref', 'event_rows', 'gdelt', 'money_flat') ORDER BY name)")" = "coded,coded_day,coded_ref,event_rows,gdelt,money_flat" ] \
   && ok || fail "after the upgrade: $(sql "$DB" "SELECT name FROM sqlite_master WHERE name IN ('coded', 'coded_day', 'coded_ref', 'event_rows', 'gdelt', 'money_flat')" | tr '\n' ' ')"
-[ "$(sql "$DB" 'SELECT count(*) FROM events_flat')" = 47 ] && ok || fail "events_flat recreated: $(sql "$DB" 'SELECT count(*) FROM events_flat' 2>&1)"
+[ "$(sql "$DB" 'SELECT count(*) FROM events_flat')" = "$BUNDLED" ] && ok || fail "events_flat recreated: $(sql "$DB" 'SELECT count(*) FROM events_flat' 2>&1)"
 sql "$DB" 'SELECT earliest, sources FROM events_flat LIMIT 1' >/dev/null 2>&1 && ok || fail "events_flat has its columns again"
 run "$CAW" --db "$DB" import "$G2"
 expect_rc 0 "GDELT import after the upgrade"
 expect_err "2111 read, 1252 added, 0 updated, 0 unchanged, 859 merged (gdelt)" "upgraded database: the GDELT counts"
-[ "$(sql "$DB" 'SELECT count(*) FROM events_flat')" = 1299 ] && ok || fail "upgraded database: events_flat has $(sql "$DB" 'SELECT count(*) FROM events_flat') rows, expected 1299"
+[ "$(sql "$DB" 'SELECT count(*) FROM events_flat')" = "$((BUNDLED + 1252))" ] && ok || fail "upgraded database: events_flat has $(sql "$DB" 'SELECT count(*) FROM events_flat') rows, expected $((BUNDLED + 1252))"
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
-expect_out "1299" "upgraded database: caw.count()"
+expect_out "$((BUNDLED + 1252))" "upgraded database: caw.count()"
 
 # the gdelt table as version 2 made it, from a schema 4 database
 V4_UNDO="CREATE TABLE g3(id INTEGER PRIMARY KEY, day INTEGER NOT NULL,
@@ -301,7 +302,7 @@ sqlite3 "$DB" "$V3_UNDO $V4_UNDO PRAGMA user_version = 2;"
 before=$(sql "$DB" "SELECT count(*), sum(amount) FROM money")
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_rc 0 "open a schema 2 database"
-expect_out "47" "schema 2 database: the 47 events are there"
+expect_out "$BUNDLED" "schema 2 database: the bundled events are there"
 [ "$(sql "$DB" 'PRAGMA user_version')" = 4 ] && ok || fail "schema 2 -> 4: user_version $(sql "$DB" 'PRAGMA user_version')"
 [ "$(sql "$DB" "SELECT count(*), sum(amount) FROM money")" = "$before" ] && ok || fail "schema 2 -> 3: money lines changed"
 sql "$DB" 'SELECT confidence FROM event_actors LIMIT 1; SELECT instrument, allocation FROM money_flat LIMIT 1' >/dev/null 2>&1 \
@@ -322,7 +323,7 @@ sqlite3 "$DB" "$V4_UNDO PRAGMA user_version = 3;"
 [ "$(sql "$DB" "SELECT count(*) FROM gdelt")" = 1252 ] && ok || fail "could not make a schema 3 GDELT database"
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_rc 0 "open a schema 3 GDELT database"
-expect_out "1299" "schema 3 -> 4: 47 bundled and 1252 GDELT events"
+expect_out "$((BUNDLED + 1252))" "schema 3 -> 4: the bundled and 1252 GDELT events"
 [ "$(sql "$DB" 'PRAGMA user_version')" = 4 ] && ok || fail "schema 3 -> 4: user_version $(sql "$DB" 'PRAGMA user_version')"
 [ "$(sql "$DB" "SELECT count(*) FROM coded WHERE source = 'gdelt'")" = 1252 ] && ok || fail "schema 3 -> 4: the coded table lacks GDELT events"
 "$CAW" --db "$DB" export --format jsonl -o "$T/v3_after.jsonl"

@@ -83,8 +83,18 @@ for period in quarter year; do
   grep -q "bad 0$" "$T/out" && ok || fail "API sums ($period): $(cat "$T/out" | head -5)"
 done
 
-# known figures of the bundled dataset: the White House C5+1 summit and
-# the $35bn Uzbek investment pledge put UZB 2025-Q4 at 68.1% West
-grep -q "^UZB,2025-Q4,WEST,0.681124,8.971284," "$T/scores.csv" && ok || fail "UZB 2025-Q4 West: $(grep '^UZB,2025-Q4,WEST' "$T/scores.csv")"
-grep -q "^UZB,2025-Q4,RUS,0.318876,4.200000," "$T/scores.csv" && ok || fail "UZB 2025-Q4 Russia: $(grep '^UZB,2025-Q4,RUS' "$T/scores.csv")"
+# known figures of the bundled dataset, checked by hand from the rows of
+# `caw score --country UZB --explain 2025-Q4`:
+#   West   8.971284 (White House C5+1 summit: 7 x 0.6 x money 2.13602 for
+#          the $35bn Uzbek investment) + 2.743315 (Kambarata-1 memoranda:
+#          8 x 0.35 x 0.6 x 1.63293) + 2.1 (OTS summit in Gabala, Hungary
+#          attending: 7 x 0.3) - 3.466667 (UK sanctions on Uzbek firms:
+#          -6.5 x 0.6 x 8/9) = 10.347932
+#   China  4.44 (railway loan: 7.4 x 0.6) + 1.5 (ES-11/9 vote) = 5.94
+#   Russia 4.2 (Dushanbe summit) + 2.1 + 2.1 (two CIS summits) + 1.14
+#          (Putin in Ashgabat) = 9.54
+#   West share 10.347932 / 25.827932 = 0.400649; Russia 9.54 / 25.827932
+#   = 0.369368
+grep -q "^UZB,2025-Q4,WEST,0.400649,10.347932," "$T/scores.csv" && ok || fail "UZB 2025-Q4 West: $(grep '^UZB,2025-Q4,WEST' "$T/scores.csv")"
+grep -q "^UZB,2025-Q4,RUS,0.369368,9.540000," "$T/scores.csv" && ok || fail "UZB 2025-Q4 Russia: $(grep '^UZB,2025-Q4,RUS' "$T/scores.csv")"
 finish

@@ -24,18 +24,35 @@ grep -qF "| Quarter | West share | China share | Russia share | West net | China
   && ok || fail "markdown share table header"
 # the figures are those of caw score
 "$CAW" --db "$DB" score --country UZB --format csv | tr -d '\r' >"$T/uzb.csv"
-grep -q "^UZB,2025-Q4,WEST,0.681124,8.971284," "$T/uzb.csv" && ok || fail "caw score UZB 2025-Q4"
+# (the figures of score_bundled.sh, checked by hand there)
+grep -q "^UZB,2025-Q4,WEST,0.400649,10.347932," "$T/uzb.csv" && ok || fail "caw score UZB 2025-Q4"
 awk '/^## Uzbekistan/ { on = 1 } /^## / && !/Uzbekistan/ { on = 0 } on' "$T/r1.md" >"$T/uzb.md"
-# (at most 3 decimals in Markdown: 8.971284 -> 8.971, 4.200000 -> 4.2; two
-# events, fewer than min_events = 3: flagged)
-grep -qF "| 2025-Q4 | 68.1% | 0.0% | 31.9% | 8.971 | 0 | 4.2 | 2 | low: 2 of 3 |" "$T/uzb.md" \
+# (at most 3 decimals in Markdown: 10.347932 -> 10.348, 5.940000 -> 5.94;
+# ten events, not fewer than min_events = 3: not flagged)
+grep -qF "| 2025-Q4 | 40.1% | 23.0% | 36.9% | 10.348 | 5.94 | 9.54 | 10 |  |" "$T/uzb.md" \
   && ok || fail "markdown UZB 2025-Q4 row matches caw score: $(grep '^| 2025-Q4 | [0-9]' "$T/uzb.md")"
 grep -qF "| 2025-Q4 | West | 8.971 | 2025-11-06 | C5+1 summit at the White House with Donald Trump | [TAG24](https://www.tag24.com/" "$T/uzb.md" \
   && ok || fail "top event with its source in the UZB section"
-grep -qF "| 2022-Q2 | – | – | – |" "$T/r1.md" && ok || fail "a quarter without events is shown as a gap"
+# a quarter without events is a gap (the bundled data has none: a fixture)
+GDB="$T/gap.db"
+"$CAW" -q --db "$GDB" init --empty
+cat >"$T/gap.json" <<'JSON'
+{"caw": 1, "actors": [{"code": "KAZ", "name": "Kazakhstan", "kind": "state"},
+                      {"code": "USA", "name": "United States", "kind": "state"}],
+ "events": [
+  {"id": "t-gap-1", "date": "2024-02-01", "type": "visit", "title": "Visit one",
+   "actors": [{"code": "USA", "role": "initiator"}, {"code": "KAZ", "role": "host"}],
+   "sources": [{"url": "https://example.org/1"}]},
+  {"id": "t-gap-3", "date": "2024-08-01", "type": "visit", "title": "Visit three",
+   "actors": [{"code": "USA", "role": "initiator"}, {"code": "KAZ", "role": "host"}],
+   "sources": [{"url": "https://example.org/3"}]}]}
+JSON
+"$CAW" -q --db "$GDB" import "$T/gap.json"
+"$CAW" --db "$GDB" run "$R" --country KAZ -o "$T/gap.md"
+grep -qF "| 2024-Q2 | – | – | – |" "$T/gap.md" && ok || fail "a quarter without events is shown as a gap: $(grep '2024-Q2' "$T/gap.md")"
 
 # CSV and JSON carry the same figures and the top events
-grep -q '^UZB,2025-Q4,WEST,0.681124,8.971284,8.971284,0.000000,8.971284,1,2025-11-us-c5-summit-white-house 8.971284 https://www.tag24.com/' "$T/r1.csv" \
+grep -q '^UZB,2025-Q4,WEST,0.400649,10.347932,13.814599,-3.466667,17.281266,5,2025-11-us-c5-summit-white-house 8.971284 https://www.tag24.com/' "$T/r1.csv" \
   && ok || fail "CSV row with top event: $(grep '^UZB,2025-Q4,WEST' "$T/r1.csv")"
 tr -d ' \t\n' <"$T/r1.json" | grep -qF '"event_id":"2025-11-us-c5-summit-white-house"' && ok || fail "JSON lists the top events"
 
