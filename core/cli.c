@@ -107,6 +107,9 @@ static void remove_db(const char *path) {
   remove(side);
 }
 
+#define CAW_MAX_TIMEOUT 604800.0     /* a week, in seconds */
+#define CAW_MAX_MEMORY_MB 1048576.0  /* a terabyte */
+
 typedef struct cli {
   const char *db;
   int quiet;
@@ -216,7 +219,13 @@ static int take_limits(cli *c, int argc, char **argv, int stop_early) {
       double v;
       if (i + 1 >= argc) return usage_error("%s needs a number", a), -1;
       v = strtod(argv[i + 1], &end);
-      if (*end || v <= 0) return usage_error("%s needs a positive number", a), -1;
+      if (end == argv[i + 1] || *end || !(v > 0) ||
+          v > (a[2] == 't' ? CAW_MAX_TIMEOUT : CAW_MAX_MEMORY_MB))
+        return usage_error(a[2] == 't' ? "%s needs a number of seconds,"
+                                         " more than 0 and at most 604800"
+                                       : "%s needs a number of megabytes,"
+                                         " more than 0 and at most 1048576",
+                           a), -1;
       if (a[2] == 't') c->opts.timeout_s = v;
       else c->opts.max_memory = (size_t)(v * 1024 * 1024);
       i++;
