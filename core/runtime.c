@@ -60,6 +60,7 @@ struct caw_runtime {
   volatile sig_atomic_t stop; /* STOP_*: every hook and check raises */
   volatile sig_atomic_t ticks; /* alarms since the time ran out */
   sqlite3_int64 old_soft, old_hard; /* SQLite heap limits to restore */
+  pthread_t lua_thread; /* the thread Lua runs on (hooks are set there) */
   int argc;            /* the command line of the run, for the file */
   char **argv;         /* policy of --sandbox */
   const char *script;
@@ -125,8 +126,11 @@ void *caw_mem_alloc(size_t n) {
   caw_runtime *rt = mem_rt;
   void *p;
   if (rt && rt->opts.max_memory && mem_total(rt) + n > rt->opts.max_memory) {
-    rt->mem_exceeded = 1; /* the hook is set when Lua next allocates */
-    if (!rt->stop) rt->stop = STOP_MEMORY;
+    if (pthread_equal(pthread_self(), rt->lua_thread)) mem_stop(rt);
+    else { /* another thread: the hook is set when Lua next allocates */
+      rt->mem_exceeded = 1;
+      if (!rt->stop) rt->stop = STOP_MEMORY;
+    }
     return NULL;
   }
   if ((p = malloc(n)))
@@ -304,6 +308,7 @@ static void set_limits(caw_runtime *rt) {
   if (rt->store)
     sqlite3_progress_handler(caw_store_db(rt->store), 1000, sql_progress, rt);
   if (rt->opts.max_memory) {
+    rt->lua_thread = pthread_self();
     mem_rt = rt;
     rt->old_hard = sqlite3_hard_heap_limit64(-1);
     rt->old_soft = sqlite3_soft_heap_limit64(-1);
