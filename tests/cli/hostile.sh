@@ -69,10 +69,11 @@ cat >"$T/p/lib/good.lua" <<'LUA'
 return { check = function()
   return table.concat({ ("ab"):rep(2), string.rep("c", 2), table.concat({ "x", "y" }),
     tostring(caw.EXIT.DATAERR), tostring(#caw.plugin_dirs > 0), caw.json.encode(caw.json.decode("[]")),
-    tostring(require("lib.good").marker), type(caw.add_event), tostring(x_shared) }, " ")
+    tostring(require("lib.good").marker), type(caw.add_event), tostring(x_shared),
+    type(caw.json.decode("[]").x) }, " ")
 end, marker = "good" }
 LUA
-INTACT="abab cc xy 65 true [] good function nil"
+INTACT="abab cc xy 65 true [] good function nil nil"
 # tamper NAME ATTACK [LIMITS...]: lib/evil.lua tries ATTACK (each step
 # under pcall); lib/good.lua must see everything intact afterwards
 tamper() {
