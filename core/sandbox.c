@@ -67,9 +67,27 @@ static int ro_len(lua_State *L) {
   return 1;
 }
 
+/* __index of the cache behind a module's view (upvalue 1: the real
+   table, upvalue 2: the table of views already made). Functions and
+   views of nested tables are kept in the cache (argument 1), so that the
+   next read of the field is a plain table lookup; other values are read
+   live each time. */
 static int ro_index_lazy(lua_State *L) {
+  int t;
   lua_pushvalue(L, 2);
-  if (lua_gettable(L, lua_upvalueindex(1)) == LUA_TTABLE) wrap_lazy(L);
+  t = lua_gettable(L, lua_upvalueindex(1));
+  if (t == LUA_TTABLE) {
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, lua_upvalueindex(2)) == LUA_TNIL) {
+      lua_pop(L, 1);
+      wrap_lazy(L);
+    } else lua_remove(L, -2);
+  }
+  if (t == LUA_TTABLE || t == LUA_TFUNCTION) {
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, 1);
+  }
   return 1;
 }
 
@@ -81,8 +99,15 @@ static void new_proxy(lua_State *L, int lazy) {
   lua_createtable(L, 0, 7); /* its metatable */
   lua_pushvalue(L, real);
   lua_rawsetp(L, -2, &PROXY_MARK);
-  lua_pushvalue(L, real);
-  if (lazy) lua_pushcclosure(L, ro_index_lazy, 1);
+  if (lazy) {               /* __index: a cache that fills itself */
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushvalue(L, real);
+    lua_getfield(L, LUA_REGISTRYINDEX, PROXIES);
+    lua_pushcclosure(L, ro_index_lazy, 2);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+  } else lua_pushvalue(L, real);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, ro_newindex);
   lua_setfield(L, -2, "__newindex");
