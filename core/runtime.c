@@ -427,10 +427,19 @@ static void check_keys(conv *c, int idx, const char *const *allowed) {
   }
 }
 
+/* Push t[key] for the table at idx, raw: no __index may compute a value
+   (a string that only the stack held would be collected once popped,
+   while C still points into it). check_keys unwraps a read-only view. */
+static int raw_field(lua_State *L, int idx, const char *key) {
+  idx = lua_absindex(L, idx);
+  lua_pushstring(L, key);
+  return lua_rawget(L, idx);
+}
+
 /* A string field (NULL when absent); the table keeps the string alive. */
 static const char *get_str(conv *c, int idx, const char *key) {
   const char *s = NULL;
-  int t = lua_getfield(c->L, idx, key);
+  int t = raw_field(c->L, idx, key);
   if (t == LUA_TSTRING) {
     size_t len;
     s = lua_tolstring(c->L, -1, &len);
@@ -451,7 +460,7 @@ static const char *get_str(conv *c, int idx, const char *key) {
 static double get_num(conv *c, int idx, const char *key, double dflt,
                       int *present) {
   double d = dflt;
-  int t = lua_getfield(c->L, idx, key);
+  int t = raw_field(c->L, idx, key);
   if (present) *present = t != LUA_TNIL;
   if (t == LUA_TNUMBER) d = lua_tonumber(c->L, -1);
   else if (t != LUA_TNIL)
@@ -464,7 +473,7 @@ static double get_num(conv *c, int idx, const char *key, double dflt,
 }
 
 static int get_bool(conv *c, int idx, const char *key, int dflt) {
-  int b = dflt, t = lua_getfield(c->L, idx, key);
+  int b = dflt, t = raw_field(c->L, idx, key);
   if (t == LUA_TBOOLEAN) b = lua_toboolean(c->L, -1);
   else if (t != LUA_TNIL)
     conv_fail(c, key, "expected true or false, got %s",
@@ -476,11 +485,11 @@ static int get_bool(conv *c, int idx, const char *key, int dflt) {
 /* Push the list t[key] (or nothing) and return its length; the list
    stays on the stack. */
 static size_t get_list(conv *c, int idx, const char *key) {
-  int t = lua_getfield(c->L, idx, key);
+  int t = raw_field(c->L, idx, key);
   if (t == LUA_TNIL) return 0;
   if (t != LUA_TTABLE) conv_fail(c, key, "expected a list");
   caw_sandbox_unwrap(c->L, -1);
-  return (size_t)luaL_len(c->L, -1);
+  return (size_t)lua_rawlen(c->L, -1); /* no __len: it sizes a buffer */
 }
 
 static void *scratch(lua_State *L, size_t n) {
@@ -521,7 +530,7 @@ static void table_to_event(lua_State *L, int idx, caw_event *ev) {
   ev->confidence = get_num(&c, idx, "confidence", 1.0, NULL);
   ev->goldstein = get_num(&c, idx, "goldstein", 0, &ev->has_goldstein);
   ev->batch = (int64_t)get_num(&c, idx, "batch", 0, NULL);
-  if (lua_getfield(L, idx, "attrs") == LUA_TTABLE) {
+  if (raw_field(L, idx, "attrs") == LUA_TTABLE) {
     lua_getfield(L, LUA_REGISTRYINDEX, "caw.json.encode");
     lua_insert(L, -2);
     lua_call(L, 1, 1); /* anchored on the stack until the caller pops */
@@ -1111,11 +1120,12 @@ static int l_transaction(lua_State *L) {
 static int l_actors(lua_State *L) {
   const char *kind = NULL, *code = NULL;
   if (lua_istable(L, 1)) {
-    lua_getfield(L, 1, "kind");
+    caw_sandbox_unwrap(L, 1);
+    raw_field(L, 1, "kind");
     kind = lua_tostring(L, -1);
-    lua_getfield(L, 1, "code");
+    raw_field(L, 1, "code");
     code = lua_tostring(L, -1);
-    lua_pop(L, 2); /* the strings live in the argument table */
+    lua_pop(L, 2); /* the strings live in the argument table (raw) */
   }
   lua_settop(L, 1);
   lua_pushcfunction(L, l_sql);

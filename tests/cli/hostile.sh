@@ -203,6 +203,23 @@ else
   fail "missing real sample $GD (set CAW_SHARED_DATA)"
 fi
 
+# tables handed to caw.add_event, caw.put_actor and caw.actors are read
+# raw: an __index that computes strings (collected while C still points
+# into them) or a __len that sizes a buffer cannot reach the C core
+hostile "add_event with fields computed by __index" 65 run -e 'caw.add_event(setmetatable({}, { __index = function(_, k)
+  collectgarbage() return "computed-" .. k end }))'
+expect_err "field 'date': required" "computed fields are not read"
+hostile "add_event with a list whose __len is huge" 70 run -e 'caw.transaction(function()
+  print(caw.add_event{ id = "hostile-len", date = "2024", type = "meeting", title = "t", sources = { "https://e.org" },
+    actors = setmetatable({}, { __len = function() return 2^61 end }) })
+  error("roll back")
+end)'
+expect_out "hostile-len	added" "a huge __len sizes nothing"
+hostile "put_actor with computed fields" 65 run -e 'caw.put_actor(setmetatable({ kind = "state" }, { __index = function(_, k)
+  collectgarbage() return "computed-" .. k end }))'
+hostile "actors() with computed filters" 0 run -e 'for a in caw.actors(setmetatable({}, { __index = function(_, k)
+  collectgarbage() return "computed-" .. k end })) do print(a.code) end'
+
 echo "$cases hostile cases"
 [ "$cases" -ge 40 ] && ok || fail "only $cases hostile cases"
 finish
