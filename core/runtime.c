@@ -1177,11 +1177,20 @@ static int l_date_format(lua_State *L) {
   return 1;
 }
 
-/* caw.date.day(y, m, d) -> day number */
+/* caw.date.day(y, m, d) -> day number; the year within a thousand
+   million million either way (the day number must fit in an integer). */
+#define DATE_YEAR_MAX 1000000000000000LL
+#define DATE_PART_MAX 1000000000LL
 static int l_date_day(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)caw_date_days(
-                       luaL_checkinteger(L, 1), (int)luaL_optinteger(L, 2, 1),
-                       (int)luaL_optinteger(L, 3, 1)));
+  lua_Integer y = luaL_checkinteger(L, 1), m = luaL_optinteger(L, 2, 1),
+              d = luaL_optinteger(L, 3, 1);
+  luaL_argcheck(L, y >= -DATE_YEAR_MAX && y <= DATE_YEAR_MAX, 1,
+                "year out of range (at most 10^15 either way)");
+  luaL_argcheck(L, m >= -DATE_PART_MAX && m <= DATE_PART_MAX, 2,
+                "month out of range");
+  luaL_argcheck(L, d >= -DATE_PART_MAX && d <= DATE_PART_MAX, 3,
+                "day out of range");
+  lua_pushinteger(L, (lua_Integer)caw_date_days(y, (int)m, (int)d));
   return 1;
 }
 
