@@ -61,6 +61,8 @@ struct caw_runtime {
   volatile sig_atomic_t ticks; /* alarms since the time ran out */
   sqlite3_int64 old_soft, old_hard; /* SQLite heap limits to restore */
   pthread_t lua_thread; /* the thread Lua runs on (hooks are set there) */
+  size_t sql_seen;      /* SQLite's heap when last asked (it takes a lock) */
+  unsigned sql_tick;    /* Lua allocations since */
   int argc;            /* the command line of the run, for the file */
   char **argv;         /* policy of --sandbox */
   const char *script;
@@ -102,6 +104,19 @@ static size_t mem_total(const caw_runtime *rt) {
   return rt->mem_used + (size_t)(c > 0 ? c : 0) + (size_t)(q > 0 ? q : 0);
 }
 
+/* The same for Lua's allocator, which runs often: SQLite is asked every
+   256 allocations, and whenever the total comes near the cap. */
+static size_t mem_total_lua(caw_runtime *rt, size_t cap) {
+  long long c = __atomic_load_n(&c_mem_used, __ATOMIC_RELAXED);
+  size_t base = rt->mem_used + (size_t)(c > 0 ? c : 0);
+  if (++rt->sql_tick >= 256 || base + rt->sql_seen > cap - cap / 8) {
+    sqlite3_int64 q = sqlite3_memory_used();
+    rt->sql_tick = 0;
+    rt->sql_seen = (size_t)(q > 0 ? q : 0);
+  }
+  return base + rt->sql_seen;
+}
+
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   caw_runtime *rt = ud;
   size_t old = ptr ? osize : 0;
@@ -112,7 +127,7 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   if (rt->opts.max_memory && nsize > old) {
     size_t cap = rt->opts.max_memory + (rt->mem_exceeded ? MEM_HEADROOM : 0);
-    if (mem_total(rt) - old + nsize > cap) {
+    if (mem_total_lua(rt, cap) - old + nsize > cap) {
       if (rt->L) mem_stop(rt);
       return NULL;
     }
