@@ -46,6 +46,7 @@
 #include "caw/date.h"
 #include "caw/dsv.h"
 #include "caw/runtime.h"
+#include "caw/sandbox.h"
 #include "caw/store.h"
 
 #define ENGINE_MT "caw.gdelt.engine"
@@ -564,7 +565,9 @@ static char *titlecase(const char *s) {
 
 static const char *opt_field(lua_State *L, int idx, const char *k) {
   const char *s;
-  lua_getfield(L, idx, k);
+  lua_pushstring(L, k);
+  lua_rawget(L, idx < 0 ? idx - 1 : idx); /* no __index: the string must
+                                             stay anchored in the table */
   s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
   lua_pop(L, 1); /* the string stays alive in the table */
   return s;
@@ -1347,12 +1350,30 @@ static const layout *layout_of(size_t nf) {
   return nf == 57 ? &v57 : nf == 58 ? &v58 : nf == 61 ? &v61 : NULL;
 }
 
+/* Push the list view[key] of the view at the top, made anew when the
+   rule replaced or removed it (the view is the rule's to change). */
+static void view_list(lua_State *L, const char *key, int size) {
+  lua_pushstring(L, key);
+  if (lua_rawget(L, -2) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_createtable(L, size, 0);
+  lua_pushstring(L, key);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, -4);
+}
+
+static void view_set(lua_State *L, const char *key) {
+  lua_pushstring(L, key);
+  lua_insert(L, -2);
+  lua_rawset(L, -3);
+}
+
 static int keep_row(lua_State *L, const actor *a1, const actor *a2,
                     const char *geo, int64_t day, const char *code) {
   int n = 0, keep;
   lua_pushvalue(L, S_WHERE);
   lua_pushvalue(L, S_VIEW);
-  lua_getfield(L, -1, "actors");
+  view_list(L, "actors", 2);
   lua_pushnil(L);
   lua_rawseti(L, -2, 1);
   lua_pushnil(L);
@@ -1366,15 +1387,17 @@ static int keep_row(lua_State *L, const actor *a1, const actor *a2,
     lua_rawseti(L, -2, ++n);
   }
   lua_pop(L, 1);
-  lua_getfield(L, -1, "places");
+  view_list(L, "places", 1);
   if (geo) lua_pushstring(L, geo);
   else lua_pushnil(L);
   lua_rawseti(L, -2, 1);
   lua_pop(L, 1);
   lua_pushinteger(L, (lua_Integer)day);
-  lua_setfield(L, -2, "day");
+  view_set(L, "day");
   lua_pushstring(L, code);
-  lua_setfield(L, -2, "cameo");
+  view_set(L, "cameo");
+  lua_pushliteral(L, "gdelt");
+  view_set(L, "source");
   lua_call(L, 1, 1);
   keep = lua_toboolean(L, -1);
   lua_pop(L, 1);
@@ -1680,6 +1703,7 @@ static int load_rows(lua_State *L) {
   caw_status rc;
   size_t nf;
   for (;;) {
+    if ((g->read & 4095) == 0) caw_runtime_check(L); /* --timeout */
     rc = caw_dsv_next(g->dsv, &nf, err, sizeof err);
     if (rc != CAW_OK) {
       const char *name = caw_dsv_name(g->dsv), *msg = err;
@@ -1727,6 +1751,7 @@ static int load_rows(lua_State *L) {
 */
 static int l_load(lua_State *L) {
   const char *path = luaL_checkstring(L, A_PATH);
+  caw_runtime_check_read(L, path);
   caw_store *st = caw_runtime_store(L);
   caw_dsv_opts o = caw_dsv_defaults('\t');
   engine *g;
@@ -1778,6 +1803,7 @@ static int l_load(lua_State *L) {
   g->batch = cfg_int(L, A_CFG, "batch", 0);
   g->skip_bad = cfg_bool(L, A_CFG, "skip_bad", 0);
   if (lua_getfield(L, A_CFG, "fips") == LUA_TTABLE) {
+    caw_sandbox_unwrap(L, -1); /* a module's table: read its contents */
     lua_pushnil(L);
     while (lua_next(L, -2)) {
       if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING) {
