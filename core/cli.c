@@ -51,12 +51,13 @@ static const char usage_text[] =
   "\n"
   "Limits (for every command that runs Lua, after the command name):\n"
   "  --timeout SECONDS  stop a script that runs longer\n"
-  "  --max-memory MB    stop a script whose Lua heap grows past MB\n"
-  "  --sandbox          no io library or os file functions in Lua scripts\n"
-  "                     (reports write through -o)\n"
+  "  --max-memory MB    stop a script whose memory grows past MB\n"
+  "  --sandbox          for plugins you did not write: no io or debug; read\n"
+  "                     only files named on the command line, write only -o\n"
+  "                     (docs/sandbox.md)\n"
   "\n"
   "Exit codes: 0 ok, 64 usage, 65 bad data, 66 no input, 70 internal or\n"
-  "script error, 74 I/O error, 75 database busy.\n"
+  "script error, 74 I/O error, 75 database busy, 77 refused by --sandbox.\n"
   "Plugins are found in $CAW_PLUGIN_PATH (colon-separated), then\n"
   "$XDG_DATA_HOME/caw/plugins, then caw's own plugins directory.\n"
   "Documentation: docs/cli.md, docs/lua-api.md, docs/plugins.md.\n";
@@ -97,6 +98,9 @@ static int file_exists(const char *path) {
   struct stat sb;
   return stat(path, &sb) == 0;
 }
+
+#define CAW_MAX_TIMEOUT 604800.0     /* a week, in seconds */
+#define CAW_MAX_MEMORY_MB 1048576.0  /* a terabyte */
 
 typedef struct cli {
   const char *db;
@@ -215,7 +219,13 @@ static int take_limits(cli *c, int argc, char **argv, int stop_early) {
       double v;
       if (i + 1 >= argc) return usage_error("%s needs a number", a), -1;
       v = strtod(argv[i + 1], &end);
-      if (*end || v <= 0) return usage_error("%s needs a positive number", a), -1;
+      if (end == argv[i + 1] || *end || !(v > 0) ||
+          v > (a[2] == 't' ? CAW_MAX_TIMEOUT : CAW_MAX_MEMORY_MB))
+        return usage_error(a[2] == 't' ? "%s needs a number of seconds,"
+                                         " more than 0 and at most 604800"
+                                       : "%s needs a number of megabytes,"
+                                         " more than 0 and at most 1048576",
+                           a), -1;
       if (a[2] == 't') c->opts.timeout_s = v;
       else c->opts.max_memory = (size_t)(v * 1024 * 1024);
       i++;

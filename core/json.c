@@ -13,6 +13,7 @@
 #include <lua.h>
 
 #include "caw/runtime.h"
+#include "caw/sandbox.h"
 #include "caw/utf8.h"
 
 #define JSON_MAXDEPTH 200
@@ -290,6 +291,7 @@ static void table_to_json(lua_State *L, int idx, int depth, cJSON *parent,
   lua_Integer n, i;
   cJSON *out;
   int is_array = 0;
+  caw_sandbox_unwrap(L, idx); /* a module's table reads as its contents */
   if (luaL_getmetafield(L, idx, "__name") != LUA_TNIL) {
     is_array = strcmp(lua_tostring(L, -1), ARRAY_MT) == 0;
     lua_pop(L, 1);
@@ -441,6 +443,8 @@ static const luaL_Reg json_funcs[] = {
   {"object", json_object}, {NULL, NULL}};
 
 int luaopen_caw_json(lua_State *L) {
+  static cJSON_Hooks hooks = {caw_mem_alloc, caw_mem_free};
+  cJSON_InitHooks(&hooks); /* cJSON's memory counts towards --max-memory */
   luaL_newmetatable(L, ARRAY_MT);
   lua_pop(L, 1);
   luaL_newmetatable(L, OBJECT_MT);

@@ -29,6 +29,7 @@
 #include "caw/date.h"
 #include "caw/dsv.h"
 #include "caw/runtime.h"
+#include "caw/sandbox.h"
 #include "caw/store.h"
 
 #define LOAD_MT "caw.bulk.load"
@@ -333,7 +334,9 @@ static void reject_field(lua_State *L, load *g, long long line, int role,
    the table (which stays on the stack). */
 static const char *opt_field(lua_State *L, int idx, const char *k) {
   const char *s;
-  lua_getfield(L, idx, k);
+  lua_pushstring(L, k);
+  lua_rawget(L, idx < 0 ? idx - 1 : idx); /* no __index: the string must
+                                             stay anchored in the table */
   s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
   lua_pop(L, 1);
   return s;
@@ -453,15 +456,24 @@ static const char *name_of(lua_State *L, load *g, const char *s) {
   return t;
 }
 
-/* The table at view[k], made anew when a predicate replaced it by
-   something else. */
-static void view_list(lua_State *L, const char *k) {
-  if (lua_getfield(L, -1, k) != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_createtable(L, 2, 0);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, k);
-  }
+/* Push the list view[key] of the view at the top, made anew when the
+   predicate replaced or removed it (the view is the predicate's to
+   change). Raw access: nothing of the predicate's runs here. */
+static void view_list(lua_State *L, const char *key, int size) {
+  lua_pushstring(L, key);
+  if (lua_rawget(L, -2) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_createtable(L, size, 0);
+  lua_pushstring(L, key);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, -4);
+}
+
+/* view[key] = the value at the top (popped), raw. */
+static void view_set(lua_State *L, const char *key) {
+  lua_pushstring(L, key);
+  lua_insert(L, -2);
+  lua_rawset(L, -3);
 }
 
 static int keep_row(lua_State *L, const actor *a1, const actor *a2,
@@ -470,7 +482,7 @@ static int keep_row(lua_State *L, const actor *a1, const actor *a2,
   int n = 0, keep;
   lua_pushvalue(L, S_WHERE);
   lua_pushvalue(L, S_VIEW);
-  view_list(L, "actors");
+  view_list(L, "actors", 2);
   lua_pushnil(L);
   lua_rawseti(L, -2, 1);
   lua_pushnil(L);
@@ -484,17 +496,17 @@ static int keep_row(lua_State *L, const actor *a1, const actor *a2,
     lua_rawseti(L, -2, ++n);
   }
   lua_pop(L, 1);
-  view_list(L, "places");
+  view_list(L, "places", 1);
   if (place) lua_pushstring(L, place);
   else lua_pushnil(L);
   lua_rawseti(L, -2, 1);
   lua_pop(L, 1);
   lua_pushinteger(L, (lua_Integer)day);
-  lua_setfield(L, -2, "day");
+  view_set(L, "day");
   lua_pushstring(L, c);
-  lua_setfield(L, -2, "cameo");
+  view_set(L, "cameo");
   lua_pushstring(L, source);
-  lua_setfield(L, -2, "source");
+  view_set(L, "source");
   lua_call(L, 1, 1);
   keep = lua_toboolean(L, -1);
   lua_pop(L, 1);
@@ -786,6 +798,7 @@ static int load_rows(lua_State *L) {
   size_t nf;
   lua_settop(L, S_LOAD); /* source stays alive on the caller's stack */
   for (;;) {
+    if ((g->read & 4095) == 0) caw_runtime_check(L); /* --timeout */
     rc = caw_dsv_next(g->dsv, &nf, err, sizeof err);
     if (rc != CAW_OK) {
       const char *name = caw_dsv_name(g->dsv), *msg = err;
@@ -867,6 +880,7 @@ static void read_layouts(lua_State *L, load *g) {
   size_t i, j;
   if (lua_getfield(L, A_SPEC, "layouts") != LUA_TTABLE)
     luaL_error(L, "caw.bulk.load: 'layouts' must be a table {[columns] = {fields = ...}}");
+  caw_sandbox_unwrap(L, -1); /* a module's table: read its contents */
   lua_pushnil(L);
   while (lua_next(L, -2)) {
     lua_Integer nc;
@@ -879,8 +893,10 @@ static void read_layouts(lua_State *L, load *g) {
     lay = &g->lay[nc];
     lay->used = 1;
     for (i = 0; i < F_ROLES; i++) lay->col[i] = -1;
+    caw_sandbox_unwrap(L, -1);
     if (lua_getfield(L, -1, "fields") != LUA_TTABLE)
       luaL_error(L, "caw.bulk.load: layout %d needs 'fields'", (int)nc);
+    caw_sandbox_unwrap(L, -1);
     lua_pushnil(L);
     while (lua_next(L, -2)) {
       const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
@@ -907,6 +923,7 @@ static void read_layouts(lua_State *L, load *g) {
     }
     lua_pop(L, 1);
     if (lua_getfield(L, -1, "const") == LUA_TTABLE) {
+      caw_sandbox_unwrap(L, -1);
       lua_pushnil(L);
       while (lua_next(L, -2)) {
         int a = lua_type(L, -2) == LUA_TSTRING ? attr_index(g, lua_tostring(L, -2)) : -1;
@@ -940,10 +957,12 @@ static void read_attrs(lua_State *L, load *g, caw_bulk_opts *o) {
     return;
   }
   if (!lua_istable(L, -1)) luaL_error(L, "caw.bulk.load: 'attrs' must be a list");
+  caw_sandbox_unwrap(L, -1);
   for (i = 1; lua_rawgeti(L, -1, (lua_Integer)i) == LUA_TTABLE; i++) {
     attr *a;
     char *with;
     int t = lua_gettop(L);
+    caw_sandbox_unwrap(L, t);
     if (g->nattrs >= MAX_ATTRS)
       luaL_error(L, "caw.bulk.load: at most %d attrs", MAX_ATTRS);
     a = &g->attrs[g->nattrs++];
@@ -977,6 +996,7 @@ static void read_attrs(lua_State *L, load *g, caw_bulk_opts *o) {
       o->mean = a->name;
     }
     if (lua_getfield(L, t, "map") == LUA_TTABLE) {
+      caw_sandbox_unwrap(L, -1); /* lib/fips.lua's table, say */
       if (!(a->map = caw_strmap_new())) oom(L);
       lua_pushnil(L);
       while (lua_next(L, -2)) {
@@ -1019,7 +1039,9 @@ static void read_attrs(lua_State *L, load *g, caw_bulk_opts *o) {
 */
 static int l_load(lua_State *L) {
   const char *path = luaL_checkstring(L, A_PATH);
-  caw_store *st = caw_runtime_store(L);
+  caw_store *st;
+  caw_runtime_check_read(L, path); /* --sandbox: a file it may read */
+  st = caw_runtime_store(L);
   caw_dsv_opts dopts;
   caw_bulk_opts o = caw_bulk_defaults();
   caw_bulk_counts n;
@@ -1067,6 +1089,7 @@ static int l_load(lua_State *L) {
   free(date);
   g->ref_digits = spec_bool(L, A_SPEC, "ref_digits", 0);
   if (lua_getfield(L, A_SPEC, "scale_range") == LUA_TTABLE) {
+    caw_sandbox_unwrap(L, -1);
     lua_rawgeti(L, -1, 1);
     lua_rawgeti(L, -2, 2);
     if (!lua_isnumber(L, -2) || !lua_isnumber(L, -1))

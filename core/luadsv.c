@@ -21,6 +21,7 @@
 
 #include "caw/dsv.h"
 #include "caw/runtime.h"
+#include "caw/sandbox.h"
 
 #define READER_MT "caw.dsv.reader"
 #define ROW_MT "caw.dsv.row"
@@ -288,6 +289,7 @@ static void read_opts(lua_State *L, int idx, caw_dsv_opts *o) {
     return;
   }
   luaL_checktype(L, idx, LUA_TTABLE);
+  caw_sandbox_unwrap(L, idx);                 /* a module's table */
   lua_pushnil(L);
   while (lua_next(L, idx) != 0) {             /* catch misspelt options */
     int i, ok = 0;
@@ -345,6 +347,7 @@ static int dsv_open(lua_State *L) {
   lreader *rd;
   lrow *rw;
   int idx;
+  caw_runtime_check_read(L, path);
   read_opts(L, 2, &o);
   rd = lua_newuserdatauv(L, sizeof *rd, 3);
   rd->dsv = NULL;

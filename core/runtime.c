@@ -3,11 +3,16 @@
 ** Binding layer: turns Lua tables into caw_event structs for store.c,
 ** streams query rows back as tables, loads plugins as text into their
 ** own environments, and applies the limits (memory cap counted in the
-** allocator, timeout by a hook set only when the alarm fires).
+** allocator, timeout by a hook set only when the alarm fires) and the
+** file policy of --sandbox. What plugin code can reach is sandbox.c's.
 ** Called by cli.c; calls store.c, date.c, sha256.c, json.c, luadsv.c,
-** file.c (every file it writes).
+** sandbox.c, file.c (every file it writes).
 */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <dirent.h>
+#include <limits.h>
+#include <malloc.h>
+#include <math.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -29,6 +34,7 @@
 #include "caw/date.h"
 #include "caw/file.h"
 #include "caw/runtime.h"
+#include "caw/sandbox.h"
 #include "caw/sha256.h"
 #include "caw/store.h"
 
@@ -43,12 +49,24 @@ static const char ERROR_MT[] = "caw.error";
 static const char CURSOR_MT[] = "caw.cursor";
 static const char RUNTIME_KEY[] = "caw.runtime";
 
+/* Why the script is being stopped (sticky once set). */
+enum { STOP_NONE, STOP_TIMEOUT, STOP_MEMORY };
+
 struct caw_runtime {
   lua_State *L;
   caw_store *store;
   caw_runtime_opts opts;
   size_t mem_used;
   int mem_exceeded; /* the cap was hit: report it as such */
+  volatile sig_atomic_t stop; /* STOP_*: every hook and check raises */
+  volatile sig_atomic_t ticks; /* alarms since the time ran out */
+  sqlite3_int64 old_soft, old_hard; /* SQLite heap limits to restore */
+  pthread_t lua_thread; /* the thread Lua runs on (hooks are set there) */
+  size_t sql_seen;      /* SQLite's heap when last asked (it takes a lock) */
+  unsigned sql_tick;    /* Lua allocations since */
+  int argc;            /* the command line of the run, for the file */
+  char **argv;         /* policy of --sandbox */
+  const char *script;
   double progress_last; /* when the progress line was last drawn */
   int progress_shown;
 };
@@ -57,6 +75,48 @@ struct caw_runtime {
 
 /* Headroom above the cap so that the error itself can be reported. */
 #define MEM_HEADROOM (256 * 1024)
+/* Count hook interval of coroutines while a limit is set. */
+#define CO_HOOK_COUNT 1000
+/* Alarms (every ALARM_TICK seconds) after the timeout before caw ends the
+   process: a C call that never returns (a pathological pattern) cannot
+   be stopped by a hook. */
+#define ALARM_TICK 0.1
+#define HARD_TICKS 20
+
+/* The runtime whose --max-memory also counts C allocations (cJSON). */
+static caw_runtime *mem_rt;
+static long long c_mem_used; /* bytes cJSON holds, all threads (atomic) */
+
+static void stop_hook(lua_State *L, lua_Debug *ar);
+
+/* Mark the memory cap as hit: from now on the hook raises at every
+   instruction, so that no pcall lets the script carry on. */
+static void mem_stop(caw_runtime *rt) {
+  rt->mem_exceeded = 1;
+  if (!rt->stop) rt->stop = STOP_MEMORY;
+  lua_sethook(rt->L, stop_hook, LUA_MASKCOUNT, 1);
+}
+
+/* Bytes in use on the script's behalf: the Lua heap plus what cJSON and
+   SQLite hold. */
+static size_t mem_total(const caw_runtime *rt) {
+  long long c = __atomic_load_n(&c_mem_used, __ATOMIC_RELAXED);
+  sqlite3_int64 q = sqlite3_memory_used();
+  return rt->mem_used + (size_t)(c > 0 ? c : 0) + (size_t)(q > 0 ? q : 0);
+}
+
+/* The same for Lua's allocator, which runs often: SQLite is asked every
+   256 allocations, and whenever the total comes near the cap. */
+static size_t mem_total_lua(caw_runtime *rt, size_t cap) {
+  long long c = __atomic_load_n(&c_mem_used, __ATOMIC_RELAXED);
+  size_t base = rt->mem_used + (size_t)(c > 0 ? c : 0);
+  if (++rt->sql_tick >= 256 || base + rt->sql_seen > cap - cap / 8) {
+    sqlite3_int64 q = sqlite3_memory_used();
+    rt->sql_tick = 0;
+    rt->sql_seen = (size_t)(q > 0 ? q : 0);
+  }
+  return base + rt->sql_seen;
+}
 
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   caw_runtime *rt = ud;
@@ -68,8 +128,8 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   }
   if (rt->opts.max_memory && nsize > old) {
     size_t cap = rt->opts.max_memory + (rt->mem_exceeded ? MEM_HEADROOM : 0);
-    if (rt->mem_used - old + nsize > cap) {
-      rt->mem_exceeded = 1;
+    if (mem_total_lua(rt, cap) - old + nsize > cap) {
+      if (rt->L) mem_stop(rt);
       return NULL;
     }
   }
@@ -78,38 +138,89 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return ptr;
 }
 
-static lua_State *alarm_L;
-
-/* Stays set once the time is up: every further instruction fails again,
-   so a pcall in the script cannot swallow the stop. */
-static void stop_hook(lua_State *L, lua_Debug *ar) {
-  caw_runtime *rt;
-  (void)ar;
-  lua_getfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
-  rt = lua_touserdata(L, -1);
-  lua_pop(L, 1);
-  caw_lua_fail(L, CAW_EXIT_SOFTWARE,
-               "stopped: the script ran longer than --timeout %g seconds",
-               rt ? rt->opts.timeout_s : 0.0);
+void *caw_mem_alloc(size_t n) {
+  caw_runtime *rt = mem_rt;
+  void *p;
+  if (rt && rt->opts.max_memory && mem_total(rt) + n > rt->opts.max_memory) {
+    if (pthread_equal(pthread_self(), rt->lua_thread)) mem_stop(rt);
+    else { /* another thread: the hook is set when Lua next allocates */
+      rt->mem_exceeded = 1;
+      if (!rt->stop) rt->stop = STOP_MEMORY;
+    }
+    return NULL;
+  }
+  if ((p = malloc(n)))
+    __atomic_add_fetch(&c_mem_used, (long long)malloc_usable_size(p),
+                       __ATOMIC_RELAXED);
+  return p;
 }
 
-/* As lua.c does for SIGINT: set the hook only now, so that no hook
-   slows the interpreter before the limit is reached. */
+void caw_mem_free(void *p) {
+  if (!p) return;
+  __atomic_sub_fetch(&c_mem_used, (long long)malloc_usable_size(p),
+                     __ATOMIC_RELAXED);
+  free(p);
+}
+
+static caw_runtime *alarm_rt;
+static char hard_msg[160];
+
+static int raise_stop(lua_State *L, caw_runtime *rt) {
+  if (rt->stop == STOP_MEMORY)
+    return caw_lua_fail(L, CAW_EXIT_SOFTWARE,
+                        "stopped: the script used more than --max-memory"
+                        " %zu MB", rt->opts.max_memory >> 20);
+  return caw_lua_fail(L, CAW_EXIT_SOFTWARE,
+                      "stopped: the script ran longer than --timeout %g"
+                      " seconds", rt->opts.timeout_s);
+}
+
+static caw_runtime *runtime_of(lua_State *L);
+static void push_plugin_dirs(lua_State *L);
+
+/* Stays set once a limit is hit: every further instruction fails again,
+   so a pcall in the script cannot swallow the stop. */
+static void stop_hook(lua_State *L, lua_Debug *ar) {
+  caw_runtime *rt = runtime_of(L);
+  (void)ar;
+  if (rt && rt->stop) raise_stop(L, rt);
+}
+
+void caw_runtime_check(lua_State *L) {
+  caw_runtime *rt = runtime_of(L);
+  if (rt && rt->stop) raise_stop(L, rt);
+}
+
+/* As lua.c does for SIGINT: set the hook only now, so that no hook slows
+   the interpreter before the limit is reached. The alarm repeats: it sets
+   the hook again (a script may have cleared it) and, when a C call has
+   not come back HARD_TICKS later, ends the process; the open transaction
+   is never committed, so the database stays as it was. */
 static void on_alarm(int sig) {
+  caw_runtime *rt = alarm_rt;
   (void)sig;
-  if (alarm_L)
-    lua_sethook(alarm_L, stop_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
+  if (!rt) return;
+  if (!rt->stop) rt->stop = STOP_TIMEOUT;
+  lua_sethook(rt->L, stop_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
+  if (++rt->ticks > HARD_TICKS) {
+    ssize_t w = write(2, hard_msg, strlen(hard_msg));
+    (void)w;
+    _exit(CAW_EXIT_SOFTWARE);
+  }
 }
 
 static void arm_timeout(caw_runtime *rt) {
   struct itimerval it;
   struct sigaction sa;
   if (rt->opts.timeout_s <= 0) return;
+  snprintf(hard_msg, sizeof hard_msg,
+           "caw: stopped: the script ran longer than --timeout %g seconds"
+           " (inside a C call; ended)\n", rt->opts.timeout_s);
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_alarm;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGALRM, &sa, NULL);
-  alarm_L = rt->L;
+  alarm_rt = rt;
   memset(&it, 0, sizeof it);
   it.it_value.tv_sec = (time_t)rt->opts.timeout_s;
   it.it_value.tv_usec =
@@ -117,6 +228,7 @@ static void arm_timeout(caw_runtime *rt) {
                   1e6);
   if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
     it.it_value.tv_usec = 1;
+  it.it_interval.tv_usec = (suseconds_t)(ALARM_TICK * 1e6);
   setitimer(ITIMER_REAL, &it, NULL);
 }
 
@@ -124,7 +236,111 @@ static void disarm_timeout(void) {
   struct itimerval it;
   memset(&it, 0, sizeof it);
   setitimer(ITIMER_REAL, &it, NULL);
-  alarm_L = NULL;
+  alarm_rt = NULL;
+}
+
+/* A coroutine runs on a Lua thread of its own, which the alarm's hook
+   does not reach: while a limit is set each one gets a count hook that
+   checks the stop flag. */
+static void co_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  caw_runtime_check(L);
+}
+
+static void hook_thread(lua_State *co) {
+  if (co && !lua_gethook(co)) lua_sethook(co, co_hook, LUA_MASKCOUNT,
+                                          CO_HOOK_COUNT);
+}
+
+/* coroutine.create, with the hook (upvalue 1: the real one) */
+static int limited_cocreate(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  hook_thread(lua_tothread(L, -1));
+  return 1;
+}
+
+/* coroutine.wrap: the thread is the first upvalue of what it returns */
+static int limited_cowrap(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  if (lua_getupvalue(L, -1, 1)) {
+    hook_thread(lua_tothread(L, -1));
+    lua_pop(L, 1);
+  }
+  return 1;
+}
+
+/* The message handler xpcall is given, behind a check: once a limit is
+   hit the handler does not run (Lua calls it with hooks off when the
+   error comes from a hook, so a loop in it could not be stopped). */
+static int limited_handler(lua_State *L) {
+  caw_runtime *rt = runtime_of(L);
+  if (rt && rt->stop) return 1; /* the error as it is */
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+static int limited_xpcall(lua_State *L) {
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, limited_handler, 1);
+  lua_replace(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+/* SQLite's progress handler: a query (a recursive CTE without end) stops
+   with the script. */
+static int sql_progress(void *ud) {
+  caw_runtime *rt = ud;
+  return rt->stop != 0;
+}
+
+static void wrap_field(lua_State *L, const char *lib, const char *fn,
+                       lua_CFunction with) {
+  lua_getglobal(L, lib);
+  lua_getfield(L, -1, fn);
+  lua_pushcclosure(L, with, 1);
+  lua_setfield(L, -2, fn);
+  lua_pop(L, 1);
+}
+
+/* Put the limits in force for the Lua state and the store. */
+static void set_limits(caw_runtime *rt) {
+  lua_State *L = rt->L;
+  if (!rt->opts.timeout_s && !rt->opts.max_memory) return;
+  wrap_field(L, "coroutine", "create", limited_cocreate);
+  wrap_field(L, "coroutine", "wrap", limited_cowrap);
+  lua_getglobal(L, "xpcall");
+  lua_pushcclosure(L, limited_xpcall, 1);
+  lua_setglobal(L, "xpcall");
+  if (rt->store)
+    caw_store_interrupt(rt->store, sql_progress, rt);
+  if (rt->opts.max_memory) {
+    rt->lua_thread = pthread_self();
+    mem_rt = rt;
+    rt->old_hard = sqlite3_hard_heap_limit64(-1);
+    rt->old_soft = sqlite3_soft_heap_limit64(-1);
+    sqlite3_hard_heap_limit64((sqlite3_int64)rt->opts.max_memory);
+    sqlite3_soft_heap_limit64((sqlite3_int64)rt->opts.max_memory / 4);
+  }
+}
+
+static void clear_limits(caw_runtime *rt) {
+  if (rt->store && (rt->opts.timeout_s || rt->opts.max_memory))
+    caw_store_interrupt(rt->store, NULL, NULL);
+  if (mem_rt == rt) {
+    mem_rt = NULL;
+    sqlite3_hard_heap_limit64(rt->old_hard);
+    sqlite3_soft_heap_limit64(rt->old_soft);
+  }
 }
 
 /* ---- errors ---- */
@@ -212,6 +428,7 @@ static int conv_fail(conv *c, const char *field, const char *fmt, ...) {
 /* Reject keys that are not in allowed: a typo must not vanish silently. */
 static void check_keys(conv *c, int idx, const char *const *allowed) {
   lua_State *L = c->L;
+  caw_sandbox_unwrap(L, idx); /* a module's table: its contents */
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     const char *const *a;
@@ -226,10 +443,19 @@ static void check_keys(conv *c, int idx, const char *const *allowed) {
   }
 }
 
+/* Push t[key] for the table at idx, raw: no __index may compute a value
+   (a string that only the stack held would be collected once popped,
+   while C still points into it). check_keys unwraps a read-only view. */
+static int raw_field(lua_State *L, int idx, const char *key) {
+  idx = lua_absindex(L, idx);
+  lua_pushstring(L, key);
+  return lua_rawget(L, idx);
+}
+
 /* A string field (NULL when absent); the table keeps the string alive. */
 static const char *get_str(conv *c, int idx, const char *key) {
   const char *s = NULL;
-  int t = lua_getfield(c->L, idx, key);
+  int t = raw_field(c->L, idx, key);
   if (t == LUA_TSTRING) {
     size_t len;
     s = lua_tolstring(c->L, -1, &len);
@@ -250,7 +476,7 @@ static const char *get_str(conv *c, int idx, const char *key) {
 static double get_num(conv *c, int idx, const char *key, double dflt,
                       int *present) {
   double d = dflt;
-  int t = lua_getfield(c->L, idx, key);
+  int t = raw_field(c->L, idx, key);
   if (present) *present = t != LUA_TNIL;
   if (t == LUA_TNUMBER) d = lua_tonumber(c->L, -1);
   else if (t != LUA_TNIL)
@@ -263,7 +489,7 @@ static double get_num(conv *c, int idx, const char *key, double dflt,
 }
 
 static int get_bool(conv *c, int idx, const char *key, int dflt) {
-  int b = dflt, t = lua_getfield(c->L, idx, key);
+  int b = dflt, t = raw_field(c->L, idx, key);
   if (t == LUA_TBOOLEAN) b = lua_toboolean(c->L, -1);
   else if (t != LUA_TNIL)
     conv_fail(c, key, "expected true or false, got %s",
@@ -275,10 +501,11 @@ static int get_bool(conv *c, int idx, const char *key, int dflt) {
 /* Push the list t[key] (or nothing) and return its length; the list
    stays on the stack. */
 static size_t get_list(conv *c, int idx, const char *key) {
-  int t = lua_getfield(c->L, idx, key);
+  int t = raw_field(c->L, idx, key);
   if (t == LUA_TNIL) return 0;
   if (t != LUA_TTABLE) conv_fail(c, key, "expected a list");
-  return (size_t)luaL_len(c->L, -1);
+  caw_sandbox_unwrap(c->L, -1);
+  return (size_t)lua_rawlen(c->L, -1); /* no __len: it sizes a buffer */
 }
 
 static void *scratch(lua_State *L, size_t n) {
@@ -345,7 +572,7 @@ static void table_to_event(lua_State *L, int idx, caw_event *ev) {
   ev->confidence = get_num(&c, idx, "confidence", 1.0, NULL);
   ev->goldstein = get_num(&c, idx, "goldstein", 0, &ev->has_goldstein);
   ev->batch = (int64_t)get_num(&c, idx, "batch", 0, NULL);
-  if (lua_getfield(L, idx, "attrs") == LUA_TTABLE) {
+  if (raw_field(L, idx, "attrs") == LUA_TTABLE) {
     lua_getfield(L, LUA_REGISTRYINDEX, "caw.json.encode");
     lua_insert(L, -2);
     lua_call(L, 1, 1); /* anchored on the stack until the caller pops */
@@ -916,6 +1143,8 @@ static int l_sql(lua_State *L) {
   c->stmt = NULL;
   c->children = 0;
   luaL_setmetatable(L, CURSOR_MT);
+  /* one read-only statement; no ATTACH, no pragma that sets, no
+     extension (the store's rules for a script's own SQL) */
   if (caw_store_query(st, q, &c->stmt, err, sizeof err) != CAW_OK)
     return luaL_error(L, "caw.sql: %s", err);
   for (i = 2; i <= n; i++) { /* bound parameters only */
@@ -969,11 +1198,12 @@ static int l_transaction(lua_State *L) {
 static int l_actors(lua_State *L) {
   const char *kind = NULL, *code = NULL;
   if (lua_istable(L, 1)) {
-    lua_getfield(L, 1, "kind");
+    caw_sandbox_unwrap(L, 1);
+    raw_field(L, 1, "kind");
     kind = lua_tostring(L, -1);
-    lua_getfield(L, 1, "code");
+    raw_field(L, 1, "code");
     code = lua_tostring(L, -1);
-    lua_pop(L, 2); /* the strings live in the argument table */
+    lua_pop(L, 2); /* the strings live in the argument table (raw) */
   }
   lua_settop(L, 1);
   lua_pushcfunction(L, l_sql);
@@ -1046,11 +1276,20 @@ static int l_date_format(lua_State *L) {
   return 1;
 }
 
-/* caw.date.day(y, m, d) -> day number */
+/* caw.date.day(y, m, d) -> day number; the year within a thousand
+   million million either way (the day number must fit in an integer). */
+#define DATE_YEAR_MAX 1000000000000000LL
+#define DATE_PART_MAX 1000000000LL
 static int l_date_day(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)caw_date_days(
-                       luaL_checkinteger(L, 1), (int)luaL_optinteger(L, 2, 1),
-                       (int)luaL_optinteger(L, 3, 1)));
+  lua_Integer y = luaL_checkinteger(L, 1), m = luaL_optinteger(L, 2, 1),
+              d = luaL_optinteger(L, 3, 1);
+  luaL_argcheck(L, y >= -DATE_YEAR_MAX && y <= DATE_YEAR_MAX, 1,
+                "year out of range (at most 10^15 either way)");
+  luaL_argcheck(L, m >= -DATE_PART_MAX && m <= DATE_PART_MAX, 2,
+                "month out of range");
+  luaL_argcheck(L, d >= -DATE_PART_MAX && d <= DATE_PART_MAX, 3,
+                "day out of range");
+  lua_pushinteger(L, (lua_Integer)caw_date_days(y, (int)m, (int)d));
   return 1;
 }
 
@@ -1089,15 +1328,86 @@ static const luaL_Reg date_funcs[] = {{"parse", l_date_parse},
 
 /* ---- files, digests, output ---- */
 
+/* The file policy of --sandbox (docs/sandbox.md): a script reads only
+   the files named on its command line (and plugin files), and writes
+   only standard output and the file given with -o or --output. Paths are
+   compared after realpath, so "./x" is "x" and a symlink is its target. */
+
+/* Does path name the same existing file as named? */
+static int same_file(const char *path, const char *named) {
+  char a[PATH_MAX], b[PATH_MAX];
+  if (strcmp(path, named) == 0) return 1;
+  return realpath(path, a) && realpath(named, b) && strcmp(a, b) == 0;
+}
+
+/* Is path below one of the plugin directories? */
+static int in_plugin_dir(lua_State *L, const char *path) {
+  char real[PATH_MAX], dir[PATH_MAX];
+  lua_Integer i, n;
+  int found = 0;
+  if (!realpath(path, real)) return 0;
+  push_plugin_dirs(L);
+  n = (lua_Integer)luaL_len(L, -1);
+  for (i = 1; i <= n && !found; i++) {
+    size_t len;
+    lua_rawgeti(L, -1, i);
+    if (realpath(lua_tostring(L, -1), dir)) {
+      len = strlen(dir);
+      found = strncmp(real, dir, len) == 0 && real[len] == '/';
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return found;
+}
+
+static int named_on_command_line(caw_runtime *rt, const char *path) {
+  int i;
+  if (rt->script && same_file(path, rt->script)) return 1;
+  for (i = 0; i < rt->argc; i++) {
+    const char *a = rt->argv[i], *eq = strchr(a, '=');
+    if (same_file(path, a)) return 1;
+    if (a[0] == '-' && eq && same_file(path, eq + 1)) return 1;
+  }
+  return 0;
+}
+
+void caw_runtime_check_read(lua_State *L, const char *path) {
+  caw_runtime *rt = runtime_of(L);
+  if (!rt || !rt->opts.sandbox) return;
+  if (named_on_command_line(rt, path) || in_plugin_dir(L, path)) return;
+  caw_lua_fail(L, CAW_EXIT_NOPERM, "--sandbox: cannot read %s: a sandboxed"
+               " script reads only the files named on its command line",
+               path);
+}
+
+void caw_runtime_check_write(lua_State *L, const char *path) {
+  caw_runtime *rt = runtime_of(L);
+  int i;
+  if (!rt || !rt->opts.sandbox || strcmp(path, "-") == 0) return;
+  for (i = 0; i < rt->argc; i++) {
+    const char *a = rt->argv[i];
+    if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) &&
+        i + 1 < rt->argc && strcmp(rt->argv[i + 1], path) == 0)
+      return;
+    if (strncmp(a, "--output=", 9) == 0 && strcmp(a + 9, path) == 0) return;
+  }
+  caw_lua_fail(L, CAW_EXIT_NOPERM, "--sandbox: cannot write %s: a sandboxed"
+               " script writes only standard output and the file given"
+               " with -o", path);
+}
+
+
 /* caw.readfile(path [, max]) -> contents (at most max bytes); 66 when
    missing, 74 on I/O errors. */
 static int l_readfile(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   lua_Integer max = luaL_optinteger(L, 2, -1);
   luaL_Buffer b;
-  FILE *f = fopen(path, "rb");
+  FILE *f;
   size_t n, want;
-  if (!f)
+  caw_runtime_check_read(L, path);
+  if (!(f = fopen(path, "rb")))
     return caw_lua_fail(L, errno == ENOENT ? CAW_EXIT_NOINPUT : CAW_EXIT_IOERR,
                         "cannot read %s: %s", path, strerror(errno));
   luaL_buffinit(L, &b);
@@ -1108,6 +1418,10 @@ static int l_readfile(lua_State *L) {
     n = fread(p, 1, want, f);
     luaL_addsize(&b, n);
     if (max >= 0) max -= (lua_Integer)n;
+    if (runtime_of(L)->stop) { /* an endless file (/dev/zero) */
+      fclose(f);
+      caw_runtime_check(L);
+    }
   } while (n == want && want > 0);
   if (ferror(f)) {
     fclose(f);
@@ -1132,7 +1446,8 @@ static int l_sha256(lua_State *L) {
 /* caw.sha256_file(path) -> hex; streams the file. */
 /* The SHA-256 of the file at path as hex; 0, or the errno of the failed
    open or read. */
-static int hash_file(const char *path, char hex[65]) {
+static int hash_file(const char *path, char hex[65],
+                     volatile sig_atomic_t *stop, volatile int *cancel) {
   FILE *f = fopen(path, "rb");
   char buf[65536];
   caw_sha256 c;
@@ -1140,7 +1455,10 @@ static int hash_file(const char *path, char hex[65]) {
   int e;
   if (!f) return errno ? errno : EIO;
   caw_sha256_init(&c);
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) caw_sha256_update(&c, buf, n);
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+    caw_sha256_update(&c, buf, n);
+    if (*stop || *cancel) break; /* an endless file, a stopped script */
+  }
   e = ferror(f) ? (errno ? errno : EIO) : 0;
   fclose(f);
   caw_sha256_hex(&c, hex);
@@ -1155,7 +1473,10 @@ static int hash_fail(lua_State *L, const char *path, int e) {
 static int l_sha256_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   char hex[65];
-  int e = hash_file(path, hex);
+  int e, no = 0;
+  caw_runtime_check_read(L, path);
+  e = hash_file(path, hex, &runtime_of(L)->stop, &no);
+  caw_runtime_check(L);
   if (e) return hash_fail(L, path, e);
   lua_pushstring(L, hex);
   return 1;
@@ -1170,6 +1491,8 @@ static const char PENDING_MT[] = "caw.pending_sha256";
 typedef struct pending {
   pthread_t thread;
   int running;
+  volatile int cancel; /* set by __gc: the thread stops at its next read */
+  volatile sig_atomic_t *stop; /* the runtime's stop flag */
   int err;
   char hex[65];
   char path[];
@@ -1177,7 +1500,7 @@ typedef struct pending {
 
 static void *pending_main(void *arg) {
   pending *p = arg;
-  p->err = hash_file(p->path, p->hex);
+  p->err = hash_file(p->path, p->hex, p->stop, &p->cancel);
   return NULL;
 }
 
@@ -1187,29 +1510,36 @@ static void pending_join(pending *p) {
 }
 
 static int pending_gc(lua_State *L) {
-  pending_join(luaL_checkudata(L, 1, PENDING_MT));
+  pending *p = luaL_checkudata(L, 1, PENDING_MT);
+  p->cancel = 1; /* nobody waits for the digest any more */
+  pending_join(p);
   return 0;
 }
 
 static int l_sha256_file_async(lua_State *L) {
   size_t len;
   const char *path = luaL_checklstring(L, 1, &len);
-  pending *p = lua_newuserdatauv(L, sizeof *p + len + 1, 0);
+  pending *p;
   sigset_t all, old;
+  caw_runtime_check_read(L, path);
+  p = lua_newuserdatauv(L, sizeof *p + len + 1, 0);
   memset(p, 0, sizeof *p);
+  p->stop = &runtime_of(L)->stop;
   memcpy(p->path, path, len + 1);
   luaL_setmetatable(L, PENDING_MT);
   sigfillset(&all); /* signals (the --timeout alarm) stay with Lua */
   pthread_sigmask(SIG_SETMASK, &all, &old);
   p->running = pthread_create(&p->thread, NULL, pending_main, p) == 0;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
-  if (!p->running) p->err = hash_file(p->path, p->hex); /* no thread: now */
+  if (!p->running) /* no thread: now */
+    p->err = hash_file(p->path, p->hex, p->stop, &p->cancel);
   return 1;
 }
 
 static int pending_result(lua_State *L) {
   pending *p = luaL_checkudata(L, 1, PENDING_MT);
   pending_join(p);
+  caw_runtime_check(L); /* the digest was cut short by a stop */
   if (p->err) return hash_fail(L, p->path, p->err);
   lua_pushstring(L, p->hex);
   return 1;
@@ -1282,6 +1612,7 @@ static int l_write(lua_State *L) {
   const char *text = luaL_checklstring(L, 2, &len);
   char *tmp;
   FILE *f;
+  caw_runtime_check_write(L, path);
   if (strcmp(path, "-") == 0) {
     if (fwrite(text, 1, len, stdout) != len) /* flushed when the run ends */
       return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write to stdout: %s",
@@ -1323,7 +1654,9 @@ static int writer_gc(lua_State *L) {
 
 static int l_output(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  lwriter *w = lua_newuserdatauv(L, sizeof *w, 0);
+  lwriter *w;
+  caw_runtime_check_write(L, path);
+  w = lua_newuserdatauv(L, sizeof *w, 0);
   memset(w, 0, sizeof *w);
   luaL_setmetatable(L, WRITER_MT);
   if (strcmp(path, "-") == 0) {
@@ -1582,26 +1915,12 @@ static int l_plugin_files(lua_State *L) {
   return 1;
 }
 
-/* Load a file as text (never bytecode) with a fresh environment whose
-   __index is the shared globals; returns the chunk and the env. */
-static int load_isolated(lua_State *L, const char *path) {
-  int rc = luaL_loadfilex(L, path, "t");
-  if (rc != LUA_OK) return rc;
-  lua_newtable(L); /* env */
-  lua_newtable(L); /* its metatable */
-  lua_getfield(L, LUA_REGISTRYINDEX, "caw.safe_G");
-  lua_setfield(L, -2, "__index");
-  lua_setmetatable(L, -2);
-  lua_pushvalue(L, -1);
-  lua_setupvalue(L, -3, 1); /* _ENV of the chunk */
-  return LUA_OK;
-}
-
 /* caw.load_plugin(path) -> the plugin's table (what the file returns),
    run in its own environment. */
 static int l_load_plugin(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  if (load_isolated(L, path) != LUA_OK) {
+  caw_runtime_check_read(L, path);
+  if (caw_sandbox_loadfile(L, path) != LUA_OK) {
     if (access(path, F_OK) != 0)
       return caw_lua_fail(L, CAW_EXIT_NOINPUT, "no plugin at %s", path);
     return lua_error(L);
@@ -1613,124 +1932,6 @@ static int l_load_plugin(lua_State *L) {
                         "%s: a plugin must return its declaration table",
                         path);
   return 1;
-}
-
-/* package.searchers entry: find a module on package.path, load it as
-   text in its own environment. */
-static int text_searcher(lua_State *L) {
-  const char *name = luaL_checkstring(L, 1), *path;
-  lua_getglobal(L, "package");
-  lua_getfield(L, -1, "searchpath");
-  lua_pushstring(L, name);
-  lua_getfield(L, -3, "path");
-  lua_call(L, 2, 2);
-  if (lua_isnil(L, -2)) return 1; /* the message says where it looked */
-  path = lua_tostring(L, -2);
-  if (load_isolated(L, path) != LUA_OK)
-    return luaL_error(L, "error loading module '%s' from %s:\n\t%s", name,
-                      path, lua_tostring(L, -1));
-  lua_pop(L, 1);
-  lua_pushstring(L, path);
-  return 2;
-}
-
-/* Text-only replacements for load, loadfile and dofile. The original
-   load is the upvalue of safe_load. */
-static int safe_load(lua_State *L) {
-  int nargs = lua_gettop(L) < 4 ? 3 : 4;
-  lua_settop(L, 4);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_pushvalue(L, 1);
-  lua_pushvalue(L, 2);
-  lua_pushliteral(L, "t");
-  if (nargs == 4) lua_pushvalue(L, 4);
-  lua_call(L, nargs, 2);
-  return 2;
-}
-
-static int safe_loadfile(lua_State *L) {
-  const char *path = luaL_optstring(L, 1, NULL);
-  int rc = luaL_loadfilex(L, path, "t");
-  if (rc != LUA_OK) {
-    luaL_pushfail(L);
-    lua_insert(L, -2);
-    return 2;
-  }
-  if (!lua_isnone(L, 3)) {
-    lua_pushvalue(L, 3);
-    lua_setupvalue(L, -2, 1);
-  }
-  return 1;
-}
-
-static int safe_dofile(lua_State *L) {
-  const char *path = luaL_optstring(L, 1, NULL);
-  lua_settop(L, 1);
-  if (luaL_loadfilex(L, path, "t") != LUA_OK) return lua_error(L);
-  lua_call(L, 0, LUA_MULTRET);
-  return lua_gettop(L) - 1;
-}
-
-static int refuse(lua_State *L) {
-  return luaL_error(L, "%s is not available to caw scripts",
-                    lua_tostring(L, lua_upvalueindex(1)));
-}
-
-static void block(lua_State *L, const char *lib, const char *fn) {
-  if (lua_getglobal(L, lib) != LUA_TTABLE) {
-    lua_pop(L, 1);
-    return;
-  }
-  lua_pushfstring(L, "%s.%s", lib, fn);
-  lua_pushcclosure(L, refuse, 1);
-  lua_setfield(L, -2, fn);
-  lua_pop(L, 1);
-}
-
-/* Open the standard libraries with caw's policy applied. */
-static void open_libs(lua_State *L, const caw_runtime_opts *o) {
-  luaL_openlibs(L);
-  /* package: Lua modules only, found as text */
-  lua_getglobal(L, "package");
-  lua_pushnil(L);
-  lua_setfield(L, -2, "loadlib");
-  lua_pushstring(L, "");
-  lua_setfield(L, -2, "cpath");
-  lua_createtable(L, 2, 0);
-  lua_getfield(L, -2, "searchers");
-  lua_rawgeti(L, -1, 1); /* preload */
-  lua_rawseti(L, -3, 1);
-  lua_pop(L, 1);
-  lua_pushcfunction(L, text_searcher);
-  lua_rawseti(L, -2, 2);
-  lua_setfield(L, -2, "searchers");
-  lua_pop(L, 1);
-  /* no bytecode: load/loadfile/dofile take text only */
-  lua_getglobal(L, "load");
-  lua_pushcclosure(L, safe_load, 1);
-  lua_setglobal(L, "load");
-  lua_register(L, "loadfile", safe_loadfile);
-  lua_register(L, "dofile", safe_dofile);
-  /* no processes, no exit from inside a plugin */
-  block(L, "os", "execute");
-  block(L, "os", "exit");
-  block(L, "io", "popen");
-  if (o->sandbox) { /* no files either: reports write through -o */
-    lua_pushnil(L);
-    lua_setglobal(L, "io");
-    block(L, "os", "remove");
-    block(L, "os", "rename");
-    block(L, "os", "tmpname");
-    block(L, "os", "getenv");
-    lua_pushliteral(L, "loadfile");
-    lua_pushcclosure(L, refuse, 1);
-    lua_setglobal(L, "loadfile");
-    lua_pushliteral(L, "dofile");
-    lua_pushcclosure(L, refuse, 1);
-    lua_setglobal(L, "dofile");
-    lua_pushnil(L);
-    lua_setglobal(L, "debug");
-  }
 }
 
 /* caw.score{...}: the scoring engine lives in Lua (plugins/lib/score.lua);
@@ -1776,76 +1977,6 @@ static const luaL_Reg caw_funcs[] = {
   {"score", l_score},
   {NULL, NULL}};
 
-static int readonly_newindex(lua_State *L) {
-  return luaL_error(L, "cannot set '%s': caw's shared tables are read-only"
-                       " for plugins", luaL_tolstring(L, 2, NULL));
-}
-
-static int readonly_pairs(lua_State *L) {
-  lua_getmetatable(L, 1);
-  lua_getglobal(L, "next");
-  lua_getfield(L, -2, "__index");
-  lua_pushnil(L);
-  return 3;
-}
-
-static int readonly_len(lua_State *L) {
-  lua_getmetatable(L, 1);
-  lua_getfield(L, -1, "__index");
-  lua_pushinteger(L, (lua_Integer)luaL_len(L, -1));
-  return 1;
-}
-
-/* Wrap the table at the top in a read-only proxy (pairs and # still see
-   the contents). */
-static void make_readonly(lua_State *L) {
-  lua_newtable(L);          /* proxy */
-  lua_createtable(L, 0, 6); /* its metatable */
-  lua_pushvalue(L, -3);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, readonly_newindex);
-  lua_setfield(L, -2, "__newindex");
-  lua_pushcfunction(L, readonly_pairs);
-  lua_setfield(L, -2, "__pairs");
-  lua_pushcfunction(L, readonly_len);
-  lua_setfield(L, -2, "__len");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_setmetatable(L, -2);
-  lua_remove(L, -2);
-}
-
-/* The globals plugins see through their own _ENV: the same names, but
-   every library table (string, table, os, caw, ...) read-only, so that
-   one plugin cannot change what another one calls. Kept in the registry
-   as caw.safe_G. */
-static void make_safe_globals(lua_State *L) {
-  lua_newtable(L);
-  lua_pushglobaltable(L);
-  lua_pushnil(L);
-  while (lua_next(L, -2)) {
-    if (lua_istable(L, -1) && !(lua_type(L, -2) == LUA_TSTRING &&
-                                strcmp(lua_tostring(L, -2), "_G") == 0))
-      make_readonly(L);
-    lua_pushvalue(L, -2);
-    lua_insert(L, -2);
-    lua_rawset(L, -5);
-  }
-  lua_pop(L, 1);
-  lua_pushvalue(L, -1);
-  make_readonly(L);
-  lua_setfield(L, -2, "_G");
-  lua_setfield(L, LUA_REGISTRYINDEX, "caw.safe_G");
-  /* getmetatable("") must not hand out the string metatable */
-  lua_pushliteral(L, "");
-  if (lua_getmetatable(L, -1)) {
-    lua_pushliteral(L, "locked");
-    lua_setfield(L, -2, "__metatable");
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-}
-
 static int open_caw(lua_State *L) {
   caw_runtime *rt = runtime_of(L);
   luaL_newlib(L, caw_funcs);
@@ -1854,18 +1985,14 @@ static int open_caw(lua_State *L) {
   lua_setfield(L, LUA_REGISTRYINDEX, "caw.json.encode");
   lua_getfield(L, -1, "decode");
   lua_setfield(L, LUA_REGISTRYINDEX, "caw.json.decode");
-  make_readonly(L);
   lua_setfield(L, -2, "json");
   luaopen_caw_dsv(L);
-  make_readonly(L);
   lua_setfield(L, -2, "dsv");
   luaL_newlib(L, date_funcs);
   lua_pushinteger(L, (lua_Integer)CAW_DAY_OPEN_HI); /* day_hi of ".." */
   lua_setfield(L, -2, "OPEN");
-  make_readonly(L);
   lua_setfield(L, -2, "date");
   luaopen_caw_bulk(L);
-  make_readonly(L);
   lua_setfield(L, -2, "bulk");
   lua_pushstring(L, CAW_VERSION);
   lua_setfield(L, -2, "version");
@@ -1892,9 +2019,10 @@ static int open_caw(lua_State *L) {
   lua_setfield(L, -2, "IOERR");
   lua_pushinteger(L, CAW_EXIT_TEMPFAIL);
   lua_setfield(L, -2, "TEMPFAIL");
+  lua_pushinteger(L, CAW_EXIT_NOPERM);
+  lua_setfield(L, -2, "NOPERM");
   lua_setfield(L, -2, "EXIT");
-  make_readonly(L);
-  return 1;
+  return 1; /* read-only from caw_sandbox_globals on */
 }
 
 /* Register the metatable name with the metamethods meta and, when given,
@@ -1941,7 +2069,10 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
   new_class(L, PENDING_MT, pending_meta, pending_methods);
   new_class(L, WRITER_MT, writer_meta, writer_methods);
   new_class(L, CURSOR_MT, cursor_meta, NULL);
-  open_libs(L, &rt->opts);
+  luaL_openlibs(L);
+  caw_sandbox_libs(L, rt->opts.sandbox,
+                   rt->opts.timeout_s > 0 || rt->opts.max_memory > 0);
+  set_limits(rt);
   luaL_requiref(L, "caw", open_caw, 1);
   lua_pop(L, 1);
   { /* package.path: the plugin dirs */
@@ -1959,12 +2090,17 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
       pieces++;
     }
     lua_concat(L, pieces);
-    lua_getglobal(L, "package");
-    lua_insert(L, -2);
-    lua_setfield(L, -2, "path");
-    lua_pop(L, 3);
+    caw_sandbox_set_path(L);
+    lua_pop(L, 2);
   }
-  make_safe_globals(L);
+  { /* getmetatable on caw's objects gives a name, not the shared table */
+    static const char *const locked[] = {ERROR_MT, PENDING_MT, WRITER_MT,
+                                         CURSOR_MT, "caw.json.array",
+                                         "caw.json.object", NULL};
+    const char *const *m;
+    for (m = locked; *m; m++) caw_sandbox_lock_metatable(L, *m);
+  }
+  caw_sandbox_globals(L);
   return rt;
 }
 
@@ -1973,6 +2109,7 @@ void caw_runtime_free(caw_runtime *rt) {
   if (rt->store)
     while (caw_store_depth(rt->store) > 0) caw_store_rollback(rt->store);
   lua_close(rt->L);
+  clear_limits(rt);
   free(rt);
 }
 
@@ -1981,6 +2118,8 @@ lua_State *caw_runtime_state(caw_runtime *rt) { return rt->L; }
 /* Message handler: keep caw errors as they are, add a traceback to
    everything else. */
 static int msgh(lua_State *L) {
+  caw_runtime *rt = runtime_of(L);
+  if (rt && rt->stop) return 1; /* no __tostring of the script's now */
   if (lua_istable(L, 1) && luaL_getmetafield(L, 1, "__name") == LUA_TSTRING &&
       strcmp(lua_tostring(L, -1), ERROR_MT) == 0) {
     lua_pop(L, 1);
@@ -2002,9 +2141,16 @@ static int report(caw_runtime *rt, int status) {
   const char *msg;
   if (rt->progress_shown) fputs("\r\033[K", stderr);
   rt->progress_shown = 0;
+  if (rt->stop == STOP_TIMEOUT) {
+    fprintf(stderr, "caw: stopped: the script ran longer than --timeout %g"
+                    " seconds\n", rt->opts.timeout_s);
+    lua_pop(L, 1);
+    return CAW_EXIT_SOFTWARE;
+  }
   if (status == LUA_ERRMEM || (rt->mem_exceeded && status != LUA_OK)) {
     fprintf(stderr, "caw: stopped: the script used more than --max-memory"
                     " %zu MB\n", rt->opts.max_memory >> 20);
+    lua_pop(L, 1);
     return CAW_EXIT_SOFTWARE;
   }
   if (lua_istable(L, -1)) {
@@ -2026,6 +2172,9 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
                     int argc, char **argv) {
   lua_State *L = rt->L;
   int rc, i, base, exitcode = 0;
+  rt->argc = argc; /* for the file policy of --sandbox */
+  rt->argv = argv;
+  rt->script = code ? NULL : path;
   lua_pushcfunction(L, msgh);
   base = lua_gettop(L);
   lua_createtable(L, argc, 1); /* arg */
@@ -2046,14 +2195,14 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
     }
     if (rc == LUA_OK) { /* the script's own directory comes first */
       const char *slash = strrchr(path, '/');
-      lua_getglobal(L, "package");
       if (slash) lua_pushlstring(L, path, (size_t)(slash - path));
       else lua_pushliteral(L, ".");
       lua_pushliteral(L, "/?.lua;");
-      lua_getfield(L, -3, "path");
+      lua_getglobal(L, "package");
+      lua_getfield(L, -1, "path");
+      lua_remove(L, -2);
       lua_concat(L, 3);
-      lua_setfield(L, -2, "path");
-      lua_pop(L, 1);
+      caw_sandbox_set_path(L);
     }
   }
   if (rc != LUA_OK) {
@@ -2062,6 +2211,11 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
     lua_settop(L, base - 1);
     return exitcode;
   }
+  /* the script, like every plugin, runs in an environment of its own */
+  caw_sandbox_newenv(L);
+  lua_getglobal(L, "arg");
+  lua_setfield(L, -2, "arg");
+  lua_setupvalue(L, -2, 1);
   for (i = 0; i < argc; i++) lua_pushstring(L, argv[i]);
   arm_timeout(rt);
   rc = lua_pcall(L, argc, 1, base);
@@ -2072,12 +2226,19 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
       rc = lua_pcall(L, 1, 1, base);
     } else lua_pop(L, 1);
   }
+  if (rc == LUA_OK && rt->stop) { /* the stop was swallowed at the end */
+    lua_pushnil(L);
+    rc = LUA_ERRRUN;
+  }
   disarm_timeout();
   lua_sethook(L, NULL, 0, 0);
   if (rc != LUA_OK) exitcode = report(rt, rc);
   else if (lua_isinteger(L, -1)) exitcode = (int)lua_tointeger(L, -1);
   if (rt->progress_shown) fputs("\r\033[K", stderr);
   lua_settop(L, base - 1);
+  rt->argc = 0;
+  rt->argv = NULL;
+  rt->script = NULL;
   fflush(stdout);
   return exitcode;
 }

@@ -2023,12 +2023,42 @@ caw_status caw_store_actor_exists(caw_store *st, const char *code, int *found,
            ? CAW_OK : sqlerr(st, rc, err, n, "reading actors");
 }
 
+/* The authorizer a script's own SQL (caw_store_query) prepares under: SQLite counts ATTACH and
+   setting a PRAGMA as read-only, but one opens or creates any database
+   file and the other changes how the store works for everyone. */
+static int sql_authorize(void *ud, int action, const char *a1,
+                         const char *a2, const char *db, const char *via) {
+  static const char *const pragmas[] = {
+    "table_info", "table_xinfo", "index_list", "index_info", "index_xinfo",
+    "foreign_key_list", "foreign_key_check", "integrity_check",
+    "quick_check", NULL};
+  const char *const *p;
+  (void)ud; (void)db; (void)via;
+  switch (action) {
+  case SQLITE_ATTACH:
+  case SQLITE_DETACH: return SQLITE_DENY;
+  case SQLITE_PRAGMA:
+    if (!a2) return SQLITE_OK; /* reading a setting */
+    for (p = pragmas; *p; p++)
+      if (sqlite3_stricmp(*p, a1) == 0) return SQLITE_OK;
+    return SQLITE_DENY;
+  case SQLITE_FUNCTION:
+    if (sqlite3_stricmp(a2, "load_extension") == 0 ||
+        sqlite3_stricmp(a2, "fts3_tokenizer") == 0)
+      return SQLITE_DENY;
+    return SQLITE_OK;
+  default: return SQLITE_OK;
+  }
+}
+
 caw_status caw_store_query(caw_store *st, const char *sql, sqlite3_stmt **out,
                            char *err, size_t n) {
   const char *tail = NULL;
   int rc;
   *out = NULL;
+  sqlite3_set_authorizer(st->db, sql_authorize, NULL);
   rc = sqlite3_prepare_v2(st->db, sql, -1, out, &tail);
+  sqlite3_set_authorizer(st->db, NULL, NULL);
   if (rc != SQLITE_OK) {
     fmt(err, n, "%s", sqlite3_errmsg(st->db));
     return CAW_EINVAL;
@@ -2105,4 +2135,8 @@ caw_status caw_store_integrity(caw_store *st, char *err, size_t n) {
 done:
   sqlite3_finalize(s);
   return res;
+}
+
+void caw_store_interrupt(caw_store *st, int (*stop)(void *), void *arg) {
+  sqlite3_progress_handler(st->db, stop ? 1000 : 0, stop, arg);
 }

@@ -151,11 +151,33 @@ static void test_json(void **state) {
                   caw_fuzz_json_odd_errors());
 }
 
+static int lua_target(const uint8_t *data, size_t len) {
+  return caw_fuzz_lua(data, len);
+}
+
+static int lua_setup(void **state) {
+  (void)state;
+  caw_fuzz_lua_init(CAW_TEST_DIR "/../plugins");
+  return 0;
+}
+
+static int lua_teardown(void **state) {
+  (void)state;
+  caw_fuzz_lua_fini();
+  return 0;
+}
+
+static void test_lua(void **state) {
+  (void)state;
+  replay("lua", lua_target, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_date),
     cmocka_unit_test(test_dsv),
     cmocka_unit_test_setup_teardown(test_json, json_setup, json_teardown),
+    cmocka_unit_test_setup_teardown(test_lua, lua_setup, lua_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,8 @@ enum {
   CAW_EXIT_NOINPUT = 66,
   CAW_EXIT_SOFTWARE = 70,
   CAW_EXIT_IOERR = 74,
-  CAW_EXIT_TEMPFAIL = 75
+  CAW_EXIT_TEMPFAIL = 75,
+  CAW_EXIT_NOPERM = 77
 };
 
 /* Map a status to the exit code the CLI reports for it. */

@@ -17,7 +17,8 @@ typedef struct caw_runtime caw_runtime;
 typedef struct caw_runtime_opts {
   double timeout_s;       /* stop Lua after this many seconds */
   size_t max_memory;      /* cap on Lua's heap, in bytes */
-  int sandbox;            /* 1: no io, no os file functions */
+  int sandbox;            /* 1: no io, no debug, files only as named on
+                             the command line (docs/sandbox.md) */
   int quiet;              /* 1: no progress output */
 } caw_runtime_opts;
 
@@ -49,6 +50,29 @@ int caw_lua_fail(lua_State *L, int exitcode, const char *fmt, ...);
 
 /* The store scripts write to; raises "no database is open" without one. */
 caw_store *caw_runtime_store(lua_State *L);
+
+/*
+** Raise the stop error when --timeout or --max-memory has been hit. For
+** long loops in C that call no Lua (a check every few thousand rows).
+*/
+void caw_runtime_check(lua_State *L);
+
+/*
+** The file policy of --sandbox: raise (exit 77) unless the script may
+** read path (a file named on the command line, or a plugin file) or
+** write it (standard output "-", or the file given with -o/--output).
+** Without --sandbox every path is allowed. Call before opening path.
+*/
+void caw_runtime_check_read(lua_State *L, const char *path);
+void caw_runtime_check_write(lua_State *L, const char *path);
+
+/*
+** malloc and free for C libraries working on a script's behalf (cJSON's
+** hooks): the bytes count towards --max-memory, and caw_mem_alloc gives
+** NULL past it. Safe from any thread.
+*/
+void *caw_mem_alloc(size_t n);
+void caw_mem_free(void *p);
 
 /* Openers for the sub-modules of `caw` (each leaves one table on the stack). */
 int luaopen_caw_dsv(lua_State *L);

@@ -325,7 +325,15 @@ caw_status caw_store_actor_exists(caw_store *st, const char *code,
                                   int *found, char *err, size_t errlen);
 
 /*
-** Prepare one read-only statement of a script's own SQL (caw.sql). The
+** While a statement runs, call stop(arg) every 1000 SQLite steps; a true
+** answer interrupts it (SQLITE_INTERRUPT). stop NULL: no more calls.
+*/
+void caw_store_interrupt(caw_store *st, int (*stop)(void *), void *arg);
+
+/*
+** Prepare one read-only statement of a script's own SQL (caw.sql): no
+** ATTACH or DETACH, no PRAGMA that sets (reading ones and the checks are
+** fine), no load_extension. The
 ** caller binds, steps and finalizes it. CAW_EINVAL with SQLite's message
 ** for a bad, empty, multiple or writing statement.
 */

@@ -163,7 +163,7 @@ local function make_sink(name, batch, counts, opts, owner)
     counts.read = counts.read + (n or 1)
   end
   function sink.merged(n) counts.merged = counts.merged + (n or 1) end
-  -- for importers that store rows themselves (caw.gdelt): what became of
+  -- for importers that store rows themselves (caw.bulk): what became of
   -- one: "added", "updated" or "unchanged"
   function sink.outcome(what, n)
     if counts[what] == nil or what == "read" or what == "merged" or what == "rejected" then

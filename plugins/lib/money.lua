@@ -13,10 +13,12 @@
 --   * kinds: firm money (commitments, disbursements) apart from pledges and
 --     announced investment.
 --
--- An analyst can change a rule here, or replace one for a run:
---   require("lib.money").split = function(m, code, ev, day) ... end
--- Both callers look the functions up at call time. docs/scoring.md and
--- docs/format-json.md describe the rules in words.
+-- An analyst changes a rule here, or puts a lib/money.lua of their own in
+-- a folder on CAW_PLUGIN_PATH (with the plugins that should use it: a
+-- plugin's own folder comes first on its path). A script cannot change
+-- the module for other plugins: shared modules are read-only
+-- (docs/sandbox.md). docs/scoring.md and docs/format-json.md describe the
+-- rules in words.
 local poles = require("lib.poles")
 local rates = require("lib.rates")
 

@@ -165,4 +165,19 @@ done
 grep -q 'USD per year (m = million, bn = billion)</text>' "$T/all.html" && ok || fail "chart's value axis is titled with its unit"
 grep -q '>Year</text>' "$T/all.html" && ok || fail "chart's year axis is titled"
 grep -q '<a href="[^"]*" title="[^"]*">\[1\]</a>' "$T/all.html" && ok || fail "sources collapse to numbered links"
+
+# --- an analyst replaces the rule with a lib/money.lua of their own on
+# CAW_PLUGIN_PATH: both the funding report and caw score follow it ---
+mkdir -p "$T/myplugins/lib"
+sed 's/^function M.split(m, code, ev, day)$/function M.split_equal(m, code, ev, day)/' "$CAW_SRC/plugins/lib/money.lua" >"$T/myplugins/lib/money.lua"
+grep -q '^function M.split_equal(m, code, ev, day)$' "$T/myplugins/lib/money.lua" && ok || fail "lib/money.lua defines M.split as expected by this test"
+# the replacement: the whole line to KAZ, nothing to the others
+awk '/^return M$/ { print "function M.split(m, code, ev, day)"; print "  if code ~= \"C5\" then return M.split_equal(m, code, ev, day) end"; print "  return { { code = \"KAZ\", amount = m.amount, share = 1, basis = \"stated\", among = 1 } }, 0"; print "end" } { print }' \
+  "$T/myplugins/lib/money.lua" >"$T/myplugins/lib/money.new" && mv "$T/myplugins/lib/money.new" "$T/myplugins/lib/money.lua"
+cp "$FR" "$T/myplugins/funding_report.lua" # a plugin's own folder comes first on its path
+CAW_PLUGIN_PATH="$T/myplugins" "$CAW" --db "$DB" run "$T/myplugins/funding_report.lua" --from 2026 --to 2026 >"$T/mine.md"
+grep -qF "| KAZ | \$100.00m | – |" "$T/mine.md" && ok || fail "the report follows the analyst's rule: $(grep '^| KAZ' "$T/mine.md")"
+CAW_PLUGIN_PATH="$T/myplugins" "$CAW" --db "$DB" score --country KAZ --explain 2026-Q1 --format csv | tr -d '\r' >"$T/mine.csv"
+grep -q 't-alloc.*,100000000.00,USD,1,2026,1,100000000.00$' "$T/mine.csv" && ok || fail "caw score follows the analyst's rule: $(grep t-alloc "$T/mine.csv")"
+
 finish

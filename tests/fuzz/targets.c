@@ -4,8 +4,10 @@
 ** (tests/fuzz/fuzz_*.c) and into the regression test
 ** (tests/test_fuzz_regress.c); calls date.c and dsv.c directly, and the
 ** JSON import path through runtime.c (lib/importer.lua, the caw-json
-** importer, caw.add_event) over a store.c database.
+** importer, caw.add_event) over a store.c database, and the whole Lua API
+** (random scripts from a grammar of caw calls) under --sandbox.
 */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -623,4 +625,358 @@ int caw_fuzz_json(const uint8_t *data, size_t len, unsigned check_every) {
      after every input that allocated more than it freed */
   lua_gc(J.L, LUA_GCCOLLECT);
   return res == 1;
+}
+
+/* ---- the Lua API surface ---- */
+
+/* Each input is read as choices in a small grammar of caw calls: which
+   function, which arguments (numbers at the edges, dates, SQL, JSON,
+   paths, tables of every shape, callbacks that raise, yield or change
+   what they are given, the results of earlier calls) and what is done
+   with the results (called again, iterated, their methods called). The
+   script runs under --sandbox and --max-memory in a fresh runtime inside
+   a transaction that is rolled back; the findings are crashes, sanitizer
+   reports, an exit code caw does not document, a savepoint left open,
+   or a database that changed. */
+
+static struct {
+  caw_store *st;
+  char dir[256], db[320], gdelt[320], csv[320], out[320];
+  int64_t events;
+  unsigned runs;
+} LA;
+
+typedef struct gen {
+  const uint8_t *p;
+  size_t n, i;
+  char *buf;
+  size_t len, cap;
+  int calls;
+} gen;
+
+static unsigned pick(gen *g, unsigned n) {
+  unsigned b = g->i < g->n ? g->p[g->i++] : 0;
+  return n ? b % n : 0;
+}
+
+static void emit(gen *g, const char *s) {
+  size_t k = strlen(s);
+  if (g->len + k + 1 > g->cap) {
+    size_t cap = (g->len + k + 1) * 2;
+    char *b = realloc(g->buf, cap);
+    CHECK(b != NULL, "out of memory");
+    g->buf = b;
+    g->cap = cap;
+  }
+  memcpy(g->buf + g->len, s, k + 1);
+  g->len += k;
+}
+
+static void emitf(gen *g, const char *fmt, ...) {
+  char tmp[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  emit(g, tmp);
+}
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const LA_FUNCS[] = {
+  "caw.events", "caw.event", "caw.add_event", "caw.put_actor", "caw.actors",
+  "caw.transaction", "caw.sql", "caw.count", "caw.fail", "caw.error_code",
+  "caw.readfile", "caw.sha256", "caw.sha256_file", "caw.write", "caw.output",
+  "caw.sha256_file_async", "caw.progress", "caw.clock", "caw.batch_begin",
+  "caw.batch_finish", "caw.plugin_files", "caw.load_plugin",
+  "caw.json.decode", "caw.json.encode", "caw.json.array", "caw.json.object",
+  "caw.dsv.open", "caw.date.parse", "caw.date.format", "caw.date.day",
+  "caw.date.civil", "caw.bulk.load", "caw.score", "caw.log", "rawset",
+  "rawget", "setmetatable", "getmetatable", "load", "require", "pairs",
+  "next", "coroutine.wrap", "tostring", "select", "error", "xpcall",
+  "table.concat", "table.insert", "table.sort"};
+
+static const char *const LA_STRINGS[] = {
+  "'2024'", "'2024-03-15'", "'1990~'", "'2019-XX'", "'2001/2003'",
+  "'../../etc/passwd'", "'/proc/self/environ'", "'-'", "'KAZ'", "'CHN'",
+  "'RUS'", "'USA'", "'meeting'", "'https://e.org/a'",
+  "'SELECT * FROM events'", "'SELECT id, date FROM events WHERE id = ?1'",
+  "'PRAGMA table_info(events)'", "'PRAGMA journal_mode=OFF'",
+  "\"ATTACH 'x.db' AS y\"", "'DELETE FROM events'",
+  ("'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 500)"
+   " SELECT x FROM c'"),
+  "'{\"a\":[1,2,{\"b\":null}],\"c\":\"\\\\u00e9\"}'", "'[1,2'", "''",
+  "'\\0'", "'lib.score'", "'lib.importer'", "'lib.x/../../y'", "'alignment'",
+  "'string'", "'io'", "'_G'", "'debug'", "'id'", "'USD'", "'nan'",
+  "'%s%d'", "'\\255\\254'", "arg[1]", "arg[2]", "arg[4]", "arg[3]",
+  "string.rep('x', 300)", "'code'", "'2024-13-45'", "'-2000000000'"};
+
+static const char *const LA_NUMBERS[] = {
+  "0", "1", "-1", "2", "3", "2^53", "2^63", "math.mininteger",
+  "math.maxinteger", "0/0", "1/0", "-1/0", "1e308", "0.5", "-0.0", "65",
+  "77", "1e6", "-2^31"};
+
+static const char *const LA_KEYS[] = {
+  "id", "date", "type", "title", "summary", "location", "confidence",
+  "cameo", "goldstein", "attrs", "actors", "money", "sources", "tags",
+  "batch", "code", "role", "name", "kind", "members", "period", "amount",
+  "currency", "primary", "url", "from", "to", "limit", "children", "text",
+  "actor", "sep", "quote", "header", "fields", "utf8", "max_field",
+  "max_line", "dedup", "days", "key", "where", "define", "reject",
+  "progress", "fips", "skip_bad", "indent", "rules", "params", "read",
+  "added", "country", "stance", "level", "person", "note", "source"};
+
+static const char *const LA_CALLBACKS[] = {
+  "function(...) return ... end",
+  "function(v) if type(v) == 'table' then for k in pairs(v) do v[k] = nil end end return true end",
+  "function(v) if type(v) == 'table' then v.actors = nil v.places = 7 v.day = {} end return v end",
+  "function() error({ code = 65, message = 'from a callback' }) end",
+  "function() error('from a callback') end",
+  "function() coroutine.yield(1) end",
+  "function() return setmetatable({}, { __index = function(_, f) return f end }) end",
+  "function() return { code = 'KAZ', name = 'Kazakhstan', kind = 'state' } end",
+  "function() return 'meeting', 'a meeting' end",
+  "function() return false end",
+  "function(...) R[#R + 1] = table.pack(...) return true end"};
+
+static const char *const LA_NASTY[] = {
+  "(function() local t = {} t[1] = t t.t = t return t end)()",
+  "setmetatable({}, { __index = function() error('index') end })",
+  "setmetatable({}, { __len = function() return 2^40 end })",
+  "setmetatable({}, { __pairs = function() error('pairs') end })",
+  "setmetatable({ 1, 2 }, { __newindex = function() error('newindex') end })",
+  "setmetatable({}, { __tostring = function() return {} end })",
+  "caw.json.array({ n = 1 })", "caw.json.null", "caw", "string", "_G",
+  "caw.EXIT", "package", "{ [1.5] = 1, [true] = 2 }",
+  "{ actors = { { code = 'KAZ', role = 'host' } }, sources = { 'https://e.org' } }"};
+
+static void la_expr(gen *g, int depth);
+
+static void la_table(gen *g, int depth, int array) {
+  unsigned i, n = pick(g, 5);
+  emit(g, "{");
+  for (i = 0; i < n; i++) {
+    if (!array) emitf(g, "%s = ", LA_KEYS[pick(g, NELEM(LA_KEYS))]);
+    la_expr(g, depth + 1);
+    emit(g, ", ");
+  }
+  emit(g, "}");
+}
+
+static void la_literal(gen *g) {
+  unsigned i, n = pick(g, 24);
+  emit(g, "'");
+  for (i = 0; i < n; i++) emitf(g, "\\%u", pick(g, 256));
+  emit(g, "'");
+}
+
+static void la_expr(gen *g, int depth) {
+  unsigned k = pick(g, depth > 2 ? 7 : 16);
+  switch (k) {
+  case 0: emit(g, "nil"); break;
+  case 1: emit(g, pick(g, 2) ? "true" : "false"); break;
+  case 2: emitf(g, "%d", (int)(int8_t)pick(g, 256)); break;
+  case 3: emit(g, LA_NUMBERS[pick(g, NELEM(LA_NUMBERS))]); break;
+  case 4: case 5: emit(g, LA_STRINGS[pick(g, NELEM(LA_STRINGS))]); break;
+  case 6: la_literal(g); break;
+  case 7: case 8: la_table(g, depth, 0); break;
+  case 9: la_table(g, depth, 1); break;
+  case 10: emit(g, LA_CALLBACKS[pick(g, NELEM(LA_CALLBACKS))]); break;
+  case 11: emitf(g, "(R[%u] and R[%u][%u])", pick(g, 8) + 1, pick(g, 8) + 1,
+                 pick(g, 3) + 2); break;
+  case 12: emit(g, LA_NASTY[pick(g, NELEM(LA_NASTY))]); break;
+  case 13: la_table(g, depth, 1); break;
+  case 14: emit(g, "function(...) return "); la_expr(g, depth + 1);
+    emit(g, " end"); break;
+  default: emit(g, LA_STRINGS[pick(g, NELEM(LA_STRINGS))]); break;
+  }
+}
+
+static void la_call(gen *g, int depth) {
+  unsigned i, n = pick(g, 4);
+  const char *fn = LA_FUNCS[pick(g, NELEM(LA_FUNCS))];
+  g->calls++;
+  switch (pick(g, 4)) {
+  case 0: /* on a coroutine */
+    emitf(g, "R[#R + 1] = table.pack(pcall(coroutine.wrap(function(...)"
+             " return %s(...) end)", fn);
+    break;
+  case 1: /* inside caw.transaction, with a nested call */
+    if (depth < 2) {
+      emit(g, "R[#R + 1] = table.pack(pcall(caw.transaction, function() ");
+      la_call(g, depth + 1);
+      emitf(g, " return %s(", fn);
+      for (i = 0; i < n; i++) {
+        if (i) emit(g, ", ");
+        la_expr(g, 0);
+      }
+      emit(g, ") end))\n");
+      return;
+    }
+    /* fall through */
+  default: emitf(g, "R[#R + 1] = table.pack(pcall(%s", fn); break;
+  }
+  for (i = 0; i < n; i++) {
+    emit(g, ", ");
+    la_expr(g, 0);
+  }
+  emit(g, "))\n");
+}
+
+static const char LA_PROLOGUE[] =
+  "R = {}\n"
+  "local METHODS = { 'write', 'close', 'result', 'rows', 'get', 'fields',"
+  " 'named', 'progress', 'stuck' }\n"
+  "local function use(v, a, d)\n"
+  "  local t = type(v)\n"
+  "  if d > 2 then return end\n"
+  "  if t == 'function' then\n"
+  "    for _ = 1, 3 do\n"
+  "      local ok, x = pcall(v, a)\n"
+  "      if not ok or x == nil then break end\n"
+  "      use(x, a, d + 1)\n"
+  "    end\n"
+  "  elseif t == 'userdata' then\n"
+  "    for _, m in ipairs(METHODS) do\n"
+  "      pcall(function() return use(v[m](v, a), a, d + 1) end)\n"
+  "    end\n"
+  "  elseif t == 'table' then\n"
+  "    pcall(function() for _, x in pairs(v) do use(x, a, d + 1) end end)\n"
+  "    pcall(caw.json.encode, v)\n"
+  "  end\n"
+  "end\n";
+
+/* The script the input stands for; the caller frees it. */
+static char *la_script(const uint8_t *data, size_t len) {
+  gen g;
+  unsigned i, n;
+  memset(&g, 0, sizeof g);
+  g.p = data;
+  g.n = len;
+  emit(&g, LA_PROLOGUE);
+  n = pick(&g, 24) + 1;
+  for (i = 0; i < n && g.calls < 40; i++) {
+    if (pick(&g, 4) == 0 && i > 0) {
+      emitf(&g, "for i = 1, #R do use(R[i][%u], ", pick(&g, 3) + 2);
+      la_expr(&g, 1);
+      emit(&g, ", 0) end\n");
+    } else la_call(&g, 0);
+  }
+  emit(&g, "for i = 1, #R do for j = 2, R[i].n do use(R[i][j], nil, 0) end end\n");
+  return g.buf;
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "wb");
+  CHECK(f != NULL, "cannot write %s", path);
+  CHECK(fputs(text, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
+}
+
+void caw_fuzz_lua_init(const char *plugin_dir) {
+  char err[CAW_ERRMAX], row[2048];
+  const char *tmp = getenv("TMPDIR");
+  caw_status st;
+  int i, k;
+  if (LA.st) return;
+  CHECK(setenv("CAW_PLUGIN_PATH", plugin_dir, 1) == 0, "setenv");
+  snprintf(LA.dir, sizeof LA.dir, "%s/caw_fuzz_lua_XXXXXX",
+           tmp && *tmp ? tmp : "/tmp");
+  CHECK(mkdtemp(LA.dir) != NULL, "cannot make a directory under %s",
+        tmp && *tmp ? tmp : "/tmp");
+  snprintf(LA.db, sizeof LA.db, "%s/fuzz.db", LA.dir);
+  snprintf(LA.gdelt, sizeof LA.gdelt, "%s/events.tsv", LA.dir);
+  snprintf(LA.csv, sizeof LA.csv, "%s/events.csv", LA.dir);
+  snprintf(LA.out, sizeof LA.out, "%s/out.txt", LA.dir);
+  /* two GDELT 1.0 rows (57 fields) and a caw CSV file the scripts may read */
+  row[0] = '\0';
+  for (k = 0; k < 2; k++) {
+    char line[1024];
+    int n = snprintf(line, sizeof line, "%d\t2019102%d\t201910\t2019\t2019.8\t"
+                     "KAZGOV\tKAZAKHSTAN\tKAZ\t\t\t\t\tGOV\t\t\t"
+                     "CHN\tCHINA\tCHN\t\t\t\t\t\t\t\t1\t0%d2\t0%d2\t0%d\t1\t3.4",
+                     800000000 + k, k, k + 3, k + 3, k + 3);
+    for (i = 32; i < 57 && n < (int)sizeof line - 8; i++)
+      n += snprintf(line + n, sizeof line - (size_t)n, "\t%s",
+                    i == 51 ? "KZ" : i == 56 ? "20191021" : "1");
+    strcat(line, "\n");
+    strcat(row, line);
+  }
+  write_file(LA.gdelt, row);
+  write_file(LA.csv, "id,date,type,title,actors,sources\n"
+                     "fz-1,2024-03,meeting,A meeting,KAZ:host;CHN:guest,"
+                     "https://e.org/1\n");
+  st = caw_store_open(LA.db, CAW_STORE_CREATE, &LA.st, err, sizeof err);
+  CHECK(st == CAW_OK, "%s", err);
+  {
+    caw_runtime_opts o;
+    caw_runtime *rt;
+    memset(&o, 0, sizeof o);
+    o.quiet = 1;
+    CHECK((rt = caw_runtime_new(LA.st, &o)) != NULL, "out of memory");
+    CHECK(caw_runtime_run(rt, NULL,
+                          "caw.put_actor{ code = 'KAZ', name = 'Kazakhstan',"
+                          " kind = 'state' }"
+                          "caw.add_event{ id = 'fz-seed', date = '2024-05',"
+                          " type = 'meeting', title = 'Seed', actors = {{"
+                          " code = 'KAZ', role = 'host' }}, sources = {"
+                          " 'https://e.org/s' } }",
+                          0, NULL) == 0,
+          "cannot seed the store");
+    caw_runtime_free(rt);
+  }
+  LA.events = caw_store_count(LA.st);
+}
+
+void caw_fuzz_lua_fini(void) {
+  char side[400];
+  if (!LA.st) return;
+  caw_store_close(LA.st);
+  LA.st = NULL;
+  remove(LA.db);
+  snprintf(side, sizeof side, "%s-wal", LA.db);
+  remove(side);
+  snprintf(side, sizeof side, "%s-shm", LA.db);
+  remove(side);
+  remove(LA.gdelt);
+  remove(LA.csv);
+  remove(LA.out);
+  rmdir(LA.dir);
+}
+
+int caw_fuzz_lua(const uint8_t *data, size_t len) {
+  static const int documented[] = {0, 64, 65, 66, 70, 74, 75, 77};
+  char *script = la_script(data, len), err[CAW_ERRMAX];
+  char *argv[4];
+  caw_runtime_opts o;
+  caw_runtime *rt;
+  size_t i;
+  int rc, known = 0;
+  memset(&o, 0, sizeof o);
+  o.quiet = 1;
+  o.sandbox = 1;
+  o.max_memory = (size_t)64 << 20;
+  argv[0] = LA.gdelt;
+  argv[1] = LA.csv;
+  argv[2] = (char *)"-o";
+  argv[3] = LA.out;
+  CHECK((rt = caw_runtime_new(LA.st, &o)) != NULL, "out of memory");
+  CHECK(caw_store_begin(LA.st, err, sizeof err) == CAW_OK, "%s", err);
+  rc = caw_runtime_run(rt, NULL, script, 4, argv);
+  for (i = 0; i < NELEM(documented); i++) known |= rc == documented[i];
+  CHECK(known, "exit code %d is not one caw documents; script:\n%s", rc,
+        script);
+  CHECK(caw_store_depth(LA.st) == 1,
+        "the script left %d savepoints open; script:\n%s",
+        caw_store_depth(LA.st) - 1, script);
+  caw_runtime_free(rt); /* rolls the transaction back */
+  CHECK(caw_store_depth(LA.st) == 0, "a transaction survived the runtime");
+  CHECK(caw_store_count(LA.st) == LA.events,
+        "the rolled-back run changed the events; script:\n%s", script);
+  free(script);
+  return rc == 0;
+}
+
+/* The script an input stands for (for a saved crash: what did it run?). */
+char *caw_fuzz_lua_script(const uint8_t *data, size_t len) {
+  return la_script(data, len);
 }

@@ -58,4 +58,28 @@ void caw_fuzz_json_fini(void);
 */
 unsigned caw_fuzz_json_odd_errors(void);
 
+/*
+** Set up the Lua API target once per process: a store in a fresh
+** temporary directory with one event, and a small GDELT and CSV file the
+** scripts may read (they are on the command line). plugin_dir becomes
+** CAW_PLUGIN_PATH.
+*/
+void caw_fuzz_lua_init(const char *plugin_dir);
+
+/*
+** Turn the len bytes at data into a script of caw calls (a grammar: which
+** function, which arguments, what is done with the results) and run it
+** under --sandbox and --max-memory 64 in a fresh runtime, inside a
+** transaction rolled back afterwards. Aborts on an undocumented exit code,
+** an open savepoint or a changed database. Returns 1 when the script
+** exited 0.
+*/
+int caw_fuzz_lua(const uint8_t *data, size_t len);
+
+/* The script for data (malloc'd; the caller frees it). */
+char *caw_fuzz_lua_script(const uint8_t *data, size_t len);
+
+/* Close the store and remove the temporary directory. */
+void caw_fuzz_lua_fini(void);
+
 #endif

@@ -1,5 +1,5 @@
 -- tests/lua/test_api.lua -- the `caw` module as scripts see it (issue 2).
-package.path = arg[0]:match("(.*/)") .. "?.lua;" .. package.path
+-- (the script's own directory is first on package.path, so check.lua is found)
 local t = require("check")
 
 -- caw.date.parse

@@ -1,6 +1,5 @@
 -- tests/lua/test_money.lua -- lib/money.lua and lib/rates.lua: the one
 -- allocation rule that `caw score` and the funding report share (issue 10).
-package.path = arg[0]:match("(.*/)") .. "?.lua;" .. package.path
 local t = require("check")
 local money = require("lib.money")
 local rates = require("lib.rates")
@@ -88,9 +87,8 @@ for _, cur in ipairs({ "KZT", "KGS", "TJS", "TMT", "UZS", "RUB", "CNY", "EUR", "
   end
 end
 
--- an analyst can replace the rule for a run: both callers look it up
-local orig = money.split
-money.split = function(line) return { { code = "KAZ", amount = line.amount, share = 1, basis = "whole", among = 1 } }, 0 end
-t.eq(require("lib.money").split({ amount = 7 }, "C5", ev, day)[1].code, "KAZ", "the rule is replaceable")
-money.split = orig
+-- one plugin cannot change the rule another one calls (the sandbox's
+-- read-only modules): an analyst replaces it with a lib/money.lua of their
+-- own on CAW_PLUGIN_PATH (tests/cli/funding.sh)
+t.ok(not pcall(function() money.split = function() end end), "lib.money cannot be changed from a script")
 t.done()
