@@ -24,7 +24,9 @@ local FED_G5A = "Federal Reserve G.5A, 1 Feb 2024, https://federalreserve.gov/re
 -- given per USD). Its 2022 and 2023 values equal the G.5A figures above
 -- to the last digit (CNY 6.7290 and 7.0809, JPY 131.4589 and 140.5001,
 -- KRW 1291.7796 and 1306.7637, INR 78.5792 and 82.5708, CHF 0.9550 and
--- 0.8984, EUR 0.9493 and 0.9245). It has no UK series.
+-- 0.8984, EUR 0.9493 and 0.9245). It has no UK or Turkey series: neither
+-- data/annual.csv (1971-2025, Australia to Venezuela) nor data/yearly.csv
+-- (to 2016) lists the United Kingdom or Turkey.
 local FED_ANNUAL = "Federal Reserve annual averages (G.5A / FRED AEX series) as published in" ..
   " https://github.com/datasets/exchange-rates (data/annual.csv)"
 -- World Bank PA.NUS.FCRF (official exchange rate, LCU per US$, period
@@ -76,7 +78,15 @@ M.per_usd = {
   -- converted): TRY every year; GBP 2024-2025; RUB 2024; KZT, KGS, TJS,
   -- UZS 2025. The Federal Reserve's G.5A releases of February 2025 and
   -- 2026 (GBP) and the IRS yearly-average table (Turkey, Central Asia,
-  -- Russia) are the sources to copy them from.
+  -- Russia) are the sources to copy them from. Searched and not found
+  -- (December 2026): neither file of datasets/exchange-rates has the UK
+  -- or Turkey; the knoema CIS table behind WB_CIS stops at 2024; no copy
+  -- of the later G.5A releases, of the Bank of England's annual average
+  -- (XUAAUSS), of the IRS table's 2023-2025 columns, or of a central-bank
+  -- annual average for TRY, RUB 2024 or the 2025 Central Asian currencies
+  -- was found. One lead, not used because it names no source for its
+  -- figure: a news item giving sterling's 2024 average as $1.2782
+  -- (https://1arabia.com/2025/01/sterling-declines-to-nine-month-low.html).
 }
 
 -- Currency-years whose rate is not a published annual average: why.

@@ -178,7 +178,7 @@ hostile "a stop inside a transaction" 70 run --timeout 1 -e 'caw.transaction(fun
 end)'
 
 # ---- 3. callbacks that change what the C core reads back ----
-GD="$CAW_SHARED_DATA/gdelt1_export_sample_reed9999.tsv"
+GD="$CAW_SRC/tests/data/gdelt1_sample.tsv" # caw's own fixture: runs on a bare clone
 if [ -f "$GD" ]; then
   gd() { # NAME EXPECTED where-body [actor-body]: a GDELT load rolled back
     local name=$1 want=$2 where=$3 actor=${4:-'return nil'}
