@@ -510,13 +510,7 @@ static int json_has_str(const cJSON *a, const char *x) {
 
 /* ---- JSON texts, built by appending ---- */
 
-typedef struct jbuf {
-  char *p;
-  size_t n, cap;
-  int bad; /* out of memory */
-} jbuf;
-
-static void jb_add(jbuf *j, const char *s, size_t len) {
+void caw_bulk_buf_add(caw_bulk_buf *j, const char *s, size_t len) {
   if (j->bad) return;
   if (j->n + len + 1 > j->cap) {
     size_t c = j->cap ? j->cap * 2 : 256;
@@ -534,33 +528,33 @@ static void jb_add(jbuf *j, const char *s, size_t len) {
   j->p[j->n] = '\0';
 }
 
-static void jb_str(jbuf *j, const char *s) {
+void caw_bulk_buf_json(caw_bulk_buf *j, const char *s) {
   const char *p, *run = s;
   char esc[8];
-  jb_add(j, "\"", 1);
+  caw_bulk_buf_add(j, "\"", 1);
   for (p = s; *p; p++) {
     unsigned char c = (unsigned char)*p;
     if (c != '"' && c != '\\' && c >= 0x20) continue;
-    jb_add(j, run, (size_t)(p - run));
+    caw_bulk_buf_add(j, run, (size_t)(p - run));
     if (c == '"' || c == '\\') {
       esc[0] = '\\';
       esc[1] = (char)c;
-      jb_add(j, esc, 2);
+      caw_bulk_buf_add(j, esc, 2);
     } else {
       snprintf(esc, sizeof esc, "\\u%04x", c);
-      jb_add(j, esc, 6);
+      caw_bulk_buf_add(j, esc, 6);
     }
     run = p + 1;
   }
-  jb_add(j, run, (size_t)(p - run));
-  jb_add(j, "\"", 1);
+  caw_bulk_buf_add(j, run, (size_t)(p - run));
+  caw_bulk_buf_add(j, "\"", 1);
 }
 
 /* "name": as JSON text (malloc'd), or NULL when out of memory. */
 static char *json_key(const char *name) {
-  jbuf j = {NULL, 0, 0, 0};
-  jb_str(&j, name);
-  jb_add(&j, ":", 1);
+  caw_bulk_buf j = {NULL, 0, 0, 0};
+  caw_bulk_buf_json(&j, name);
+  caw_bulk_buf_add(&j, ":", 1);
   if (j.bad) {
     free(j.p);
     return NULL;
@@ -576,14 +570,14 @@ static int ref_is_number(const char *ref) {
          (ref[0] != '0' || len == 1);
 }
 
-static void jb_ref(jbuf *j, const char *ref) {
-  if (ref_is_number(ref)) jb_add(j, ref, strlen(ref));
-  else jb_str(j, ref);
+static void jb_ref(caw_bulk_buf *j, const char *ref) {
+  if (ref_is_number(ref)) caw_bulk_buf_add(j, ref, strlen(ref));
+  else caw_bulk_buf_json(j, ref);
 }
 
 /* A number: whole ones as integers, others exactly (17 digits); real
    forces a real (0.0). */
-static void jb_num(jbuf *j, double v, int real) {
+static void jb_num(caw_bulk_buf *j, double v, int real) {
   char num[40];
   int n;
   if (!real && v == (double)(long long)v && v > -9e15 && v < 9e15)
@@ -592,36 +586,36 @@ static void jb_num(jbuf *j, double v, int real) {
     n = snprintf(num, sizeof num, "%.17g", v);
     if (!strpbrk(num, ".eEni")) n += snprintf(num + n, sizeof num - (size_t)n, ".0");
   }
-  jb_add(j, num, (size_t)n);
+  caw_bulk_buf_add(j, num, (size_t)n);
 }
 
 /* The JSON of what merged rows add: {"ids":[..],"codes":[..],"urls":[..]} */
 static char *more_json(const event *e) {
-  jbuf j = {NULL, 0, 0, 0};
+  caw_bulk_buf j = {NULL, 0, 0, 0};
   size_t i;
-  jb_add(&j, "{\"ids\":[", 8);
+  caw_bulk_buf_add(&j, "{\"ids\":[", 8);
   for (i = 0; i < e->refs.n; i++) {
-    if (i) jb_add(&j, ",", 1);
+    if (i) caw_bulk_buf_add(&j, ",", 1);
     jb_ref(&j, e->refs.v[i]);
   }
-  jb_add(&j, "]", 1);
+  caw_bulk_buf_add(&j, "]", 1);
   if (e->codes.n > 1) {
-    jb_add(&j, ",\"codes\":[", 10);
+    caw_bulk_buf_add(&j, ",\"codes\":[", 10);
     for (i = 0; i < e->codes.n; i++) {
-      if (i) jb_add(&j, ",", 1);
-      jb_str(&j, e->codes.v[i]);
+      if (i) caw_bulk_buf_add(&j, ",", 1);
+      caw_bulk_buf_json(&j, e->codes.v[i]);
     }
-    jb_add(&j, "]", 1);
+    caw_bulk_buf_add(&j, "]", 1);
   }
   if (e->urls.n > 0) {
-    jb_add(&j, ",\"urls\":[", 9);
+    caw_bulk_buf_add(&j, ",\"urls\":[", 9);
     for (i = 0; i < e->urls.n; i++) {
-      if (i) jb_add(&j, ",", 1);
-      jb_str(&j, e->urls.v[i]);
+      if (i) caw_bulk_buf_add(&j, ",", 1);
+      caw_bulk_buf_json(&j, e->urls.v[i]);
     }
-    jb_add(&j, "]", 1);
+    caw_bulk_buf_add(&j, "]", 1);
   }
-  jb_add(&j, "}", 1);
+  caw_bulk_buf_add(&j, "}", 1);
   if (j.bad) {
     free(j.p);
     return NULL;
@@ -633,29 +627,29 @@ static char *more_json(const event *e) {
    its rows when merged; as the first row writes them when not). Malloc'd
    text, or NULL when out of memory. */
 static char *event_attrs(const caw_bulk *b, const event *e) {
-  jbuf j = {NULL, 0, 0, 0};
+  caw_bulk_buf j = {NULL, 0, 0, 0};
   size_t i, n = e->attrs ? strlen(e->attrs) : 0;
   int any = 0;
   if (n >= 2 && e->attrs[n - 1] == '}') {
-    jb_add(&j, e->attrs, n - 1);
+    caw_bulk_buf_add(&j, e->attrs, n - 1);
     any = n > 2;
   } else
-    jb_add(&j, "{", 1);
+    caw_bulk_buf_add(&j, "{", 1);
   for (i = 0; i < b->o.n_sums; i++) {
     if (!e->has_sums[i]) continue;
-    if (any) jb_add(&j, ",", 1);
+    if (any) caw_bulk_buf_add(&j, ",", 1);
     any = 1;
-    jb_add(&j, b->sum_keys[i], strlen(b->sum_keys[i]));
-    if (!e->merged && e->sum_texts[i]) jb_add(&j, e->sum_texts[i], strlen(e->sum_texts[i]));
+    caw_bulk_buf_add(&j, b->sum_keys[i], strlen(b->sum_keys[i]));
+    if (!e->merged && e->sum_texts[i]) caw_bulk_buf_add(&j, e->sum_texts[i], strlen(e->sum_texts[i]));
     else jb_num(&j, e->sums[i], 0);
   }
   if (b->mean_name && (e->merged ? e->weight > 0 : e->has_mean)) {
-    if (any) jb_add(&j, ",", 1);
-    jb_add(&j, b->mean_key, strlen(b->mean_key));
-    if (!e->merged && e->mean_text) jb_add(&j, e->mean_text, strlen(e->mean_text));
+    if (any) caw_bulk_buf_add(&j, ",", 1);
+    caw_bulk_buf_add(&j, b->mean_key, strlen(b->mean_key));
+    if (!e->merged && e->mean_text) caw_bulk_buf_add(&j, e->mean_text, strlen(e->mean_text));
     else jb_num(&j, e->merged ? e->mean_sum / e->weight : e->mean, 1);
   }
-  jb_add(&j, "}", 1);
+  caw_bulk_buf_add(&j, "}", 1);
   if (j.bad) {
     free(j.p);
     return NULL;

@@ -66,12 +66,6 @@ typedef struct layout {
 
 /* ---- a growing text buffer ---- */
 
-typedef struct tbuf {
-  char *p;
-  size_t n, cap;
-  int bad;
-} tbuf;
-
 typedef struct actor { /* what the actor rule said of a source actor */
   char *code, *name, *kind;
 } actor;
@@ -102,7 +96,7 @@ typedef struct load {
   int skip_bad;
   char *msg_layout, *msg[F_ROLES];
   char *title_both, *title_one, *title_none, *scheme;
-  tbuf tb_title, tb_attrs; /* a row's title and attrs, reused */
+  caw_bulk_buf tb_title, tb_attrs; /* a row's title and attrs, reused */
   const caw_dsv_field *cur_f; /* the row being added, for make_texts */
   size_t cur_nf;
   const char *cur_n1, *cur_n2, *cur_label;
@@ -177,54 +171,14 @@ static char *xstrdup(lua_State *L, const char *s) {
   return d;
 }
 
-static void tb_add(tbuf *b, const char *s, size_t len) {
-  if (b->bad) return;
-  if (b->n + len + 1 > b->cap) {
-    size_t c = b->cap ? b->cap * 2 : 512;
-    char *p;
-    while (c < b->n + len + 1) c *= 2;
-    if (!(p = realloc(b->p, c))) {
-      b->bad = 1;
-      return;
-    }
-    b->p = p;
-    b->cap = c;
-  }
-  memcpy(b->p + b->n, s, len);
-  b->n += len;
-  b->p[b->n] = '\0';
-}
-
-static void tb_str(tbuf *b, const char *s) { tb_add(b, s, strlen(s)); }
-
-static void tb_json_str(tbuf *b, const char *s) {
-  const char *p, *run = s;
-  char esc[8];
-  tb_add(b, "\"", 1);
-  for (p = s; *p; p++) {
-    unsigned char c = (unsigned char)*p;
-    if (c != '"' && c != '\\' && c >= 0x20) continue;
-    tb_add(b, run, (size_t)(p - run));
-    if (c == '"' || c == '\\') {
-      esc[0] = '\\';
-      esc[1] = (char)c;
-      tb_add(b, esc, 2);
-    } else {
-      snprintf(esc, sizeof esc, "\\u%04x", c);
-      tb_add(b, esc, 6);
-    }
-    run = p + 1;
-  }
-  tb_add(b, run, (size_t)(p - run));
-  tb_add(b, "\"", 1);
-}
+static void tb_str(caw_bulk_buf *b, const char *s) { caw_bulk_buf_add(b, s, strlen(s)); }
 
 /* A real number exactly (17 digits), written as a real (0.0). */
-static void tb_real(tbuf *b, double v) {
+static void tb_real(caw_bulk_buf *b, double v) {
   char num[40];
   int n = snprintf(num, sizeof num, "%.17g", v);
   if (!strpbrk(num, ".eEni")) n += snprintf(num + n, sizeof num - (size_t)n, ".0");
-  tb_add(b, num, (size_t)n);
+  caw_bulk_buf_add(b, num, (size_t)n);
 }
 
 /* ---- small parsers, as Lua's tonumber would read a field ---- */
@@ -514,11 +468,11 @@ static int keep_row(lua_State *L, const actor *a1, const actor *a2,
 }
 
 /* Fill template t: {1} and {2} the two sides' names, {label} the code's. */
-static void fill_title(tbuf *b, const char *t, const char *n1, const char *n2,
+static void fill_title(caw_bulk_buf *b, const char *t, const char *n1, const char *n2,
                        const char *label) {
   const char *p = t, *q;
   while ((q = strchr(p, '{'))) {
-    tb_add(b, p, (size_t)(q - p));
+    caw_bulk_buf_add(b, p, (size_t)(q - p));
     if (strncmp(q, "{1}", 3) == 0) {
       tb_str(b, n1 ? n1 : "");
       p = q + 3;
@@ -529,7 +483,7 @@ static void fill_title(tbuf *b, const char *t, const char *n1, const char *n2,
       tb_str(b, label);
       p = q + 7;
     } else {
-      tb_add(b, "{", 1);
+      caw_bulk_buf_add(b, "{", 1);
       p = q + 1;
     }
   }
@@ -588,7 +542,7 @@ static int json_number(const char *s, int *real) {
    opens a new event. Texts live in g's buffers until the next row. */
 static int make_texts(void *ctx, const char **title_out, const char **attrs_out) {
   load *g = ctx;
-  tbuf *title = &g->tb_title, *attrs = &g->tb_attrs;
+  caw_bulk_buf *title = &g->tb_title, *attrs = &g->tb_attrs;
   const caw_dsv_field *f = g->cur_f;
   size_t nf = g->cur_nf, i;
   const char *n1 = g->cur_n1, *n2 = g->cur_n2, *tpl;
@@ -597,7 +551,7 @@ static int make_texts(void *ctx, const char **title_out, const char **attrs_out)
   double dv;
   attrs->n = 0;
   attrs->bad = 0;
-  tb_add(attrs, "{", 1);
+  caw_bulk_buf_add(attrs, "{", 1);
   for (i = 0; i < g->nattrs; i++) {
     const attr *a = &g->attrs[i];
     const char *v;
@@ -606,30 +560,30 @@ static int make_texts(void *ctx, const char **title_out, const char **attrs_out)
     if (a->type == A_INT && !parse_int(v, &iv)) continue;
     if (a->type == A_NUM && !parse_num(v, &dv)) continue;
     if (a->type == A_FLAG && strcmp(v, "1") != 0) continue;
-    if (!first) tb_add(attrs, ",", 1);
+    if (!first) caw_bulk_buf_add(attrs, ",", 1);
     first = 0;
-    tb_add(attrs, a->key, a->keylen);
+    caw_bulk_buf_add(attrs, a->key, a->keylen);
     switch (a->type) {
     case A_INT:
       if (json_number(v, &real) && !real) tb_str(attrs, v); /* as written */
       else {
         char num[24];
-        tb_add(attrs, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)iv));
+        caw_bulk_buf_add(attrs, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)iv));
       }
       break;
     case A_NUM:
       if (json_number(v, &real)) { /* as written, and a real */
         tb_str(attrs, v);
-        if (!real) tb_add(attrs, ".0", 2);
+        if (!real) caw_bulk_buf_add(attrs, ".0", 2);
       } else
         tb_real(attrs, dv);
       break;
-    case A_FLAG: tb_add(attrs, "true", 4); break;
+    case A_FLAG: caw_bulk_buf_add(attrs, "true", 4); break;
     case A_CONST: tb_str(attrs, v); break;
-    default: tb_json_str(attrs, v);
+    default: caw_bulk_buf_json(attrs, v);
     }
   }
-  tb_add(attrs, "}", 1);
+  caw_bulk_buf_add(attrs, "}", 1);
   title->n = 0;
   title->bad = 0;
   tpl = n1 && n2 ? g->title_both : n1 || n2 ? g->title_one : g->title_none;
@@ -968,9 +922,9 @@ static void read_attrs(lua_State *L, load *g, caw_bulk_opts *o) {
     a = &g->attrs[g->nattrs++];
     a->name = spec_str(L, t, "name", 1);
     {
-      tbuf k = {NULL, 0, 0, 0};
-      tb_json_str(&k, a->name);
-      tb_add(&k, ":", 1);
+      caw_bulk_buf k = {NULL, 0, 0, 0};
+      caw_bulk_buf_json(&k, a->name);
+      caw_bulk_buf_add(&k, ":", 1);
       if (k.bad) oom(L);
       a->key = k.p;
       a->keylen = k.n;

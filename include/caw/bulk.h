@@ -134,4 +134,19 @@ void **caw_strmap_find(caw_strmap *m, const char *key, size_t len);
 void **caw_strmap_put(caw_strmap *m, const char *key, size_t len);
 void caw_strmap_free(caw_strmap *m, void (*release)(void *));
 
+/*
+** A growing NUL-terminated text buffer, shared by the engine and its
+** binding. bad is set when memory runs out; later appends then do
+** nothing. The owner frees p.
+*/
+typedef struct caw_bulk_buf {
+  char *p;
+  size_t n, cap;
+  int bad;
+} caw_bulk_buf;
+
+void caw_bulk_buf_add(caw_bulk_buf *b, const char *s, size_t len);
+/* s as a JSON string: quoted, with '"', '\\' and control bytes escaped. */
+void caw_bulk_buf_json(caw_bulk_buf *b, const char *s);
+
 #endif
