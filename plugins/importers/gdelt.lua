@@ -210,12 +210,7 @@ function M.import(src, sink, opts)
     reject = sink.reject,
     progress = sink.progress,
   })
-  sink.read(n.read)
-  sink.outcome("added", n.added)
-  sink.outcome("updated", n.updated)
-  sink.outcome("unchanged", n.unchanged)
-  sink.merged(n.merged)
-  importer.log_filtered(src, opts, n.filtered)
+  importer.report_bulk(sink, src, opts, n)
 end
 
 -- A GDELT export: no header; the first row has 57, 58 or 61 tab-separated

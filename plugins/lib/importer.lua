@@ -307,4 +307,15 @@ function M.log_filtered(src, opts, filtered)
   end
 end
 
+-- Hand the counts of a caw.bulk.load (n) to the import's sink, and say how
+-- many rows --where left out: what every importer on the bulk engine reports.
+function M.report_bulk(sink, src, opts, n)
+  sink.read(n.read)
+  sink.outcome("added", n.added)
+  sink.outcome("updated", n.updated)
+  sink.outcome("unchanged", n.unchanged)
+  sink.merged(n.merged)
+  M.log_filtered(src, opts, n.filtered)
+end
+
 return M

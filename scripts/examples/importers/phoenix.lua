@@ -57,12 +57,7 @@ function M.import(src, sink, opts)
     reject = sink.reject,
     progress = sink.progress,
   })
-  sink.read(n.read)
-  sink.outcome("added", n.added)
-  sink.outcome("updated", n.updated)
-  sink.outcome("unchanged", n.unchanged)
-  sink.merged(n.merged)
-  importer.log_filtered(src, opts, n.filtered)
+  importer.report_bulk(sink, src, opts, n)
 end
 
 -- `caw import` picks this importer for a file whose header starts so.
