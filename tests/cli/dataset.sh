@@ -56,9 +56,11 @@ k=$(awk '$1 == "chn+rus" { print $4 }' "$T/counts")
 [ "${k:-0}" -ge 15 ] && ok || fail "${k:-0} money lines from China and Russia (15 promised)"
 
 # Every UNGA vote on the war (ES-11/1 to ES-11/9): one event per
-# resolution, naming all five states. A stance that no source names is
-# left out, never guessed: such an event is tagged stances-missing, so
-# that an analyst can find the gaps (caw events --tag stances-missing).
+# resolution, naming all five states, each with a stance. A stance that
+# no source names is left out, never guessed: such an event is tagged
+# stances-missing, so that an analyst can find the gaps (caw events --tag
+# stances-missing). Since the UN's per-country records were read, none is
+# missing.
 run "$CAW" --db "$DB" run -e '
 local want = { KAZ = true, KGZ = true, TJK = true, TKM = true, UZB = true }
 local n, gaps = 0, 0
@@ -87,6 +89,8 @@ grep -E "^(MISSING|UNFLAGGED)" "$T/out" >"$T/bad" || true
 for r in 1 2 3 4 5 6 7 8 9; do
   grep -q "^VOTE.*-es11-$r-" "$T/out" && ok || fail "no event for resolution ES-11/$r"
 done
+awk '$1 == "votes" { seen = 1; none = ($5 == 0) } END { exit !(seen && none) }' "$T/out" \
+  && ok || fail "stances unsourced: $(grep '^votes' "$T/out")"
 
 # Every event is sourced, and whatever is tagged unverified says so in
 # its confidence.
