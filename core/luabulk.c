@@ -2,13 +2,15 @@
 ** luabulk.c -- `caw.bulk.load(path, spec)`: the binding between an
 ** importer's declaration (plugins/importers/gdelt.lua...) and the bulk
 ** engine (bulk.c). It reads the file with the delimited reader (dsv.c),
-** picks the layout of each row by its column count, maps the declared
-** columns, and calls the importer's rules only once per distinct event
-** code, source actor and source actor name (memoized), per row only for a
-** --where predicate, and for a bad row. Everything particular to a source
-** -- columns, date format, the scale's range, the title template, which
-** attributes are summed over merged rows, the rules -- comes from the
-** declaration (docs/importers.md, "Adding a source").
+** picks the layout of each row by its column count (or, for a file with
+** a header, the one the declaration's header_layout gives for its column
+** names), maps the declared columns, and calls the importer's rules only
+** once per distinct event code, source actor, source actor name and date
+** text (memoized), per row only for a --where predicate, and for a bad
+** row. Everything particular to a source -- columns, date format, the
+** scale's range, the title and URL templates, which attributes are summed
+** over merged rows, the rules -- comes from the declaration
+** (docs/importers.md, "Adding a source").
 **
 ** The row loop runs under lua_pcall with the engine in a userdata whose
 ** __gc frees it, so an error raised by a rule (a bad row without
@@ -657,7 +659,10 @@ static void fill_template(const load *g, caw_bulk_buf *b, const char *t,
   while ((q = strchr(p, '{'))) {
     caw_bulk_buf_add(b, p, (size_t)(q - p));
     v = NULL;
-    if (!(e = strchr(q, '}'))) break;
+    if (!(e = strchr(q, '}'))) { /* no closing brace: the rest as it is */
+      p = q;
+      break;
+    }
     len = (size_t)(e - q - 1);
     if (len == 1 && q[1] == '1') v = n1 ? n1 : "";
     else if (len == 1 && q[1] == '2') v = n2 ? n2 : "";
@@ -1336,15 +1341,19 @@ static void read_attrs(lua_State *L, load *g, caw_bulk_opts *o) {
 
 /*
 ** caw.bulk.load(path, spec) -> counts {read, added, updated, unchanged,
-** merged, filtered}. spec (docs/importers.md, "Adding a source"): source,
-** scheme, sep, layouts, attrs, date ("YYYYMMDD" or "YYYY-MM-DD"),
-** ref_digits, scale_range {min, max}, same_actor ("split"), place (an
-** attr name), title {both, one, none}, messages {layout, ref, date, code,
+** merged, filtered}. spec (docs/lua-api.md, docs/importers.md "Adding a
+** source"): source, scheme, sep, quote, header, missing, layouts (or the
+** function header_layout(names)), attrs, date ("YYYYMMDD", "YYYY-MM-DD",
+** or the function date(text, with1, with2)), ref_digits, ref_day,
+** code_max, scale_range {min, max}, same_actor ("split"), actor_key
+** ("name"), place (an attr name), title {both, one, none}, title_names
+** ("source"), url (a template), messages {layout, ref, date, code,
 ** scale}, dedup (false or {days, key, directed, url, window, max_open,
 ** lookback, across_files}), confidence, batch, skip_bad, and the
-** functions code(code), actor(kind, code, name), name(name) (optional),
-** reject(line, msg, unread), progress(done, total, rows) and where(view)
-** (optional). Runs inside the caller's transaction.
+** functions code(code [, code, subcode]), actor(kind, code, name [,
+** sectors]), name(name) (optional), reject(line, msg, unread),
+** progress(done, total, rows) and where(view) (optional). Runs inside the
+** caller's transaction.
 */
 static int l_load(lua_State *L) {
   const char *path = luaL_checkstring(L, A_PATH);
