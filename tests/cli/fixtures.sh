@@ -35,14 +35,16 @@ expect_rc 0 "ICEWS fixture"
 expect_err "4 read, 4 added, 0 updated, 0 unchanged (icews)" "found by content"
 run ids "$DB" 2018-06-02 2018-06-02
 expect_out "icews:90000003:2018-06-02=meeting@2018-06-02 icews:90000004:2018-06-02=agreement@2018-06-02" "ids are Event ID and date"
-run "$CAW" --db "$DB" run -e 'local e = caw.event("icews:90000004:2018-06-02") print(e.actors[1].code, e.actors[1].person, e.actors[2].code)'
-expect_out "KGZ	Sooronbay Jeenbekov	RUS" "a person's country becomes the actor"
+run "$CAW" --db "$DB" run -e 'local e = caw.event("icews:90000004:2018-06-02") print(e.actors[1].code, caw.json.decode(e.attrs).actor1_person, e.actors[2].code, e.provenance)'
+expect_out "KGZ	Sooronbay Jeenbekov	RUS	icews" "a person's country becomes the actor; the person is kept (a machine-coded event's attrs)"
 
 run "$CAW" --db "$DB" import "$F/acled_old_layout.csv"
 expect_rc 0 "ACLED older layout"
 expect_err "2 read, 2 added, 0 updated, 0 unchanged (acled)" "the older header (data_id first) is found by content"
 run ids "$DB" 2020-03 2020-03
-expect_out "acled:TJK80002=conflict@2020-03 acled:KAZ80001=protest@2020-03-12" "'12 March 2020' read as a date; time_precision 2 is the month"
+expect_out "acled:KAZ80001=protest@2020-03-12 acled:TJK80002=conflict@2020-03-20" "'12 March 2020' read as a date; a machine-coded event is one day"
+run "$CAW" --db "$DB" run -e 'print(caw.json.decode(caw.event("acled:TJK80002").attrs).time_precision)'
+expect_out "2" "time_precision 2 (within the month) kept in attrs"
 
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_out "13" "every fixture's events stored"
