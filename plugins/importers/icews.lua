@@ -205,9 +205,12 @@ function M.import(src, sink, opts)
   importer.log_filtered(src, opts, filtered)
 end
 
--- An ICEWS file: the header starts "Event ID<TAB>Event Date".
+-- An ICEWS file: the header starts "Event ID<TAB>Event Date", and not
+-- "Event ID<TAB>Event Date<TAB>Event Type" (POLECAT's, importers/polecat.lua).
 function M.detect(head)
-  return head:gsub("^\239\187\191", ""):find("^Event ID\tEvent Date\t") ~= nil
+  head = head:gsub("^\239\187\191", "")
+  return head:find("^Event ID\tEvent Date\t") ~= nil
+     and head:find("^Event ID\tEvent Date\tEvent Type\t") == nil
 end
 
 return M
