@@ -39,13 +39,17 @@
 
 /* The roles a layout's columns can play. */
 enum { F_REF, F_DATE, F_CODE, F_ROOT, F_SCALE, F_A1CODE, F_A1NAME, F_A1CC,
-       F_A2CODE, F_A2NAME, F_A2CC, F_LOCATION, F_URL, F_ROLES };
+       F_A2CODE, F_A2NAME, F_A2CC, F_LOCATION, F_URL, F_DATE_WITH, F_SUBCODE,
+       F_A1SECTORS, F_A2SECTORS, F_TEXT, F_ROLES };
 static const char *const role_names[F_ROLES] = {
   "ref", "date", "code", "root", "scale", "actor1_code", "actor1_name",
   "actor1_country", "actor2_code", "actor2_name", "actor2_country",
-  "location", "url"};
+  "location", "url", "date_with", "subcode", "actor1_sectors",
+  "actor2_sectors", "text"};
 
-enum { A_INT, A_NUM, A_STR, A_FLAG, A_CONST };
+#define MAX_PLACES 4 /* columns joined into the location */
+
+enum { A_INT, A_NUM, A_STR, A_FLAG, A_CONST, A_LIST };
 
 typedef struct attr { /* one attribute of attrs */
   char *name;
@@ -62,12 +66,14 @@ typedef struct attr { /* one attribute of attrs */
 typedef struct layout {
   int used;
   int col[F_ROLES]; /* 0-based, -1 none */
+  int place[MAX_PLACES]; /* location: these columns joined by ", " */
+  int nplace;
 } layout;
 
 /* ---- a growing text buffer ---- */
 
 typedef struct actor { /* what the actor rule said of a source actor */
-  char *code, *name, *kind;
+  char *code, *name, *kind, *person;
 } actor;
 
 typedef struct code { /* what the code rule said of an event code */
@@ -77,7 +83,7 @@ typedef struct code { /* what the code rule said of an event code */
 
 /* Stack slots of load's arguments and what it keeps there. */
 enum { A_PATH = 1, A_SPEC, S_ACTOR, S_CODE, S_NAME, S_REJECT, S_PROGRESS,
-       S_WHERE, S_VIEW, S_LOAD };
+       S_WHERE, S_DATE, S_HEADER, S_VIEW, S_LOAD };
 
 typedef struct load {
   caw_bulk *bulk;
@@ -85,8 +91,19 @@ typedef struct load {
   layout lay[MAX_COLUMNS + 1];
   attr attrs[MAX_ATTRS];
   size_t nattrs;
-  caw_strmap *actors, *codes, *names;
+  caw_strmap *actors, *codes, *names, *days;
   int date_dashes;        /* YYYY-MM-DD, else YYYYMMDD */
+  int date_rule;          /* the declaration's date(text, with) gives days */
+  int actor_by_name;      /* actor_key = "name": (country, name, sectors) */
+  int title_source;       /* title_names = "source": the source's names */
+  int ref_day;            /* ref = <ref>:<YYYY-MM-DD> */
+  size_t code_max;        /* longest event code (the key with subcode) */
+  char *missing;          /* a field of this text is empty ("NA") */
+  char *url_tpl;          /* the URL from a template, or NULL */
+  const caw_dsv_field *hdr; /* the header's names (the reader's), or NULL */
+  size_t nhdr;
+  caw_dsv_field row[MAX_COLUMNS]; /* the row with missing values emptied */
+  caw_bulk_buf tb_key, tb_ref, tb_place, tb_url, tb_code; /* per row */
   int ref_digits;         /* the ref must be a whole number */
   int has_range;
   double scale_min, scale_max;
@@ -99,7 +116,7 @@ typedef struct load {
   caw_bulk_buf tb_title, tb_attrs; /* a row's title and attrs, reused */
   const caw_dsv_field *cur_f; /* the row being added, for make_texts */
   size_t cur_nf;
-  const char *cur_n1, *cur_n2, *cur_label;
+  const char *cur_n1, *cur_n2, *cur_label, *cur_p1, *cur_p2;
   int64_t read, filtered;
   char err[CAW_ERRMAX];
 } load;
@@ -107,6 +124,7 @@ typedef struct load {
 static void free_actor(void *p) {
   actor *a = p;
   if (!a) return;
+  free(a->person);
   free(a->code);
   free(a->name);
   free(a->kind);
@@ -131,7 +149,21 @@ static void free_load(load *g) {
   caw_strmap_free(g->actors, free_actor);
   caw_strmap_free(g->codes, free_code);
   caw_strmap_free(g->names, free);
-  g->actors = g->codes = g->names = NULL;
+  caw_strmap_free(g->days, free);
+  g->actors = g->codes = g->names = g->days = NULL;
+  free(g->missing);
+  free(g->url_tpl);
+  g->missing = g->url_tpl = NULL;
+  free(g->tb_key.p);
+  free(g->tb_ref.p);
+  free(g->tb_place.p);
+  free(g->tb_url.p);
+  free(g->tb_code.p);
+  memset(&g->tb_key, 0, sizeof g->tb_key);
+  memset(&g->tb_ref, 0, sizeof g->tb_ref);
+  memset(&g->tb_place, 0, sizeof g->tb_place);
+  memset(&g->tb_url, 0, sizeof g->tb_url);
+  memset(&g->tb_code, 0, sizeof g->tb_code);
   for (i = 0; i < g->nattrs; i++) {
     free(g->attrs[i].name);
     free(g->attrs[i].key);
@@ -271,13 +303,34 @@ static void reject(lua_State *L, long long line, const char *msg, int unread) {
   lua_call(L, 3, 0);
 }
 
-/* The declared message for a role with the value put in for '%s'. */
-static void reject_field(lua_State *L, load *g, long long line, int role,
-                         const char *value) {
-  const char *m = g->msg[role] ? g->msg[role] : "'%s' is not valid";
-  const char *at = strstr(m, "%s");
-  char out[512];
-  if (at)
+/* Where a role's value is: "column 'Event Date'" by the header's name,
+   else "field 2". */
+static void field_name(const load *g, const layout *lay, int role, char *out,
+                       size_t len) {
+  int c = lay ? lay->col[role] : -1;
+  if (c >= 0 && g->hdr && (size_t)c < g->nhdr)
+    snprintf(out, len, "column '%.80s'", g->hdr[c].ptr);
+  else if (c >= 0)
+    snprintf(out, len, "field %d", c + 1);
+  else
+    snprintf(out, len, "%s", role_names[role]);
+}
+
+/* The declared message for a role with the value put in for '%s'; without
+   one, the column's name and "'value' is not valid"; with why (a rule's
+   words), the column's name and why. */
+static void reject_field(lua_State *L, load *g, const layout *lay,
+                         long long line, int role, const char *value,
+                         const char *why) {
+  const char *m = g->msg[role];
+  const char *at = m ? strstr(m, "%s") : NULL;
+  char out[512], where[128];
+  field_name(g, lay, role, where, sizeof where);
+  if (why)
+    snprintf(out, sizeof out, "%s: %.300s", where, why);
+  else if (!m)
+    snprintf(out, sizeof out, "%s: '%.100s' is not valid", where, value);
+  else if (at)
     snprintf(out, sizeof out, "%.*s%.100s%s", (int)(at - m), m, value, at + 2);
   else
     snprintf(out, sizeof out, "%s", m);
@@ -294,6 +347,42 @@ static const char *opt_field(lua_State *L, int idx, const char *k) {
   s = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
   lua_pop(L, 1);
   return s;
+}
+
+/* The actor rule's answer at the top of the stack, checked: a table
+   {code, name, kind [, person]} gives an actor, anything else none. A bad
+   code or kind ends the load (exit 65). k names the source actor. */
+static actor *actor_answer(lua_State *L, load *g, const char *k) {
+  actor *a = NULL;
+  const char *c, *n, *kd, *pn;
+  if (!lua_istable(L, -1)) return NULL;
+  c = opt_field(L, -1, "code");
+  n = opt_field(L, -1, "name");
+  kd = opt_field(L, -1, "kind");
+  pn = opt_field(L, -1, "person");
+  if (!c || !n || !kd)
+    luaL_error(L, "caw.bulk.load: the actor rule must give code, name and"
+                  " kind (for '%s')", k);
+  if (!caw_actor_code_ok(c))
+    caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%lld: the actor rule gave code"
+                 " '%.40s' for '%s': not an actor code (use up to 32 of"
+                 " A-Z 0-9 _ - . +)", caw_dsv_name(g->dsv),
+                 (long long)caw_dsv_line(g->dsv), c, k);
+  if (!caw_vocab_has(caw_actor_kinds, kd))
+    caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%lld: the actor rule gave kind"
+                 " '%.40s' for '%s': not an actor kind (expected one of: %s)",
+                 caw_dsv_name(g->dsv), (long long)caw_dsv_line(g->dsv), kd,
+                 k, "state, organisation, bloc, company, person, group");
+  if (!(a = calloc(1, sizeof *a))) oom(L);
+  a->code = strdup(c);
+  a->name = strdup(n);
+  a->kind = strdup(kd);
+  a->person = pn && *pn ? strdup(pn) : NULL;
+  if (!a->code || !a->name || !a->kind || (pn && *pn && !a->person)) {
+    free_actor(a);
+    oom(L);
+  }
+  return a;
 }
 
 /* The caw actor of a source actor: by its country code cc, else (with a
@@ -316,33 +405,42 @@ static const actor *actor_of(lua_State *L, load *g, const char *acode,
   lua_pushstring(L, k);
   lua_pushstring(L, aname);
   lua_call(L, 3, 1);
-  if (lua_istable(L, -1)) {
-    const char *c = opt_field(L, -1, "code"), *n = opt_field(L, -1, "name"),
-               *kd = opt_field(L, -1, "kind");
-    if (!c || !n || !kd)
-      luaL_error(L, "caw.bulk.load: the actor rule must give code, name and"
-                    " kind (for '%s')", k);
-    if (!caw_actor_code_ok(c))
-      caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%lld: the actor rule gave code"
-                   " '%.40s' for '%s': not an actor code (use up to 32 of"
-                   " A-Z 0-9 _ - . +)", caw_dsv_name(g->dsv),
-                   (long long)caw_dsv_line(g->dsv), c, k);
-    if (!caw_vocab_has(caw_actor_kinds, kd))
-      caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%lld: the actor rule gave kind"
-                   " '%.40s' for '%s': not an actor kind (expected one of: %s)",
-                   caw_dsv_name(g->dsv), (long long)caw_dsv_line(g->dsv), kd,
-                   k, "state, organisation, bloc, company, person, group");
-    if (!(a = calloc(1, sizeof *a))) oom(L);
-    a->code = strdup(c);
-    a->name = strdup(n);
-    a->kind = strdup(kd);
-    if (!a->code || !a->name || !a->kind) {
-      free_actor(a);
-      oom(L);
-    }
-  }
+  a = actor_answer(L, g, k);
   lua_pop(L, 1);
   if (!(slot = caw_strmap_put(g->actors, key, len + 1))) {
+    free_actor(a);
+    oom(L);
+  }
+  *slot = a;
+  return a;
+}
+
+/* actor_key = "name": the caw actor of a source actor by its country,
+   name and sectors as the file writes them (any may be empty); the rule
+   is called actor("name", country, name, sectors) once per distinct
+   three. */
+static const actor *actor_named(lua_State *L, load *g, const char *cc,
+                                const char *aname, const char *sectors) {
+  caw_bulk_buf *k = &g->tb_key;
+  void **slot;
+  actor *a;
+  if (!*cc && !*aname) return NULL;
+  k->n = 0;
+  k->bad = 0;
+  caw_bulk_buf_add(k, cc, strlen(cc) + 1); /* NUL-separated: no clashes */
+  caw_bulk_buf_add(k, aname, strlen(aname) + 1);
+  caw_bulk_buf_add(k, sectors, strlen(sectors));
+  if (k->bad) oom(L);
+  if ((slot = caw_strmap_find(g->actors, k->p, k->n))) return *slot;
+  lua_pushvalue(L, S_ACTOR);
+  lua_pushliteral(L, "name");
+  lua_pushstring(L, cc);
+  lua_pushstring(L, aname);
+  lua_pushstring(L, sectors);
+  lua_call(L, 4, 1);
+  a = actor_answer(L, g, *aname ? aname : cc);
+  lua_pop(L, 1);
+  if (!(slot = caw_strmap_put(g->actors, k->p, k->n))) {
     free_actor(a);
     oom(L);
   }
@@ -356,7 +454,7 @@ static const code *code_of(lua_State *L, load *g, const char *c, size_t len) {
   void **slot;
   code *x;
   if ((slot = caw_strmap_find(g->codes, c, len))) return *slot;
-  if (len > 8) return &invalid; /* no event code is that long */
+  if (len > g->code_max) return &invalid; /* no event code is that long */
   /* the rule first: it may raise (a timeout), and nothing is held yet */
   lua_pushvalue(L, S_CODE);
   lua_pushlstring(L, c, len);
@@ -387,6 +485,50 @@ static const code *code_of(lua_State *L, load *g, const char *c, size_t len) {
   }
   *slot = x;
   return x;
+}
+
+/* The date rule's day of a date text (with the date_with column's text,
+   when the layout has one): the rule is called once per distinct pair
+   that is a date; 1 and *day, or 0 with the rule's words (or none) at the
+   top of the stack. */
+static int day_of(lua_State *L, load *g, const char *s, const char *with,
+                  int64_t *day) {
+  caw_bulk_buf *k = &g->tb_key;
+  void **slot;
+  int64_t *d;
+  int isnum;
+  k->n = 0;
+  k->bad = 0;
+  caw_bulk_buf_add(k, s, strlen(s) + 1);
+  if (with) caw_bulk_buf_add(k, with, strlen(with));
+  if (k->bad) oom(L);
+  if ((slot = caw_strmap_find(g->days, k->p, k->n))) {
+    *day = *(int64_t *)*slot;
+    return 1;
+  }
+  lua_pushvalue(L, S_DATE);
+  lua_pushstring(L, s);
+  if (with) lua_pushstring(L, with);
+  else lua_pushnil(L);
+  lua_call(L, 2, 2);
+  *day = (int64_t)lua_tointegerx(L, -2, &isnum);
+  if (!isnum) { /* not a date: nothing kept, the rule's words stay */
+    lua_remove(L, -2);
+    if (!lua_isstring(L, -1)) {
+      lua_pop(L, 1);
+      lua_pushnil(L);
+    }
+    return 0;
+  }
+  lua_pop(L, 2);
+  if (!(d = malloc(sizeof *d))) oom(L);
+  *d = *day;
+  if (!(slot = caw_strmap_put(g->days, k->p, k->n))) {
+    free(d);
+    oom(L);
+  }
+  *slot = d;
+  return 1;
 }
 
 /* A source actor name as a title shows it (the name rule, once per name;
@@ -467,29 +609,6 @@ static int keep_row(lua_State *L, const actor *a1, const actor *a2,
   return keep;
 }
 
-/* Fill template t: {1} and {2} the two sides' names, {label} the code's. */
-static void fill_title(caw_bulk_buf *b, const char *t, const char *n1, const char *n2,
-                       const char *label) {
-  const char *p = t, *q;
-  while ((q = strchr(p, '{'))) {
-    caw_bulk_buf_add(b, p, (size_t)(q - p));
-    if (strncmp(q, "{1}", 3) == 0) {
-      tb_str(b, n1 ? n1 : "");
-      p = q + 3;
-    } else if (strncmp(q, "{2}", 3) == 0) {
-      tb_str(b, n2 ? n2 : "");
-      p = q + 3;
-    } else if (strncmp(q, "{label}", 7) == 0) {
-      tb_str(b, label);
-      p = q + 7;
-    } else {
-      caw_bulk_buf_add(b, "{", 1);
-      p = q + 1;
-    }
-  }
-  tb_str(b, p);
-}
-
 static const char *fld(const caw_dsv_field *f, const layout *lay, int role) {
   return lay->col[role] >= 0 ? f[lay->col[role]].ptr : "";
 }
@@ -510,6 +629,43 @@ static const char *attr_value(const load *g, const attr *a,
     return slot ? *slot : NULL;
   }
   return v;
+}
+
+/* Fill template t: {1} and {2} the two sides' names, {label} the code's,
+   {<role>} (text, ref, ...) and {<attr>} the row's value of that column
+   as written; anything else in braces stays as it is. */
+static void fill_template(const load *g, caw_bulk_buf *b, const char *t,
+                          const char *n1, const char *n2, const char *label) {
+  const char *p = t, *q, *e, *v;
+  const layout *lay = &g->lay[g->cur_nf];
+  size_t len, i;
+  while ((q = strchr(p, '{'))) {
+    caw_bulk_buf_add(b, p, (size_t)(q - p));
+    v = NULL;
+    if (!(e = strchr(q, '}'))) break;
+    len = (size_t)(e - q - 1);
+    if (len == 1 && q[1] == '1') v = n1 ? n1 : "";
+    else if (len == 1 && q[1] == '2') v = n2 ? n2 : "";
+    else if (len == 5 && strncmp(q + 1, "label", 5) == 0) v = label ? label : "";
+    else {
+      for (i = 0; i < F_ROLES && !v; i++)
+        if (strlen(role_names[i]) == len && strncmp(q + 1, role_names[i], len) == 0)
+          v = lay->col[i] >= 0 ? g->cur_f[lay->col[i]].ptr : "";
+      for (i = 0; i < g->nattrs && !v; i++)
+        if (strlen(g->attrs[i].name) == len && strncmp(q + 1, g->attrs[i].name, len) == 0) {
+          v = attr_value(g, &g->attrs[i], g->cur_f, g->cur_nf);
+          if (!v) v = "";
+        }
+    }
+    if (v) {
+      tb_str(b, v);
+      p = e + 1;
+    } else {
+      caw_bulk_buf_add(b, "{", 1);
+      p = q + 1;
+    }
+  }
+  tb_str(b, p);
 }
 
 /* Is s a JSON number as it is (so that it can be copied, not printed)? */
@@ -536,6 +692,27 @@ static int json_number(const char *s, int *real) {
     *real = 1;
   }
   return *p == '\0' && p - s <= 24;
+}
+
+/* "a,b,c" as a JSON array of strings (empty items left out). */
+static void add_list(caw_bulk_buf *b, const char *v) {
+  const char *p = v, *q;
+  int first = 1;
+  char *item;
+  caw_bulk_buf_add(b, "[", 1);
+  while (*p) {
+    q = strchr(p, ',');
+    if (!q) q = p + strlen(p);
+    if (q > p && (item = strndup(p, (size_t)(q - p)))) {
+      if (!first) caw_bulk_buf_add(b, ",", 1);
+      first = 0;
+      caw_bulk_buf_json(b, item);
+      free(item);
+    } else if (q > p)
+      b->bad = 1;
+    p = *q ? q + 1 : q;
+  }
+  caw_bulk_buf_add(b, "]", 1);
 }
 
 /* The engine's make: the title and attrs of the row being added, which
@@ -580,14 +757,23 @@ static int make_texts(void *ctx, const char **title_out, const char **attrs_out)
       break;
     case A_FLAG: caw_bulk_buf_add(attrs, "true", 4); break;
     case A_CONST: tb_str(attrs, v); break;
+    case A_LIST: add_list(attrs, v); break;
     default: caw_bulk_buf_json(attrs, v);
     }
+  }
+  for (i = 0; i < 2; i++) { /* the persons the actor rule named */
+    const char *pn = i == 0 ? g->cur_p1 : g->cur_p2;
+    if (!pn) continue;
+    if (!first) caw_bulk_buf_add(attrs, ",", 1);
+    first = 0;
+    tb_str(attrs, i == 0 ? "\"actor1_person\":" : "\"actor2_person\":");
+    caw_bulk_buf_json(attrs, pn);
   }
   caw_bulk_buf_add(attrs, "}", 1);
   title->n = 0;
   title->bad = 0;
   tpl = n1 && n2 ? g->title_both : n1 || n2 ? g->title_one : g->title_none;
-  fill_title(title, tpl, n1 ? n1 : n2, n1 ? n2 : NULL, g->cur_label);
+  fill_template(g, title, tpl, n1 ? n1 : n2, n1 ? n2 : NULL, g->cur_label);
   if (attrs->bad || title->bad) return 0;
   *attrs_out = attrs->n > 2 ? attrs->p : NULL;
   *title_out = title->p;
@@ -615,25 +801,65 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
     reject(L, line, msg, 0);
     return;
   }
+  if (g->missing) { /* "NA" is an empty field */
+    for (i = 0; i < nf; i++) {
+      g->row[i] = f[i];
+      if (strcmp(f[i].ptr, g->missing) == 0) {
+        g->row[i].ptr = "";
+        g->row[i].len = 0;
+      }
+    }
+    f = g->row;
+  }
   memset(&r, 0, sizeof r);
   r.line = line;
   ref = fld(f, lay, F_REF);
   if (!*ref || (g->ref_digits && (strspn(ref, "0123456789") != strlen(ref) ||
                                   strlen(ref) > 18))) {
-    reject_field(L, g, line, F_REF, ref);
+    reject_field(L, g, lay, line, F_REF, ref, NULL);
     return;
   }
-  r.ref = ref;
   cs = fld(f, lay, F_DATE);
-  if (!parse_day(cs, strlen(cs), g->date_dashes, &day)) {
-    reject_field(L, g, line, F_DATE, cs);
+  if (g->date_rule) {
+    if (!day_of(L, g, cs, lay->col[F_DATE_WITH] >= 0 ? fld(f, lay, F_DATE_WITH) : NULL,
+                &day)) {
+      const char *why = lua_tostring(L, -1);
+      snprintf(msg, sizeof msg, "%s", why ? why : "");
+      lua_pop(L, 1);
+      reject_field(L, g, lay, line, F_DATE, cs, why ? msg : NULL);
+      return;
+    }
+  } else if (!parse_day(cs, strlen(cs), g->date_dashes, &day)) {
+    reject_field(L, g, lay, line, F_DATE, cs, NULL);
     return;
   }
   r.day = day;
+  if (g->ref_day) { /* <ref>:<YYYY-MM-DD>: the id names the day too */
+    int64_t y;
+    int m, d;
+    char ymd[40];
+    caw_date_civil(day, &y, &m, &d);
+    g->tb_ref.n = 0;
+    tb_str(&g->tb_ref, ref);
+    caw_bulk_buf_add(&g->tb_ref, ymd,
+                     (size_t)snprintf(ymd, sizeof ymd, ":%04lld-%02d-%02d", (long long)y, m, d));
+    if (g->tb_ref.bad) oom(L);
+    ref = g->tb_ref.p;
+  }
+  r.ref = ref;
   cs = fld(f, lay, F_CODE);
+  if (lay->col[F_SUBCODE] >= 0) { /* the code rule sees "code/subcode" */
+    const char *sub = fld(f, lay, F_SUBCODE);
+    g->tb_code.n = 0;
+    tb_str(&g->tb_code, cs);
+    caw_bulk_buf_add(&g->tb_code, "/", 1);
+    tb_str(&g->tb_code, sub);
+    if (g->tb_code.bad) oom(L);
+    cs = g->tb_code.p;
+  }
   cm = code_of(L, g, cs, strlen(cs));
   if (!cm->valid) {
-    reject_field(L, g, line, F_CODE, cs);
+    reject_field(L, g, lay, line, F_CODE, cs, NULL);
     return;
   }
   r.code = cs;
@@ -642,7 +868,7 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
   if (*cs) {
     if (!parse_num(cs, &dv) ||
         (g->has_range && !(dv >= g->scale_min && dv <= g->scale_max))) {
-      reject_field(L, g, line, F_SCALE, cs);
+      reject_field(L, g, lay, line, F_SCALE, cs, NULL);
       return;
     }
     r.scale = dv;
@@ -681,8 +907,13 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
      source's own code and name */
   nm1 = fld(f, lay, F_A1NAME);
   nm2 = fld(f, lay, F_A2NAME);
-  a1 = actor_of(L, g, fld(f, lay, F_A1CODE), nm1, fld(f, lay, F_A1CC));
-  a2 = actor_of(L, g, fld(f, lay, F_A2CODE), nm2, fld(f, lay, F_A2CC));
+  if (g->actor_by_name) {
+    a1 = actor_named(L, g, fld(f, lay, F_A1CC), nm1, fld(f, lay, F_A1SECTORS));
+    a2 = actor_named(L, g, fld(f, lay, F_A2CC), nm2, fld(f, lay, F_A2SECTORS));
+  } else {
+    a1 = actor_of(L, g, fld(f, lay, F_A1CODE), nm1, fld(f, lay, F_A1CC));
+    a2 = actor_of(L, g, fld(f, lay, F_A2CODE), nm2, fld(f, lay, F_A2CC));
+  }
   c1 = a1 ? a1->code : NULL;
   c2 = a2 ? a2->code : NULL;
   /* both sides one actor (police and protesters of one country), with
@@ -701,6 +932,10 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
     r.key2 = c2 ? c2 : *k2 ? k2 : NULL;
     n1 = a1 ? a1->name : *nm1 ? name_of(L, g, nm1) : NULL;
     n2 = a2 ? a2->name : *nm2 ? name_of(L, g, nm2) : NULL;
+  }
+  if (g->title_source) { /* titles name the sides as the source does */
+    n1 = *nm1 ? name_of(L, g, nm1) : NULL;
+    n2 = *nm2 ? name_of(L, g, nm2) : NULL;
   }
   if (a1) {
     r.actor1 = a1->code;
@@ -726,16 +961,39 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
       r.root = root2;
     }
   }
-  cs = fld(f, lay, F_LOCATION);
-  r.location = *cs ? cs : NULL;
-  cs = fld(f, lay, F_URL);
-  r.url = *cs ? cs : NULL;
+  if (lay->nplace > 1) { /* "Dushanbe, Tajikistan": places joined, repeats once */
+    const char *last = NULL;
+    g->tb_place.n = 0;
+    for (i = 0; i < (size_t)lay->nplace; i++) {
+      cs = f[lay->place[i]].ptr;
+      if (!*cs || (last && strcmp(cs, last) == 0)) continue;
+      if (last) caw_bulk_buf_add(&g->tb_place, ", ", 2);
+      tb_str(&g->tb_place, cs);
+      last = cs;
+    }
+    if (g->tb_place.bad) oom(L);
+    r.location = last ? g->tb_place.p : NULL;
+  } else {
+    cs = fld(f, lay, F_LOCATION);
+    r.location = *cs ? cs : NULL;
+  }
   /* what make_texts needs, should the row open an event */
   g->cur_f = f;
   g->cur_nf = nf;
   g->cur_n1 = n1;
   g->cur_n2 = n2;
   g->cur_label = cm->label;
+  g->cur_p1 = a1 ? a1->person : NULL;
+  g->cur_p2 = a2 ? a2->person : NULL;
+  if (g->url_tpl) { /* urn:icews:story:{story} */
+    g->tb_url.n = 0;
+    fill_template(g, &g->tb_url, g->url_tpl, NULL, NULL, cm->label);
+    if (g->tb_url.bad) oom(L);
+    r.url = g->tb_url.p;
+  } else {
+    cs = fld(f, lay, F_URL);
+    r.url = *cs ? cs : NULL;
+  }
   r.make = make_texts;
   r.ctx = g;
   if ((rc = caw_bulk_add(g->bulk, &r, g->err, sizeof g->err)) != CAW_OK)
@@ -829,75 +1087,128 @@ static int attr_index(load *g, const char *name) {
   return -1;
 }
 
-/* spec.layouts: {[57] = {fields = {ref = 1, ...}, const = {version = 1}}} */
-static void read_layouts(lua_State *L, load *g) {
+/* One layout, the table at the top: {fields = {ref = 1, ...}, const =
+   {version = 1}}, for rows of nc columns. A field is a column number (a
+   location may be a list of them, joined). */
+static void read_layout(lua_State *L, load *g, int nc) {
+  layout *lay = &g->lay[nc];
   size_t i, j;
-  if (lua_getfield(L, A_SPEC, "layouts") != LUA_TTABLE)
+  int isnum;
+  lay->used = 1;
+  lay->nplace = 0;
+  for (i = 0; i < F_ROLES; i++) lay->col[i] = -1;
+  caw_sandbox_unwrap(L, -1);
+  if (lua_getfield(L, -1, "fields") != LUA_TTABLE)
+    luaL_error(L, "caw.bulk.load: layout %d needs 'fields'", nc);
+  caw_sandbox_unwrap(L, -1);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+    lua_Integer col;
+    int found = 0;
+    if (name && strcmp(name, "location") == 0 && lua_istable(L, -1)) {
+      lua_Integer k;
+      caw_sandbox_unwrap(L, -1);
+      for (k = 1; lua_rawgeti(L, -1, k) != LUA_TNIL; k++) {
+        col = lua_tointegerx(L, -1, &isnum);
+        if (!isnum || col < 1 || col > nc || lay->nplace >= MAX_PLACES)
+          luaL_error(L, "caw.bulk.load: layout %d: location is a column or a"
+                        " list of up to %d (1 to %d)", nc, MAX_PLACES, nc);
+        lay->place[lay->nplace++] = (int)col - 1;
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 2);
+      if (lay->nplace) lay->col[F_LOCATION] = lay->place[0];
+      continue;
+    }
+    col = lua_tointegerx(L, -1, &isnum);
+    if (!name || !isnum || col < 1 || col > nc)
+      luaL_error(L, "caw.bulk.load: layout %d: a field is a name = column"
+                    " (1 to %d)", nc, nc);
+    for (i = 0; i < F_ROLES; i++)
+      if (strcmp(name, role_names[i]) == 0) {
+        lay->col[i] = (int)col - 1;
+        found = 1;
+      }
+    for (j = 0; j < g->nattrs; j++)
+      if (strcmp(name, g->attrs[j].name) == 0 && g->attrs[j].type != A_CONST) {
+        g->attrs[j].col[nc] = (int)col - 1;
+        found = 1;
+      }
+    if (!found)
+      luaL_error(L, "caw.bulk.load: layout %d: field '%s' is neither a role"
+                    " (ref, date, code, ...) nor a declared attribute", nc, name);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, -1, "const") == LUA_TTABLE) {
+    caw_sandbox_unwrap(L, -1);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      int a = lua_type(L, -2) == LUA_TSTRING ? attr_index(g, lua_tostring(L, -2)) : -1;
+      char num[64];
+      if (a < 0 || g->attrs[a].type != A_CONST)
+        luaL_error(L, "caw.bulk.load: layout %d: a const must be a declared"
+                      " attribute of type 'const'", nc);
+      if (lua_isinteger(L, -1))
+        snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, -1));
+      else if (lua_type(L, -1) == LUA_TNUMBER)
+        snprintf(num, sizeof num, "%.17g", lua_tonumber(L, -1));
+      else
+        luaL_error(L, "caw.bulk.load: layout %d: a const is a number", nc);
+      free(g->attrs[a].cval[nc]);
+      g->attrs[a].cval[nc] = xstrdup(L, num);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+}
+
+/* spec.layouts: {[57] = {fields = {ref = 1, ...}, const = {version = 1}}},
+   by column count; or none, with a header_layout function. */
+static void read_layouts(lua_State *L, load *g) {
+  int t = lua_getfield(L, A_SPEC, "layouts");
+  if (t == LUA_TNIL && lua_type(L, S_HEADER) == LUA_TFUNCTION) {
+    lua_pop(L, 1);
+    return;
+  }
+  if (t != LUA_TTABLE)
     luaL_error(L, "caw.bulk.load: 'layouts' must be a table {[columns] = {fields = ...}}");
   caw_sandbox_unwrap(L, -1); /* a module's table: read its contents */
   lua_pushnil(L);
   while (lua_next(L, -2)) {
     lua_Integer nc;
-    layout *lay;
     int isnum;
     nc = lua_tointegerx(L, -2, &isnum);
     if (!isnum || nc < 1 || nc > MAX_COLUMNS || !lua_istable(L, -1))
       luaL_error(L, "caw.bulk.load: layouts are keyed by a column count (1 to %d)",
                  MAX_COLUMNS);
-    lay = &g->lay[nc];
-    lay->used = 1;
-    for (i = 0; i < F_ROLES; i++) lay->col[i] = -1;
-    caw_sandbox_unwrap(L, -1);
-    if (lua_getfield(L, -1, "fields") != LUA_TTABLE)
-      luaL_error(L, "caw.bulk.load: layout %d needs 'fields'", (int)nc);
-    caw_sandbox_unwrap(L, -1);
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-      const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-      lua_Integer col = lua_tointegerx(L, -1, &isnum);
-      int found = 0;
-      if (!name || !isnum || col < 1 || col > nc)
-        luaL_error(L, "caw.bulk.load: layout %d: a field is a name = column"
-                      " (1 to %d)", (int)nc, (int)nc);
-      for (i = 0; i < F_ROLES; i++)
-        if (strcmp(name, role_names[i]) == 0) {
-          lay->col[i] = (int)col - 1;
-          found = 1;
-        }
-      for (j = 0; j < g->nattrs; j++)
-        if (strcmp(name, g->attrs[j].name) == 0 && g->attrs[j].type != A_CONST) {
-          g->attrs[j].col[nc] = (int)col - 1;
-          found = 1;
-        }
-      if (!found)
-        luaL_error(L, "caw.bulk.load: layout %d: field '%s' is neither a role"
-                      " (ref, date, code, ...) nor a declared attribute", (int)nc,
-                   name);
-      lua_pop(L, 1);
-    }
+    read_layout(L, g, (int)nc);
     lua_pop(L, 1);
-    if (lua_getfield(L, -1, "const") == LUA_TTABLE) {
-      caw_sandbox_unwrap(L, -1);
-      lua_pushnil(L);
-      while (lua_next(L, -2)) {
-        int a = lua_type(L, -2) == LUA_TSTRING ? attr_index(g, lua_tostring(L, -2)) : -1;
-        char num[64];
-        if (a < 0 || g->attrs[a].type != A_CONST)
-          luaL_error(L, "caw.bulk.load: layout %d: a const must be a declared"
-                        " attribute of type 'const'", (int)nc);
-        if (lua_isinteger(L, -1))
-          snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, -1));
-        else if (lua_type(L, -1) == LUA_TNUMBER)
-          snprintf(num, sizeof num, "%.17g", lua_tonumber(L, -1));
-        else
-          luaL_error(L, "caw.bulk.load: layout %d: a const is a number", (int)nc);
-        free(g->attrs[a].cval[nc]);
-        g->attrs[a].cval[nc] = xstrdup(L, num);
-        lua_pop(L, 1);
-      }
-    }
-    lua_pop(L, 2);
   }
+  lua_pop(L, 1);
+}
+
+/* With a header: header_layout(names) gives the layout of the file's
+   columns (numbers), or raises (a missing column, at line 1). */
+static void header_layout(lua_State *L, load *g) {
+  size_t i;
+  g->hdr = caw_dsv_header(g->dsv, &g->nhdr);
+  if (lua_type(L, S_HEADER) != LUA_TFUNCTION) return;
+  if (!g->hdr) luaL_error(L, "caw.bulk.load: 'header_layout' needs header = true");
+  if (g->nhdr > MAX_COLUMNS)
+    caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:1: %zu columns (at most %d)",
+                 caw_dsv_name(g->dsv), g->nhdr, MAX_COLUMNS);
+  lua_pushvalue(L, S_HEADER);
+  lua_createtable(L, (int)g->nhdr, 0);
+  for (i = 0; i < g->nhdr; i++) {
+    lua_pushlstring(L, g->hdr[i].ptr, g->hdr[i].len);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_call(L, 1, 1);
+  if (!lua_istable(L, -1))
+    luaL_error(L, "caw.bulk.load: header_layout must give a layout {fields = ...}");
+  read_layout(L, g, (int)g->nhdr);
   lua_pop(L, 1);
 }
 
@@ -905,7 +1216,7 @@ static void read_layouts(lua_State *L, load *g) {
    mean =, map =, with =}, ...} */
 static void read_attrs(lua_State *L, load *g, caw_bulk_opts *o) {
   size_t i, j;
-  static const char *const types[] = {"int", "num", "str", "flag", "const", NULL};
+  static const char *const types[] = {"int", "num", "str", "flag", "const", "list", NULL};
   if (lua_getfield(L, A_SPEC, "attrs") == LUA_TNIL) {
     lua_pop(L, 1);
     return;
@@ -1012,6 +1323,11 @@ static int l_load(lua_State *L) {
   spec_func(L, "reject", 1);   /* S_REJECT */
   spec_func(L, "progress", 0); /* S_PROGRESS */
   spec_func(L, "where", 0);    /* S_WHERE */
+  if (lua_getfield(L, A_SPEC, "date") != LUA_TFUNCTION) { /* S_DATE */
+    lua_pop(L, 1);
+    lua_pushnil(L);
+  }
+  spec_func(L, "header_layout", 0); /* S_HEADER */
   lua_createtable(L, 0, 5);    /* S_VIEW: what where() sees */
   lua_createtable(L, 2, 0);
   lua_setfield(L, -2, "actors");
@@ -1021,7 +1337,7 @@ static int l_load(lua_State *L) {
   memset(g, 0, sizeof *g);
   luaL_setmetatable(L, LOAD_MT);
   if (!(g->actors = caw_strmap_new()) || !(g->codes = caw_strmap_new()) ||
-      !(g->names = caw_strmap_new()))
+      !(g->names = caw_strmap_new()) || !(g->days = caw_strmap_new()))
     return oom(L);
   g->place_attr = -1;
   /* strings read here are held by g (freed by __gc) or freed at once */
@@ -1034,7 +1350,8 @@ static int l_load(lua_State *L) {
   g->scheme = spec_str(L, A_SPEC, "scheme", 0);
   read_attrs(L, g, &o);
   read_layouts(L, g);
-  date = spec_str(L, A_SPEC, "date", 0);
+  g->date_rule = lua_type(L, S_DATE) == LUA_TFUNCTION;
+  date = g->date_rule ? NULL : spec_str(L, A_SPEC, "date", 0);
   g->date_dashes = date && strcmp(date, "YYYY-MM-DD") == 0;
   if (date && !g->date_dashes && strcmp(date, "YYYYMMDD") != 0) {
     free(date);
@@ -1042,6 +1359,16 @@ static int l_load(lua_State *L) {
   }
   free(date);
   g->ref_digits = spec_bool(L, A_SPEC, "ref_digits", 0);
+  g->ref_day = spec_bool(L, A_SPEC, "ref_day", 0);
+  g->code_max = (size_t)spec_int(L, A_SPEC, "code_max", 8);
+  g->missing = spec_str(L, A_SPEC, "missing", 0);
+  g->url_tpl = spec_str(L, A_SPEC, "url", 0);
+  key = spec_str(L, A_SPEC, "actor_key", 0);
+  g->actor_by_name = key && strcmp(key, "name") == 0;
+  free(key);
+  key = spec_str(L, A_SPEC, "title_names", 0);
+  g->title_source = key && strcmp(key, "source") == 0;
+  free(key);
   if (lua_getfield(L, A_SPEC, "scale_range") == LUA_TTABLE) {
     caw_sandbox_unwrap(L, -1);
     lua_rawgeti(L, -1, 1);
@@ -1113,6 +1440,7 @@ static int l_load(lua_State *L) {
   o.file = path;
   if ((rc = caw_dsv_open(path, &dopts, &g->dsv, err, sizeof err)) != CAW_OK)
     return caw_lua_fail(L, caw_status_exit(rc), "%s", err);
+  header_layout(L, g);
   o.file = caw_dsv_name(g->dsv);
   if ((rc = caw_bulk_open(st, &o, &g->bulk, err, sizeof err)) != CAW_OK)
     return caw_lua_fail(L, caw_status_exit(rc), "%s", err);

@@ -301,6 +301,50 @@ function M.columns(src, header, names, opts)
   return map, idx
 end
 
+-- For caw.bulk.load's header_layout: layouts declared by column names,
+--   { { required = { "Event ID", ... }, fields = { ref = "Event ID",
+--       location = { "City", "Province", "Country" }, ... },
+--       const = { ... } }, ... }
+-- The first layout whose required names are all in the header is the
+-- file's; its fields become column numbers (a name the file lacks is
+-- left out). Names compare as importer.columns compares them (trimmed,
+-- opts.normalize). No layout matching fails as importer.columns does,
+-- naming the first layout's missing column (exit 65, <file>:1).
+function M.header_layout(src, layouts, opts)
+  opts = opts or {}
+  return function(header)
+    local norm = opts.normalize or function(s) return s end
+    local at = {}
+    for i, h in ipairs(header) do
+      h = norm((h:gsub("^%s+", ""):gsub("%s+$", "")))
+      if at[h] == nil then at[h] = i end
+    end
+    local chosen
+    for _, l in ipairs(layouts) do
+      local all = true
+      for _, c in ipairs(l.required or {}) do
+        if not at[norm(c)] then all = false break end
+      end
+      if all then chosen = l break end
+    end
+    if not chosen then -- fails, naming what is missing
+      M.columns(src, header, {}, { required = layouts[1].required,
+        normalize = opts.normalize, what = opts.what })
+    end
+    local fields = {}
+    for role, name in pairs(chosen.fields) do
+      if type(name) == "table" then
+        local cols = {}
+        for _, n in ipairs(name) do cols[#cols + 1] = at[norm(n)] end
+        if #cols > 0 then fields[role] = cols end
+      else
+        fields[role] = at[norm(name)]
+      end
+    end
+    return { fields = fields, const = chosen.const }
+  end
+end
+
 function M.log_filtered(src, opts, filtered)
   if opts.where and not opts.quiet and filtered > 0 then
     caw.log(string.format("%s: %d rows outside --where %s", src.name, filtered, opts.where))
