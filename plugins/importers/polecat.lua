@@ -23,12 +23,11 @@
 -- Known defects of the published files, and what happens to them:
 --   header names with stray blanks, in another case, or "Event Intensity"
 --     for "Intensity"                         -> found all the same
---   tabs at the end of the header or of a row (empty extra columns)
---                                              -> read as the 40 columns;
---     the text of a non-empty extra column (a tab inside a field shifted
---     the row) is kept in attrs.extra, and the row is still checked
---   a header with extra names ("Headline", "Event Text", ...) over rows
---     of the documented 40 columns            -> rows read by position
+--   a tab at the end of every line (an empty extra column) -> ignored
+--   a row with a stray tab (one field more than the header)
+--                                              -> a bad row, file:line
+--   a header with extra names ("Headline") over rows of fewer columns
+--                                              -> refused at line 1, saying so
 --   a header missing a required column        -> refused at line 1
 -- POLECAT writes a missing value as None; it is read as empty.
 local importer = require("lib.importer")
@@ -46,8 +45,7 @@ local M = {
 }
 
 -- The documented header, in order (docs/importers.md#polecat has the
--- source). Rows of a file whose header is damaged are read by these
--- positions.
+-- source).
 M.columns = {
   "Event ID", "Event Date", "Event Type", "Event Mode", "Intensity",
   "Quad Code", "Contexts", "Actor Name", "Actor Country", "Actor COW",
@@ -96,7 +94,6 @@ M.attrs = {
   { name = "publisher", type = "str", column = "Source" },
   { name = "language", type = "str", column = "Language" },
   { name = "version", type = "str", column = "Version" },
-  { name = "extra", type = "str" }, -- a non-empty column past the header's
 }
 
 -- "Kazakhstan → China: Consult (visit)"
@@ -124,72 +121,69 @@ local function norm(h)
   return (h:gsub("^\239\187\191", ""):gsub("%s+", " "):gsub("^ ", ""):gsub(" $", ""):lower())
 end
 
--- The file's header names (its first line split at tabs).
+-- The file's start and its header names (its first line split at tabs).
 local function header_of(src)
   local head = caw.readfile(src.path, 65536)
   local line = head:match("^([^\n]*)") or ""
   line = line:gsub("\r$", "")
   local names = {}
   for h in (line .. "\t"):gmatch("([^\t]*)\t") do names[#names + 1] = h end
-  return names
+  return head, names
 end
 
--- The layouts of a file with these header names: {[columns] = layout}.
--- The header's own count by name; one or two trailing empty columns more
--- (stray tabs), with the text of the first in attrs.extra; and, when the
--- header begins with the documented 40 names but has more (a damaged
--- header), rows of 40 columns by position.
+-- The layout of a file with these header names: {[columns] = layout},
+-- its columns found by name. Names compare trimmed, with blanks
+-- collapsed, in lower case, through M.aliases; empty names (tabs at the
+-- end of the header) are columns of nothing.
 function M.layouts_for(src, names)
-  local wanted = {}
-  for _, c in ipairs(M.columns) do wanted[#wanted + 1] = c end
   local function normalize(h)
     h = norm(h)
     local a = M.aliases[h]
     return a and norm(a) or h
   end
   local lower = {}
-  for _, c in ipairs(wanted) do lower[#lower + 1] = norm(c) end
+  for _, c in ipairs(M.columns) do lower[#lower + 1] = norm(c) end
   local req = {}
   for _, c in ipairs(M.required) do req[#req + 1] = norm(c) end
-  local n = #names
-  while n > 0 and names[n]:match("^%s*$") do n = n - 1 end -- trailing tabs
-  local used = {}
-  for i = 1, n do used[i] = names[i] end
-  local at = importer.columns(src, used, lower,
+  local at = importer.columns(src, names, lower,
     { required = req, what = "POLECAT files", normalize = normalize })
-  local function layout(ncols, extra)
-    local f = {}
-    for role, col in pairs(M.roles) do
-      local c = at[norm(col)]
-      if c and c > 0 and c <= ncols then f[role] = c end
-    end
-    local loc = {}
-    for _, col in ipairs(M.location) do
-      local c = at[norm(col)]
-      if c and c > 0 then loc[#loc + 1] = c end
-    end
-    if #loc > 0 then f.location = loc end
-    for _, a in ipairs(M.attrs) do
-      local c = a.column and at[norm(a.column)]
-      if c and c > 0 and c <= ncols then f[a.name] = c end
-    end
-    if extra then f.extra = extra end
-    return { fields = f }
+  local f = {}
+  for role, col in pairs(M.roles) do
+    local c = at[norm(col)]
+    if c > 0 then f[role] = c end
   end
-  local L = {}
-  L[n] = layout(n)
-  L[n + 1] = layout(n + 1, n + 1)
-  L[n + 2] = layout(n + 2, n + 1)
-  -- a damaged header: the documented names first, then more
-  local documented = n > #M.columns
-  for i = 1, #M.columns do
-    if not documented or normalize(names[i]) ~= lower[i] then documented = false break end
+  local loc = {}
+  for _, col in ipairs(M.location) do
+    local c = at[norm(col)]
+    if c > 0 then loc[#loc + 1] = c end
   end
-  if documented then
-    L[#M.columns] = layout(#M.columns)
-    L[#M.columns + 1] = layout(#M.columns + 1, #M.columns + 1)
+  if #loc > 0 then f.location = loc end
+  for _, a in ipairs(M.attrs) do
+    local c = at[norm(a.column)]
+    if c > 0 then f[a.name] = c end
   end
-  return L
+  return { [#names] = { fields = f } }
+end
+
+-- A damaged header (extra names such as "Headline" over rows of fewer
+-- columns) would make every row "expected N fields": say so once, at
+-- line 1. head is the file's start, names its header's names.
+local function check_header(src, head, names)
+  local second = head:match("^[^\n]*\n([^\n]*)\n")
+  if not second then return end
+  local n = 1
+  for _ in second:gmatch("\t") do n = n + 1 end
+  if n >= #names then return end
+  local known, extra = {}, {}
+  for _, c in ipairs(M.columns) do known[norm(c)] = true end
+  for k, v in pairs(M.aliases) do known[k] = true; known[norm(v)] = true end
+  for _, h in ipairs(names) do
+    if h:match("%S") and not known[norm(h)] then extra[#extra + 1] = "'" .. h .. "'" end
+  end
+  if #extra == 0 then return end
+  caw.fail(caw.EXIT.DATAERR, string.format(
+    "%s:1: the header names %d columns but line 2 has %d: a damaged POLECAT header " ..
+    "(extra names %s); remove them from line 1", src.name, #names, n, table.concat(extra, ", ")))
 end
 
 -- ---- actors ----
@@ -222,7 +216,9 @@ end
 -- ---- the import ----
 
 function M.import(src, sink, opts)
-  local layouts = M.layouts_for(src, header_of(src))
+  local head, names = header_of(src)
+  check_header(src, head, names)
+  local layouts = M.layouts_for(src, names)
   sink.read(0) -- the engine counts the rows
   local n = caw.bulk.load(src.path, {
     source = "polecat", scheme = "plover",
@@ -231,6 +227,9 @@ function M.import(src, sink, opts)
     date = "YYYY-MM-DD", scale_range = { -10, 10 },
     code_max = 40, -- "COOPERATE/third-party": longer than a CAMEO code
     actor_key = "name", place = "geo",
+    -- both sides one country (protesters and their government): the
+    -- initiator only, the title naming the sides as POLECAT does
+    same_actor = "split",
     dedup = M.dedup,
     confidence = M.confidence or 1,
     batch = sink.batch,
@@ -244,11 +243,11 @@ function M.import(src, sink, opts)
   importer.report_bulk(sink, src, opts, n)
 end
 
--- A POLECAT file: the header starts Event ID, Event Date, Event Type
--- (ICEWS's starts Event ID, Event Date, Source Name).
+-- A POLECAT file: the header starts Event ID, Event Date, Event Type, in
+-- any case (ICEWS's starts Event ID, Event Date, Source Name).
 function M.detect(head)
-  local first = (head:match("^([^\n]*)") or ""):gsub("^\239\187\191", "")
-  return first:find("^%s*Event ID%s*\t%s*Event Date%s*\t%s*Event Type%s*\t") ~= nil
+  local first = (head:match("^([^\n]*)") or ""):gsub("^\239\187\191", ""):lower()
+  return first:find("^%s*event id%s*\t%s*event date%s*\t%s*event type%s*\t") ~= nil
 end
 
 return M
