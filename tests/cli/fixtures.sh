@@ -35,8 +35,8 @@ expect_rc 0 "ICEWS fixture"
 expect_err "4 read, 4 added, 0 updated, 0 unchanged (icews)" "found by content"
 run ids "$DB" 2018-06-02 2018-06-02
 expect_out "icews:90000003:2018-06-02=meeting@2018-06-02 icews:90000004:2018-06-02=agreement@2018-06-02" "ids are Event ID and date"
-run "$CAW" --db "$DB" run -e 'local e = caw.event("icews:90000004:2018-06-02") print(e.actors[1].code, e.actors[1].person, e.actors[2].code)'
-expect_out "KGZ	Sooronbay Jeenbekov	RUS" "a person's country becomes the actor"
+run "$CAW" --db "$DB" run -e 'local e = caw.event("icews:90000004:2018-06-02") print(e.actors[1].code, caw.json.decode(e.attrs).actor1_person, e.actors[2].code, e.provenance)'
+expect_out "KGZ	Sooronbay Jeenbekov	RUS	icews" "a person's country becomes the actor; the person is kept (a machine-coded event's attrs)"
 
 run "$CAW" --db "$DB" import "$F/acled_old_layout.csv"
 expect_rc 0 "ACLED older layout"
