@@ -7,13 +7,14 @@
 -- rule (lib/plover.lua: event type and mode to a caw type); the actor rule
 -- (a country code, else an organisation's name); the title; the attrs.
 -- The engine reads the rows and calls back here once per distinct event
--- type and mode and once per distinct actor.
+-- type, mode and contexts and once per distinct actor.
 --
 -- Mapping (docs/importers.md#polecat):
 --   id        polecat:<Event ID>  (<story>_<n>: unique per event)
 --   date      Event Date (YYYY-MM-DD);  scale  Intensity (-10..10)
---   type      Event Type and Event Mode through lib/plover.lua; the code
---             kept (cameo column, scheme plover) is "TYPE/mode"
+--   type      Event Type, Event Mode and Contexts through lib/plover.lua;
+--             the code kept (cameo column, scheme plover) is
+--             "TYPE/mode/contexts" ("CONSULT/visit/diplomatic")
 --   actors    Actor/Recipient Country (ISO alpha-3) as initiator/target,
 --             or, without a country, an organisation caw knows by name
 --   location  Placename, Province (Country as attrs.geo, ISO alpha-3)
@@ -68,13 +69,16 @@ M.required = { "Event ID", "Event Date", "Event Type", "Intensity" }
 -- What each column becomes: a role of the engine, or an attribute.
 M.roles = {
   ref = "Event ID", date = "Event Date", code = "Event Type",
-  subcode = "Event Mode", scale = "Intensity",
+  scale = "Intensity",
   actor1_name = "Actor Name", actor1_country = "Actor Country",
   actor1_sectors = "Actor Sectors",
   actor2_name = "Recipient Name", actor2_country = "Recipient Country",
   actor2_sectors = "Recipient Sectors",
 }
 M.location = { "Placename", "Province" } -- joined: "Isfara, Sughd"
+-- The code the code rule sees, and the event keeps: Event Type, Event
+-- Mode and Contexts, "COOPERATE//economic" (lib/plover.lua reads them).
+M.subcode = { "Event Mode", "Contexts" }
 local quad_numbers = {} -- "VERBAL COOPERATION" -> "1" (the engine maps text)
 for words, n in pairs(plover.quads) do quad_numbers[words] = tostring(n) end
 M.attrs = {
@@ -103,7 +107,7 @@ M.messages = {
   layout = "expected the header's columns",
   ref = "column 'Event ID': '%s' is empty",
   date = "column 'Event Date': '%s' is not a date YYYY-MM-DD",
-  code = "column 'Event Type': '%s' is not a PLOVER event type (Event Type/Event Mode)",
+  code = "column 'Event Type': '%s' is not a PLOVER event type (Event Type/Event Mode/Contexts)",
   scale = "column 'Intensity': '%s' is not a number from -10 to 10",
 }
 
@@ -158,6 +162,12 @@ function M.layouts_for(src, names)
     if c > 0 then loc[#loc + 1] = c end
   end
   if #loc > 0 then f.location = loc end
+  local sub = {}
+  for _, col in ipairs(M.subcode) do
+    local c = at[norm(col)]
+    if c > 0 then sub[#sub + 1] = c end
+  end
+  if #sub > 0 then f.subcode = sub end
   for _, a in ipairs(M.attrs) do
     local c = at[norm(a.column)]
     if c > 0 then f[a.name] = c end
@@ -205,10 +215,11 @@ local function actor(kind, cc, name)
   return false
 end
 
--- "CONSULT/visit" -> caw type and label; false for no PLOVER type.
+-- "CONSULT/visit/diplomatic" -> caw type and label; false for no PLOVER
+-- type. Asked once per distinct type, mode and contexts.
 local function code(c)
-  local et, md = plover.split(c)
-  local t = plover.type_of(et, md)
+  local et, md, ctx = plover.split(c)
+  local t = plover.type_of(et, md, ctx)
   if not t then return false end
   return t, plover.label(et, md)
 end
@@ -225,7 +236,7 @@ function M.import(src, sink, opts)
     sep = "\t", quote = false, header = true, missing = "None",
     layouts = layouts, attrs = M.attrs, title = M.title, messages = M.messages,
     date = "YYYY-MM-DD", scale_range = { -10, 10 },
-    code_max = 40, -- "COOPERATE/third-party": longer than a CAMEO code
+    code_max = 255, -- type/mode/contexts: longer than a CAMEO code
     actor_key = "name", place = "geo",
     -- both sides one country (protesters and their government): the
     -- initiator only, the title naming the sides as POLECAT does

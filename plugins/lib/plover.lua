@@ -164,10 +164,14 @@ function M.code(event_type, mode)
   return md and (et .. "/" .. md) or et
 end
 
+-- "TYPE", "TYPE/mode" or "TYPE/mode/contexts" (the POLECAT importer's
+-- codes) -> type, mode (or nil), contexts (the text, or nil).
 function M.split(code)
-  local et, md = code:match("^([^/]+)/(.*)$")
-  if et then return et, md end
-  return code, nil
+  local et, md, ctx = code:match("^([^/]*)/([^/]*)/(.*)$")
+  if et then return et, md, ctx end
+  et, md = code:match("^([^/]*)/(.*)$")
+  if et then return et, md, nil end
+  return code, nil, nil
 end
 
 return M

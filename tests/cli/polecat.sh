@@ -27,7 +27,7 @@ expect_err "bad_scale.tsv:2: column 'Intensity': '14.0' is not a number from -10
 { head -n 1 "$P"; sed -n 2p "$P" | sed 's/\tCONSULT\t/\tMEET\t/'; } >"$T/bad_type.tsv"
 run "$CAW" --db "$DB" import "$T/bad_type.tsv"
 expect_rc 65 "an event type PLOVER lacks"
-expect_err "bad_type.tsv:2: column 'Event Type': 'MEET/visit' is not a PLOVER event type" "bad type"
+expect_err "bad_type.tsv:2: column 'Event Type': 'MEET/visit/diplomatic' is not a PLOVER event type" "bad type"
 [ "$(digest "$DB")" = "$before" ] && ok || fail "refused rows changed the database"
 
 # --skip-bad: the 13 good rows go in, the two bad ones are listed
@@ -52,13 +52,15 @@ end
 print(table.concat(n, " "))
 print(caw.count())'
 expect_rc 0 "read the POLECAT events"
-expect_out "funding=1 meeting=1 military=2 other=2 protest=1 statement=5 visit=1" "caw types by PLOVER type and mode"
+expect_out "funding=1 meeting=1 military=3 protest=1 statement=5 trade=1 visit=1" "caw types by PLOVER type, mode and contexts"
 expect_out "$((BUNDLED + 13))" "caw.count(): the bundled and 13 POLECAT events"
-expect_out "polecat:a1b2c3d4e5f60001_1	2023-01-05	visit	CONSULT/visit	4.0	Kazakhstan → China: Consult (visit)	Beijing	KAZ:initiator;CHN:target" "CONSULT visit: a visit, actors by country"
-expect_out "polecat:a1b2c3d4e5f60004_1	2023-01-08	military	ASSAULT/firearms	-9.0	Kyrgyzstan → Tajikistan: Assault (firearms)	Isfara, Sughd	KGZ:initiator;TJK:target" "ASSAULT firearms: military; place and province"
-expect_out "polecat:a1b2c3d4e5f60005_1	2023-01-10	statement	SUPPORT/	3.5	European Union → Kazakhstan: Support	Astana, Akmola	EU:initiator;KAZ:target" "an organisation without a country, by name"
-expect_out "polecat:a1b2c3d4e5f60007_1	2023-01-12	protest	PROTEST/demo	-5.0	Protesters → Government of Uzbekistan: Protest (demo)	Tashkent, Toshkent Shahri	UZB:initiator" "both sides one country: one actor, POLECAT's names"
-expect_out "polecat:a1b2c3d4e5f60010_1	2023-01-15	military	RETREAT/ceasefire	5.0" "RETREAT ceasefire: military"
+expect_out "polecat:a1b2c3d4e5f60001_1	2023-01-05	visit	CONSULT/visit/diplomatic	4.0	Kazakhstan → China: Consult (visit)	Beijing	KAZ:initiator;CHN:target" "CONSULT visit: a visit, actors by country"
+expect_out "polecat:a1b2c3d4e5f60004_1	2023-01-08	military	ASSAULT/firearms/military; territory	-9.0	Kyrgyzstan → Tajikistan: Assault (firearms)	Isfara, Sughd	KGZ:initiator;TJK:target" "ASSAULT firearms: military; place and province"
+expect_out "polecat:a1b2c3d4e5f60005_1	2023-01-10	statement	SUPPORT//diplomatic	3.5	European Union → Kazakhstan: Support	Astana, Akmola	EU:initiator;KAZ:target" "an organisation without a country, by name"
+expect_out "polecat:a1b2c3d4e5f60007_1	2023-01-12	protest	PROTEST/demo/rights_freedoms	-5.0	Protesters → Government of Uzbekistan: Protest (demo)	Tashkent, Toshkent Shahri	UZB:initiator" "both sides one country: one actor, POLECAT's names"
+expect_out "polecat:a1b2c3d4e5f60010_1	2023-01-15	military	RETREAT/ceasefire/military	5.0" "RETREAT ceasefire: military"
+expect_out "polecat:a1b2c3d4e5f60002_1	2023-01-06	military	COOPERATE//military	6.0	Russia → Kyrgyzstan: Cooperate" "COOPERATE in a military context (CAMEO 062): military"
+expect_out "polecat:a1b2c3d4e5f60006_1	2023-01-11	trade	COOPERATE//economic; energy	5.0	Turkmenistan → Russia: Cooperate" "COOPERATE in an economic context (CAMEO 061): trade"
 expect_not_out "a1b2c3d4e5f60008_1" "the shifted row is not stored"
 run "$CAW" --db "$DB" run -e 'local a = caw.json.decode(caw.event("polecat:a1b2c3d4e5f60001_1").attrs)
 print(a.quad, a.contexts, a.actor1, a.actor1_title, a.actor2_cow, a.geo, a.publisher)'

@@ -49,6 +49,8 @@ t.eq(plover.code("consult", "Visit"), "CONSULT/visit", "plover.code")
 t.eq(plover.code("SANCTION", "None"), "SANCTION", "plover.code without a mode")
 local et, md = plover.split("CONSULT/visit")
 t.eq(et .. "|" .. md, "CONSULT|visit", "plover.split")
+local et3, md3, ctx3 = plover.split("COOPERATE//economic; energy")
+t.eq(et3 .. "|" .. md3 .. "|" .. ctx3, "COOPERATE||economic; energy", "plover.split type/mode/contexts")
 t.eq(plover.quads["MATERIAL CONFLICT"], 4, "plover.quads")
 
 -- ---- every type maps to a caw event type ----
