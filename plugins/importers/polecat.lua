@@ -198,11 +198,13 @@ end
 
 -- ---- actors ----
 
--- The caw actor of a POLECAT actor: its country (ISO alpha-3; the first
--- of a list "KAZ; UZB") as a state, else an organisation caw knows by the
--- actor's name, else none. Asked once per (country, name, sectors).
+-- The caw actor of a POLECAT actor: its country (an ISO alpha-3 code or
+-- a country name; the first of a list "KAZ; UZB") as a state, else an
+-- organisation caw knows by the actor's name, else none. Asked once per
+-- (country, name, sectors).
 local function actor(kind, cc, name)
-  local code = cc and cc:match("^%s*(%u%u%u)%f[^%u]")
+  local first = cc and cc:match("^%s*([^;,|]-)%s*[;,|]") or cc
+  local code = first and (first:match("^(%u%u%u)$") or countries.code(first))
   if code then
     return { code = code, kind = "state", name = countries.name(code) or code }
   end

@@ -92,6 +92,24 @@ expect_rc 65 "a missing required column"
 expect_err "nodate.tsv:1: missing column 'event date'" "missing column at line 1"
 [ "$(digest "$DB2")" = "$before" ] && ok || fail "refused headers changed the database"
 
+# Actor Country as a country name, or a list: the first country
+sed '2s/\tKAZ\t705\t/\tKazakhstan\t705\t/; 3s/\tCHN\t710\t/\tCHN; RUS\t710\t/' "$T/clean.tsv" >"$T/names.tsv"
+DB3="$T/n.db"
+"$CAW" --db "$DB3" init -q
+run "$CAW" --db "$DB3" import --where ca --skip-bad "$T/rej4.txt" "$T/names.tsv"
+expect_rc 0 "--where ca"
+expect_err "names.tsv: 1 rows outside --where ca" "--where ca leaves out the United States-Russia row"
+expect_err "names.tsv: 15 read, 12 added, 0 updated, 0 unchanged, 2 rejected (polecat)" "--where ca counts"
+run "$CAW" --db "$DB3" run -e 'for _, id in ipairs{ "polecat:a1b2c3d4e5f60001_1", "polecat:a1b2c3d4e5f60001_2" } do
+  local a = {}
+  for _, x in ipairs(caw.event(id).actors) do a[#a + 1] = x.code .. ":" .. x.role end
+  print(id, table.concat(a, ";"))
+end
+print(caw.event("polecat:a1b2c3d4e5f60011_1"))'
+expect_out "polecat:a1b2c3d4e5f60001_1	KAZ:initiator;CHN:target" "a country name as Actor Country"
+expect_out "polecat:a1b2c3d4e5f60001_2	CHN:initiator;KAZ:target" "a list of countries: the first"
+expect_out "nil" "the row outside --where is not stored"
+
 # ICEWS files are still ICEWS's: its header starts Event ID, Event Date, Source Name
 printf 'Event ID\tEvent Date\tSource Name\tSource Sectors\n' >"$T/icews_head.tab"
 run "$CAW" --db "$DB2" run -e 'local importer = require("lib.importer")
