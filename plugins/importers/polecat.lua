@@ -111,8 +111,9 @@ M.messages = {
   scale = "column 'Intensity': '%s' is not a number from -10 to 10",
 }
 
--- POLECAT does no deduplication across stories, and PLOVER leaves it to
--- the user ("no consensus"); each row is one event, as in ICEWS.
+-- No POLECAT documentation found asks for rows to be merged, and
+-- PLOVER's manual leaves de-duplication open ("no consensus"): each row
+-- is one event, as in ICEWS.
 M.dedup = false
 
 -- Confidence given to every POLECAT event (0..1).
