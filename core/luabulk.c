@@ -2,13 +2,15 @@
 ** luabulk.c -- `caw.bulk.load(path, spec)`: the binding between an
 ** importer's declaration (plugins/importers/gdelt.lua...) and the bulk
 ** engine (bulk.c). It reads the file with the delimited reader (dsv.c),
-** picks the layout of each row by its column count, maps the declared
-** columns, and calls the importer's rules only once per distinct event
-** code, source actor and source actor name (memoized), per row only for a
-** --where predicate, and for a bad row. Everything particular to a source
-** -- columns, date format, the scale's range, the title template, which
-** attributes are summed over merged rows, the rules -- comes from the
-** declaration (docs/importers.md, "Adding a source").
+** picks the layout of each row by its column count (or, for a file with
+** a header, the one the declaration's header_layout gives for its column
+** names), maps the declared columns, and calls the importer's rules only
+** once per distinct event code, source actor, source actor name and date
+** text (memoized), per row only for a --where predicate, and for a bad
+** row. Everything particular to a source -- columns, date format, the
+** scale's range, the title and URL templates, which attributes are summed
+** over merged rows, the rules -- comes from the declaration
+** (docs/importers.md, "Adding a source").
 **
 ** The row loop runs under lua_pcall with the engine in a userdata whose
 ** __gc frees it, so an error raised by a rule (a bad row without
@@ -35,7 +37,7 @@
 #define LOAD_MT "caw.bulk.load"
 #define PROGRESS_EVERY 4096 /* rows between progress calls */
 #define MAX_COLUMNS 256     /* layouts by column count up to this */
-#define MAX_ATTRS 24
+#define MAX_ATTRS 32
 
 /* The roles a layout's columns can play. */
 enum { F_REF, F_DATE, F_CODE, F_ROOT, F_SCALE, F_A1CODE, F_A1NAME, F_A1CC,
@@ -50,7 +52,7 @@ static const char *const role_names[F_ROLES] = {
 #define MAX_PLACES 4 /* columns joined into the location */
 #define MAX_SUBCODES 4 /* columns joined after the code: "code/sub/sub" */
 
-enum { A_INT, A_NUM, A_STR, A_FLAG, A_CONST, A_LIST };
+enum { A_INT, A_NUM, A_STR, A_FLAG, A_CONST, A_LIST, A_AUTO };
 
 typedef struct attr { /* one attribute of attrs */
   char *name;
@@ -71,6 +73,8 @@ typedef struct layout {
   int nplace;
   int sub[MAX_SUBCODES]; /* subcode: these columns, each after a "/" */
   int nsub;
+  int with[2];           /* date_with: the columns the date rule sees too */
+  int nwith;
 } layout;
 
 /* ---- a growing text buffer ---- */
@@ -81,7 +85,7 @@ typedef struct actor { /* what the actor rule said of a source actor */
 
 typedef struct code { /* what the code rule said of an event code */
   int valid;
-  char *type, *label;
+  char *type, *label; /* label: when not valid, the rule's why or NULL */
 } code;
 
 /* Stack slots of load's arguments and what it keeps there. */
@@ -451,8 +455,11 @@ static const actor *actor_named(lua_State *L, load *g, const char *cc,
   return a;
 }
 
-/* The code rule's type and label of an event code (checked once). */
-static const code *code_of(lua_State *L, load *g, const char *c, size_t len) {
+/* The code rule's type and label of an event code (checked once). With
+   a subcode column, c is "code/subcode" and the rule is called
+   code(c, code, subcode). */
+static const code *code_of(lua_State *L, load *g, const char *c, size_t len,
+                           const char *part1, const char *part2) {
   static const code invalid = {0, NULL, NULL};
   void **slot;
   code *x;
@@ -461,7 +468,11 @@ static const code *code_of(lua_State *L, load *g, const char *c, size_t len) {
   /* the rule first: it may raise (a timeout), and nothing is held yet */
   lua_pushvalue(L, S_CODE);
   lua_pushlstring(L, c, len);
-  lua_call(L, 1, 2);
+  if (part2) {
+    lua_pushstring(L, part1);
+    lua_pushstring(L, part2);
+  }
+  lua_call(L, part2 ? 3 : 1, 2);
   if (lua_toboolean(L, -2) && (!lua_isstring(L, -2) || !lua_isstring(L, -1)))
     luaL_error(L, "caw.bulk.load: the code rule must give a type and a label"
                   " (for '%s')", c);
@@ -480,6 +491,9 @@ static const code *code_of(lua_State *L, load *g, const char *c, size_t len) {
       free_code(x);
       oom(L);
     }
+  } else if (lua_type(L, -1) == LUA_TSTRING && !(x->label = strdup(lua_tostring(L, -1)))) {
+    free_code(x);
+    oom(L);
   }
   lua_pop(L, 2);
   if (!(slot = caw_strmap_put(g->codes, c, len))) {
@@ -490,20 +504,25 @@ static const code *code_of(lua_State *L, load *g, const char *c, size_t len) {
   return x;
 }
 
-/* The date rule's day of a date text (with the date_with column's text,
-   when the layout has one): the rule is called once per distinct pair
-   that is a date; 1 and *day, or 0 with the rule's words (or none) at the
-   top of the stack. */
-static int day_of(lua_State *L, load *g, const char *s, const char *with,
-                  int64_t *day) {
+/* The date rule's day of a date text, with the texts of the layout's
+   date_with columns (ACLED's year and time_precision): the rule is called
+   date(text, with1, with2) once per distinct set that is a date, and
+   gives a day number, or nil, why and the column why is about. Returns 1
+   and *day, or 0 with why (or nil) and the column (or nil) at the top of
+   the stack. */
+static int day_of(lua_State *L, load *g, const layout *lay,
+                  const caw_dsv_field *f, const char *s, int64_t *day) {
   caw_bulk_buf *k = &g->tb_key;
   void **slot;
   int64_t *d;
-  int isnum;
+  int isnum, i;
   k->n = 0;
   k->bad = 0;
-  caw_bulk_buf_add(k, s, strlen(s) + 1);
-  if (with) caw_bulk_buf_add(k, with, strlen(with));
+  caw_bulk_buf_add(k, s, strlen(s));
+  for (i = 0; i < lay->nwith; i++) { /* NUL-separated: no clashes */
+    caw_bulk_buf_add(k, "", 1);
+    caw_bulk_buf_add(k, f[lay->with[i]].ptr, f[lay->with[i]].len);
+  }
   if (k->bad) oom(L);
   if ((slot = caw_strmap_find(g->days, k->p, k->n))) {
     *day = *(int64_t *)*slot;
@@ -511,19 +530,16 @@ static int day_of(lua_State *L, load *g, const char *s, const char *with,
   }
   lua_pushvalue(L, S_DATE);
   lua_pushstring(L, s);
-  if (with) lua_pushstring(L, with);
-  else lua_pushnil(L);
-  lua_call(L, 2, 2);
-  *day = (int64_t)lua_tointegerx(L, -2, &isnum);
-  if (!isnum) { /* not a date: nothing kept, the rule's words stay */
-    lua_remove(L, -2);
-    if (!lua_isstring(L, -1)) {
-      lua_pop(L, 1);
-      lua_pushnil(L);
-    }
+  for (i = 0; i < 2; i++)
+    if (i < lay->nwith) lua_pushstring(L, f[lay->with[i]].ptr);
+    else lua_pushnil(L);
+  lua_call(L, 3, 3);
+  *day = (int64_t)lua_tointegerx(L, -3, &isnum);
+  if (!isnum) { /* not a date: nothing kept; why and its column stay */
+    lua_remove(L, -3);
     return 0;
   }
-  lua_pop(L, 2);
+  lua_pop(L, 3);
   if (!(d = malloc(sizeof *d))) oom(L);
   *d = *day;
   if (!(slot = caw_strmap_put(g->days, k->p, k->n))) {
@@ -575,7 +591,7 @@ static void view_set(lua_State *L, const char *key) {
   lua_rawset(L, -3);
 }
 
-static int keep_row(lua_State *L, const actor *a1, const actor *a2,
+static int keep_row(lua_State *L, const load *g, const actor *a1, const actor *a2,
                     const char *place, int64_t day, const char *c,
                     const char *source) {
   int n = 0, keep;
@@ -602,7 +618,8 @@ static int keep_row(lua_State *L, const actor *a1, const actor *a2,
   lua_pop(L, 1);
   lua_pushinteger(L, (lua_Integer)day);
   view_set(L, "day");
-  lua_pushstring(L, c);
+  if (g->scheme && strcmp(g->scheme, "cameo") == 0) lua_pushstring(L, c);
+  else lua_pushnil(L); /* not a CAMEO code (ACLED's event type) */
   view_set(L, "cameo");
   lua_pushstring(L, source);
   view_set(L, "source");
@@ -645,7 +662,10 @@ static void fill_template(const load *g, caw_bulk_buf *b, const char *t,
   while ((q = strchr(p, '{'))) {
     caw_bulk_buf_add(b, p, (size_t)(q - p));
     v = NULL;
-    if (!(e = strchr(q, '}'))) break;
+    if (!(e = strchr(q, '}'))) { /* no closing brace: the rest as it is */
+      p = q;
+      break;
+    }
     len = (size_t)(e - q - 1);
     if (len == 1 && q[1] == '1') v = n1 ? n1 : "";
     else if (len == 1 && q[1] == '2') v = n2 ? n2 : "";
@@ -761,6 +781,10 @@ static int make_texts(void *ctx, const char **title_out, const char **attrs_out)
     case A_FLAG: caw_bulk_buf_add(attrs, "true", 4); break;
     case A_CONST: tb_str(attrs, v); break;
     case A_LIST: add_list(attrs, v); break;
+    case A_AUTO: /* a JSON number as written, else a string */
+      if (json_number(v, &real)) tb_str(attrs, v);
+      else caw_bulk_buf_json(attrs, v);
+      break;
     default: caw_bulk_buf_json(attrs, v);
     }
   }
@@ -824,12 +848,15 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
   }
   cs = fld(f, lay, F_DATE);
   if (g->date_rule) {
-    if (!day_of(L, g, cs, lay->col[F_DATE_WITH] >= 0 ? fld(f, lay, F_DATE_WITH) : NULL,
-                &day)) {
-      const char *why = lua_tostring(L, -1);
-      snprintf(msg, sizeof msg, "%s", why ? why : "");
-      lua_pop(L, 1);
-      reject_field(L, g, lay, line, F_DATE, cs, why ? msg : NULL);
+    if (!day_of(L, g, lay, f, cs, &day)) {
+      const char *why = lua_tostring(L, -2), *col = lua_tostring(L, -1);
+      if (why && col) /* about another column (ACLED's time_precision) */
+        snprintf(msg, sizeof msg, "column '%.80s': %.200s", col, why);
+      else
+        snprintf(msg, sizeof msg, "%.250s", why ? why : "");
+      lua_pop(L, 2);
+      if (why && col) reject(L, line, msg, 0);
+      else reject_field(L, g, lay, line, F_DATE, cs, why ? msg : NULL);
       return;
     }
   } else if (!parse_day(cs, strlen(cs), g->date_dashes, &day)) {
@@ -852,18 +879,23 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
   r.ref = ref;
   cs = fld(f, lay, F_CODE);
   if (lay->nsub > 0) { /* the code rule sees "code/subcode[/subcode]" */
+    size_t at;
     g->tb_code.n = 0;
+    g->tb_code.bad = 0;
     tb_str(&g->tb_code, cs);
+    caw_bulk_buf_add(&g->tb_code, "/", 1);
+    at = g->tb_code.n;
     for (i = 0; i < (size_t)lay->nsub; i++) {
-      caw_bulk_buf_add(&g->tb_code, "/", 1);
+      if (i > 0) caw_bulk_buf_add(&g->tb_code, "/", 1);
       tb_str(&g->tb_code, f[lay->sub[i]].ptr);
     }
     if (g->tb_code.bad) oom(L);
+    cm = code_of(L, g, g->tb_code.p, g->tb_code.n, cs, g->tb_code.p + at);
     cs = g->tb_code.p;
-  }
-  cm = code_of(L, g, cs, strlen(cs));
+  } else
+    cm = code_of(L, g, cs, strlen(cs), NULL, NULL);
   if (!cm->valid) {
-    reject_field(L, g, lay, line, F_CODE, cs, NULL);
+    reject_field(L, g, lay, line, F_CODE, cs, cm->label);
     return;
   }
   r.code = cs;
@@ -952,7 +984,7 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
     r.kind2 = a2->kind;
   }
   if (lua_type(L, S_WHERE) == LUA_TFUNCTION &&
-      !keep_row(L, a1, a2, place, day, r.code, source)) {
+      !keep_row(L, g, a1, a2, place, day, r.code, source)) {
     g->filtered++;
     return;
   }
@@ -1093,13 +1125,14 @@ static int attr_index(load *g, const char *name) {
 
 /* One layout, the table at the top: {fields = {ref = 1, ...}, const =
    {version = 1}}, for rows of nc columns. A field is a column number (a
-   location or a subcode may be a list of them, joined). */
+   location, a subcode or date_with may be a list of them). */
 static void read_layout(lua_State *L, load *g, int nc) {
   layout *lay = &g->lay[nc];
   size_t i, j;
   int isnum;
   lay->used = 1;
   lay->nplace = 0;
+  lay->nwith = 0;
   lay->nsub = 0;
   for (i = 0; i < F_ROLES; i++) lay->col[i] = -1;
   caw_sandbox_unwrap(L, -1);
@@ -1130,6 +1163,20 @@ static void read_layout(lua_State *L, load *g, int nc) {
       if (is_sub && lay->nsub) lay->col[F_SUBCODE] = lay->sub[0];
       continue;
     }
+    if (name && strcmp(name, "date_with") == 0 && lua_istable(L, -1)) {
+      lua_Integer k;
+      caw_sandbox_unwrap(L, -1);
+      for (k = 1; lua_rawgeti(L, -1, k) != LUA_TNIL; k++) {
+        col = lua_tointegerx(L, -1, &isnum);
+        if (!isnum || col < 1 || col > nc || lay->nwith >= 2)
+          luaL_error(L, "caw.bulk.load: layout %d: date_with is a column or a"
+                        " list of up to 2 (1 to %d)", nc, nc);
+        lay->with[lay->nwith++] = (int)col - 1;
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 2);
+      continue;
+    }
     col = lua_tointegerx(L, -1, &isnum);
     if (!name || !isnum || col < 1 || col > nc)
       luaL_error(L, "caw.bulk.load: layout %d: a field is a name = column"
@@ -1138,6 +1185,10 @@ static void read_layout(lua_State *L, load *g, int nc) {
       if (strcmp(name, role_names[i]) == 0) {
         lay->col[i] = (int)col - 1;
         found = 1;
+        if (i == F_DATE_WITH) {
+          lay->with[0] = (int)col - 1;
+          lay->nwith = 1;
+        }
       }
     for (j = 0; j < g->nattrs; j++)
       if (strcmp(name, g->attrs[j].name) == 0 && g->attrs[j].type != A_CONST) {
@@ -1229,7 +1280,8 @@ static void header_layout(lua_State *L, load *g) {
    mean =, map =, with =}, ...} */
 static void read_attrs(lua_State *L, load *g, caw_bulk_opts *o) {
   size_t i, j;
-  static const char *const types[] = {"int", "num", "str", "flag", "const", "list", NULL};
+  static const char *const types[] = {"int", "num", "str", "flag", "const", "list",
+                                      "auto", NULL};
   if (lua_getfield(L, A_SPEC, "attrs") == LUA_TNIL) {
     lua_pop(L, 1);
     return;
@@ -1305,15 +1357,19 @@ static void read_attrs(lua_State *L, load *g, caw_bulk_opts *o) {
 
 /*
 ** caw.bulk.load(path, spec) -> counts {read, added, updated, unchanged,
-** merged, filtered}. spec (docs/importers.md, "Adding a source"): source,
-** scheme, sep, layouts, attrs, date ("YYYYMMDD" or "YYYY-MM-DD"),
-** ref_digits, scale_range {min, max}, same_actor ("split"), place (an
-** attr name), title {both, one, none}, messages {layout, ref, date, code,
+** merged, filtered}. spec (docs/lua-api.md, docs/importers.md "Adding a
+** source"): source, scheme, sep, quote, header, missing, layouts (or the
+** function header_layout(names)), attrs, date ("YYYYMMDD", "YYYY-MM-DD",
+** or the function date(text, with1, with2)), ref_digits, ref_day,
+** code_max, scale_range {min, max}, same_actor ("split"), actor_key
+** ("name"), place (an attr name), title {both, one, none}, title_names
+** ("source"), url (a template), messages {layout, ref, date, code,
 ** scale}, dedup (false or {days, key, directed, url, window, max_open,
 ** lookback, across_files}), confidence, batch, skip_bad, and the
-** functions code(code), actor(kind, code, name), name(name) (optional),
-** reject(line, msg, unread), progress(done, total, rows) and where(view)
-** (optional). Runs inside the caller's transaction.
+** functions code(code [, code, subcode]), actor(kind, code, name [,
+** sectors]), name(name) (optional), reject(line, msg, unread),
+** progress(done, total, rows) and where(view) (optional). Runs inside the
+** caller's transaction.
 */
 static int l_load(lua_State *L) {
   const char *path = luaL_checkstring(L, A_PATH);

@@ -151,6 +151,18 @@ static void test_json(void **state) {
                   caw_fuzz_json_odd_errors());
 }
 
+static int bulk_target(const uint8_t *data, size_t len) {
+  return caw_fuzz_bulk(data, len, 1); /* integrity check every time */
+}
+
+static void test_bulk(void **state) {
+  (void)state;
+  replay("bulk", bulk_target, 1);
+  if (caw_fuzz_json_odd_errors())
+    print_message("bulk: %u kinds of error that are not data errors (above)\n",
+                  caw_fuzz_json_odd_errors());
+}
+
 static int lua_target(const uint8_t *data, size_t len) {
   return caw_fuzz_lua(data, len);
 }
@@ -177,6 +189,7 @@ int main(void) {
     cmocka_unit_test(test_date),
     cmocka_unit_test(test_dsv),
     cmocka_unit_test_setup_teardown(test_json, json_setup, json_teardown),
+    cmocka_unit_test_setup_teardown(test_bulk, json_setup, json_teardown),
     cmocka_unit_test_setup_teardown(test_lua, lua_setup, lua_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,21 +1,32 @@
 -- importers/acled.lua -- ACLED CSV exports: a header row naming ACLED's
 -- columns (event_id_cnty, event_date, year, time_precision, disorder_type,
 -- event_type, sub_event_type, actor1, ..., fatalities, tags, timestamp).
--- Columns are found by name, so a file with columns added or dropped by
--- ACLED (iso3, data_id, event_id_no_cnty have come and gone) still reads.
+-- Columns are found by name, so both layouts read: the older one (2019-
+-- 2022: data_id, iso, event_id_cnty, event_id_no_cnty, ..., 31 columns)
+-- and the newer (event_id_cnty first), and columns ACLED adds or drops.
+--
+-- ACLED events go to the table of machine-coded events (coded,
+-- docs/schema.md), one row per ACLED row. This file declares ACLED: its
+-- header layout, attributes, title and rules; caw.bulk.load (core/luabulk.c
+-- and the bulk engine, core/bulk.c) runs them over the rows, calling back
+-- here once per event type, per date text and per actor name.
 --
 -- Mapping (docs/importers.md):
 --   id        acled:<event_id_cnty>
---   date      event_date at ACLED's time_precision: 1 -> YYYY-MM-DD,
---             2 -> YYYY-MM (ACLED: "within the month"), 3 -> YYYY
---   type      event_type / sub_event_type through M.types below
+--   date      event_date ("2023-03-15", "15 March 2023", or "9-May-20" as
+--             a spreadsheet rewrites it); a machine-coded event is one day:
+--             time_precision (2: within the month, 3: within the year) is
+--             kept in attrs
+--   type      event_type / sub_event_type through M.types below; code
+--             "<event_type>/<sub_event_type>" (no scheme)
 --   actors    state forces named "Military Forces of X (...)", "Police
 --             Forces of X (...)", "Government of X (...)" as initiator /
---             target; the country where it happened as host
---   summary   notes;  location  location, admin1, country
---   sources   urn:acled:<event_id_cnty>, publisher = source
+--             target; the country where it happened is attrs.geo
+--   title     "<sub_event_type>: <actor1> vs <actor2>, <location>"
+--   location  location, admin1, country;  sources  urn:acled:<event_id_cnty>
 --   attrs     actors as ACLED names them, fatalities, interaction codes,
---             coordinates, geo (ISO alpha-3 of country), ACLED's tags, ...
+--             coordinates, notes, source (the publisher), geo (ISO alpha-3
+--             of country), ACLED's tags, time_precision, ...
 local importer = require("lib.importer")
 local countries = require("lib.countries")
 local where = require("lib.where")
@@ -45,7 +56,73 @@ M.types = {
   ["Strategic developments/Looting/property destruction"] = "conflict",
 }
 
-M.progress_every = 2048
+-- ---- the declaration caw.bulk.load reads (docs/importers.md) ----
+
+-- One layout by header names (lower-cased), which both ACLED layouts
+-- match: a column the file lacks is left out.
+local ATTR_COLUMNS = {
+  "disorder_type", "event_type", "sub_event_type", "actor1", "assoc_actor_1",
+  "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
+  "civilian_targeting", "fatalities", "time_precision", "iso", "region",
+  "admin1", "admin2", "admin3", "latitude", "longitude", "geo_precision",
+  "source", "source_scale", "notes", "timestamp",
+}
+local fields = {
+  ref = "event_id_cnty", date = "event_date",
+  date_with = { "time_precision", "year" }, -- the date rule sees them too
+  code = "event_type", subcode = "sub_event_type",
+  actor1_name = "actor1", actor2_name = "actor2",
+  location = { "location", "admin1", "country" },
+  geo = "country", acled_tags = "tags",
+}
+for _, c in ipairs(ATTR_COLUMNS) do fields[c] = c end
+M.layouts = { { required = M.required, fields = fields } }
+
+-- Country names -> ISO alpha-3 (attrs.geo, --where's place)
+local country_codes = {}
+for code, name in pairs(countries.names) do country_codes[name] = code end
+for name, code in pairs(countries.aliases) do country_codes[name] = code end
+
+-- What each event keeps in attrs (docs/schema.md#coded); "auto": a number
+-- when it is one, else the text (ACLED wrote inter1 as 1, later as
+-- "Rebel group").
+M.attrs = {
+  { name = "disorder_type", type = "str" },
+  { name = "event_type", type = "str" },
+  { name = "sub_event_type", type = "str" },
+  { name = "actor1", type = "str" },
+  { name = "assoc_actor_1", type = "str" },
+  { name = "inter1", type = "auto" },
+  { name = "actor2", type = "str" },
+  { name = "assoc_actor_2", type = "str" },
+  { name = "inter2", type = "auto" },
+  { name = "interaction", type = "auto" },
+  { name = "civilian_targeting", type = "str" },
+  { name = "fatalities", type = "int" },
+  { name = "time_precision", type = "int" },
+  { name = "geo", type = "str", map = country_codes },
+  { name = "iso", type = "auto" },
+  { name = "region", type = "str" },
+  { name = "admin1", type = "str" },
+  { name = "admin2", type = "str" },
+  { name = "admin3", type = "str" },
+  { name = "latitude", type = "num" },
+  { name = "longitude", type = "num" },
+  { name = "geo_precision", type = "int" },
+  { name = "source", type = "str" },
+  { name = "source_scale", type = "str" },
+  { name = "notes", type = "str" },
+  { name = "acled_tags", type = "str" },
+  { name = "timestamp", type = "auto" },
+}
+
+-- "Armed clash: Taliban vs Military Forces of Afghanistan (2014-), Dawlat Abad"
+M.title = { both = "{subcode}: {1} vs {2}, {location}", one = "{subcode}: {1}, {location}",
+            none = "{subcode}: ?, {location}" }
+
+M.messages = {
+  ref = "column 'event_id_cnty': '%s' is not an ACLED event id",
+}
 
 local MONTHS = { january = 1, february = 2, march = 3, april = 4, may = 5, june = 6,
                  july = 7, august = 8, september = 9, october = 10,
@@ -54,11 +131,13 @@ local MONTHS = { january = 1, february = 2, march = 3, april = 4, may = 5, june 
 local MON3 = { jan = 1, feb = 2, mar = 3, apr = 4, may = 5, jun = 6,
                jul = 7, aug = 8, sep = 9, oct = 10, nov = 11, dec = 12 }
 
--- "2023-03-15", "15 March 2023" as ACLED's website writes it, or
--- "9-May-20" as a spreadsheet rewrites it (d-Mon-yy: the century comes
--- from the row's `year` column, which must end in those two digits)
--- -> y, m, d; or nil and why.
-local function parse_date(s, year)
+-- The date rule (the engine asks once per distinct text, year and
+-- time_precision): "2023-03-15", "15 March 2023" as ACLED's website writes
+-- it, or "9-May-20" as a spreadsheet rewrites it (d-Mon-yy: the century
+-- comes from the row's `year` column, which must end in those two digits)
+-- -> a day number; or nil, why, and the column why is about.
+function M.date(s, precision, year)
+  if year == "" then year = nil end
   local y, m, d = s:match("^(%d%d%d%d)-(%d%d)-(%d%d)$")
   if not y then
     local dd, mon, yy = s:match("^(%d%d?) (%a+) (%d%d%d%d)$")
@@ -75,11 +154,29 @@ local function parse_date(s, year)
       y, m, d = full, MON3[mon:lower()], dd
     end
   end
-  if not y then return nil end
+  if not y then return nil, "'" .. s .. "' is not a date" end
   y, m, d = tonumber(y), tonumber(m), tonumber(d)
-  local y2, m2, d2 = caw.date.civil(caw.date.day(y, m, d))
-  if y2 ~= y or m2 ~= m or d2 ~= d then return nil end
-  return y, m, d
+  local day = caw.date.day(y, m, d)
+  local y2, m2, d2 = caw.date.civil(day)
+  if y2 ~= y or m2 ~= m or d2 ~= d then return nil, "'" .. s .. "' is not a date" end
+  if year and tonumber(year) ~= y then
+    return nil, string.format("year %04d does not match column 'year' (%s)", y, year)
+  end
+  if precision ~= "1" and precision ~= "2" and precision ~= "3" then
+    return nil, "'" .. (precision or "") .. "' is not 1, 2 or 3", "time_precision"
+  end
+  return day
+end
+
+-- The type rule: "Battles/Armed clash" (event_type, sub_event_type) ->
+-- caw type and label, or false and why (the engine asks once per pair).
+function M.code(_, etype, sub)
+  local t = M.types[etype .. "/" .. sub] or M.types[etype]
+  if not t then
+    return false, "unknown ACLED event type '" .. etype ..
+      "' (add it to M.types in importers/acled.lua)"
+  end
+  return t, sub ~= "" and sub or etype
 end
 
 -- The state behind an ACLED actor name, or nil.
@@ -95,124 +192,38 @@ local function state_of(actor)
   return nil
 end
 
-local function blank(s)
-  if s == nil or s == "" then return nil end
-  return s
+-- The actor rule: an ACLED actor name -> the state, or false (the engine
+-- asks once per name).
+function M.actor(name)
+  local code = state_of(name)
+  return code and { code = code, name = countries.name(code), kind = "state" } or false
 end
 
 function M.import(src, sink, opts)
-  local pred = opts.where and where.get(opts.where) or nil
-  local reader = caw.dsv.open(src.path, { sep = ",", quote = true, header = true })
-  local names = { "event_id_cnty", "event_date", "year", "time_precision", "disorder_type",
-                  "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1",
-                  "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
-                  "iso", "region", "country", "admin1", "admin2", "admin3", "location",
-                  "latitude", "longitude", "geo_precision", "source", "source_scale",
-                  "notes", "fatalities", "tags", "timestamp" }
-  local ok, _, idx = pcall(importer.columns, src, reader.header, names,
-    { required = M.required, normalize = string.lower, what = "ACLED exports" })
-  if not ok then reader:close(); error(_, 0) end -- 0 in idx: absent, gives nil
-  local filtered = 0
-  local view = pred and { actors = {}, places = {}, source = "acled" }
-
-  for row in importer.rows(reader, sink, opts, M.progress_every) do
-    do
-      local line = row.line
-      local f = { row:get(table.unpack(idx)) }
-      local v = {}
-      for i, n in ipairs(names) do v[n] = blank(f[i]) end
-      if not v.event_id_cnty or v.event_id_cnty:find("[^%w_.-]") then
-        sink.reject(line, "column 'event_id_cnty': '" .. (v.event_id_cnty or "") .. "' is not an ACLED event id")
-        goto continue
-      end
-      local y, m, d = parse_date(v.event_date or "", v.year)
-      if not y then
-        sink.reject(line, "column 'event_date': " ..
-          (m or ("'" .. (v.event_date or "") .. "' is not a date")))
-        goto continue
-      end
-      if v.year and tonumber(v.year) ~= y then
-        sink.reject(line, string.format("column 'event_date': year %04d does not match column 'year' (%s)",
-          y, v.year))
-        goto continue
-      end
-      local date
-      if v.time_precision == "1" then date = string.format("%04d-%02d-%02d", y, m, d)
-      elseif v.time_precision == "2" then date = string.format("%04d-%02d", y, m)
-      elseif v.time_precision == "3" then date = string.format("%04d", y)
-      else
-        sink.reject(line, "column 'time_precision': '" .. (v.time_precision or "") .. "' is not 1, 2 or 3")
-        goto continue
-      end
-      local etype = v.event_type or ""
-      local ctype = M.types[etype .. "/" .. (v.sub_event_type or "")] or M.types[etype]
-      if not ctype then
-        sink.reject(line, "column 'event_type': unknown ACLED event type '" .. etype ..
-          "' (add it to M.types in importers/acled.lua)")
-        goto continue
-      end
-      local fatalities = v.fatalities and tonumber(v.fatalities)
-      if v.fatalities and not (fatalities and fatalities >= 0) then
-        sink.reject(line, "column 'fatalities': '" .. v.fatalities .. "' is not a count")
-        goto continue
-      end
-      local geo = countries.code(v.country)
-      local c1, c2 = state_of(v.actor1), state_of(v.actor2)
-
-      if pred then
-        local act, pl = view.actors, view.places
-        act[1], act[2] = nil, nil
-        if c1 then act[1] = c1 end
-        if c2 then act[#act + 1] = c2 end
-        pl[1] = geo
-        view.day, view.cameo = caw.date.day(y, m, d), nil
-        if not pred(view) then
-          filtered = filtered + 1
-          goto continue
-        end
-      end
-
-      local actors = {}
-      if c1 then actors[1] = { code = c1, role = "initiator", name = countries.name(c1), kind = "state" } end
-      if c2 and c2 ~= c1 then
-        actors[#actors + 1] = { code = c2, role = "target", name = countries.name(c2), kind = "state" }
-      end
-      if geo and geo ~= c1 and geo ~= c2 then
-        actors[#actors + 1] = { code = geo, role = "host", name = countries.name(geo), kind = "state" }
-      end
-      local place = {}
-      for _, p in ipairs({ "location", "admin1", "country" }) do
-        if v[p] and v[p] ~= place[#place] then place[#place + 1] = v[p] end
-      end
-      local who = v.actor1 or "?"
-      if v.actor2 then who = who .. " vs " .. v.actor2 end
-      sink.event({
-        id = "acled:" .. v.event_id_cnty,
-        date = date,
-        type = ctype,
-        title = (v.sub_event_type or etype) .. ": " .. who .. (v.location and (", " .. v.location) or ""),
-        summary = v.notes,
-        location = #place > 0 and table.concat(place, ", ") or nil,
-        actors = actors,
-        sources = { { url = "urn:acled:" .. v.event_id_cnty, publisher = v.source } },
-        attrs = {
-          disorder_type = v.disorder_type, event_type = etype, sub_event_type = v.sub_event_type,
-          actor1 = v.actor1, assoc_actor_1 = v.assoc_actor_1, inter1 = tonumber(v.inter1) or v.inter1,
-          actor2 = v.actor2, assoc_actor_2 = v.assoc_actor_2, inter2 = tonumber(v.inter2) or v.inter2,
-          interaction = tonumber(v.interaction) or v.interaction,
-          civilian_targeting = v.civilian_targeting, fatalities = fatalities,
-          time_precision = tonumber(v.time_precision), geo = geo, iso = tonumber(v.iso) or v.iso,
-          region = v.region, admin1 = v.admin1, admin2 = v.admin2, admin3 = v.admin3,
-          latitude = tonumber(v.latitude), longitude = tonumber(v.longitude),
-          geo_precision = tonumber(v.geo_precision), source_scale = v.source_scale,
-          acled_tags = v.tags, timestamp = tonumber(v.timestamp) or v.timestamp,
-        },
-      }, line)
-    end
-    ::continue::
-  end
-  reader:close()
-  importer.log_filtered(src, opts, filtered)
+  sink.read(0) -- the engine counts the rows, rejected ones too
+  local n = caw.bulk.load(src.path, {
+    source = "acled",
+    sep = ",", quote = true, header = true,
+    header_layout = importer.header_layout(src, M.layouts,
+      { normalize = string.lower, what = "ACLED exports" }),
+    attrs = M.attrs, title = M.title, messages = M.messages,
+    title_names = "source",     -- titles name the actors as ACLED does
+    url = "urn:acled:{ref}",
+    code_max = 200,             -- "Strategic developments/Agreement"
+    same_actor = "split",       -- both sides one state: the initiator
+    place = "geo",
+    dedup = false,              -- ACLED rows are events of their own
+    batch = sink.batch,
+    skip_bad = opts.rejects ~= nil,
+    where = opts.where and where.get(opts.where) or nil,
+    date = M.date,
+    actor_key = "name",
+    actor = function(_, _, name) return M.actor(name) end,
+    code = M.code,
+    reject = sink.reject,
+    progress = sink.progress,
+  })
+  importer.report_bulk(sink, src, opts, n)
 end
 
 -- An ACLED export: the header starts with event_id_cnty (maybe quoted).

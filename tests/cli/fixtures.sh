@@ -42,7 +42,9 @@ run "$CAW" --db "$DB" import "$F/acled_old_layout.csv"
 expect_rc 0 "ACLED older layout"
 expect_err "2 read, 2 added, 0 updated, 0 unchanged (acled)" "the older header (data_id first) is found by content"
 run ids "$DB" 2020-03 2020-03
-expect_out "acled:TJK80002=conflict@2020-03 acled:KAZ80001=protest@2020-03-12" "'12 March 2020' read as a date; time_precision 2 is the month"
+expect_out "acled:KAZ80001=protest@2020-03-12 acled:TJK80002=conflict@2020-03-20" "'12 March 2020' read as a date; a machine-coded event is one day"
+run "$CAW" --db "$DB" run -e 'print(caw.json.decode(caw.event("acled:TJK80002").attrs).time_precision)'
+expect_out "2" "time_precision 2 (within the month) kept in attrs"
 
 run "$CAW" --db "$DB" run -e 'print(caw.count())'
 expect_out "13" "every fixture's events stored"

@@ -437,34 +437,43 @@ static const char GLUE[] =
   "  local counts = importer.run(p, { name = 'fuzz.json',\n"
   "    text = function() return text end, sha256 = caw.sha256(text) }, opts)\n"
   "  return counts.added, counts.rejected, opts.rejects and #opts.rejects or 0\n"
+  "end, function(path, name, skip_bad)\n" /* a file through the bulk engine */
+  "  local opts = { quiet = true, rejects = skip_bad and {} or nil }\n"
+  "  local q = assert(by_name[name], 'no importer ' .. name)\n"
+  "  local counts = importer.run(q, { name = 'fuzz.' .. name, path = path,\n"
+  "    text = function() return caw.readfile(path) end }, opts)\n"
+  "  return counts.added, counts.rejected, opts.rejects and #opts.rejects or 0\n"
   "end\n";
 
 #define ODD_MAX 256
 
 static struct {
-  char dir[256], db[300];
+  char dir[256], db[300], in[300];
   caw_store *st;
   caw_runtime *rt;
   lua_State *L;
-  int fn_ref;
+  int fn_ref, bulk_ref; /* the glue's functions: a JSON text, a file */
   unsigned long inputs;
   char *odd[ODD_MAX]; /* normalised non-data errors already reported */
   unsigned nodd;
-} J = {.fn_ref = LUA_NOREF};
+} J = {.fn_ref = LUA_NOREF, .bulk_ref = LUA_NOREF};
+
+#define NTABLES 9
+#define T_CODED 8 /* the table of machine-coded events */
 
 /* Row counts of every table an import writes. */
 typedef struct snapshot {
-  long long n[8];
+  long long n[NTABLES];
 } snapshot;
 
 static snapshot take_snapshot(void) {
-  static const char *const tables[8] = {
+  static const char *const tables[NTABLES] = {
     "events", "batches", "actors", "memberships", "event_actors", "money",
-    "sources", "event_tags"};
+    "sources", "event_tags", "coded"};
   char err[CAW_ERRMAX];
   snapshot sn;
   int i;
-  for (i = 0; i < 8; i++) {
+  for (i = 0; i < NTABLES; i++) {
     int64_t count = 0;
     CHECK(caw_store_table_rows(J.st, tables[i], &count, err, sizeof err) ==
               CAW_OK,
@@ -491,6 +500,7 @@ void caw_fuzz_json_init(const char *plugin_dir) {
   CHECK(mkdtemp(J.dir) != NULL, "cannot make a directory under %s",
         tmp && *tmp ? tmp : "/tmp");
   snprintf(J.db, sizeof J.db, "%s/fuzz.db", J.dir);
+  snprintf(J.in, sizeof J.in, "%s/fuzz.in", J.dir);
   st = caw_store_open(J.db, CAW_STORE_CREATE, &J.st, err, sizeof err);
   CHECK(st == CAW_OK, "%s", err);
   memset(&opts, 0, sizeof opts);
@@ -504,11 +514,13 @@ void caw_fuzz_json_init(const char *plugin_dir) {
         "%s", lua_tostring(J.L, -1));
   lua_pushlstring(J.L, (const char *)caw_embed_central_asia,
                   caw_embed_central_asia_len);
-  if (lua_pcall(J.L, 1, 1, 0) != LUA_OK) {
+  if (lua_pcall(J.L, 1, 2, 0) != LUA_OK) {
     if (lua_istable(J.L, -1)) lua_getfield(J.L, -1, "message");
     CHECK(0, "cannot seed the store: %s", lua_tostring(J.L, -1));
   }
-  CHECK(lua_isfunction(J.L, -1), "the glue returned no function");
+  CHECK(lua_isfunction(J.L, -1) && lua_isfunction(J.L, -2),
+        "the glue returned no functions");
+  J.bulk_ref = luaL_ref(J.L, LUA_REGISTRYINDEX);
   J.fn_ref = luaL_ref(J.L, LUA_REGISTRYINDEX);
   CHECK(caw_store_depth(J.st) == 0, "a transaction left open by the seed");
   CHECK(take_snapshot().n[0] > 0, "the bundled dataset added no events");
@@ -525,6 +537,7 @@ void caw_fuzz_json_fini(void) {
   J.st = NULL;
   J.L = NULL;
   remove(J.db);
+  remove(J.in);
   snprintf(side, sizeof side, "%s-wal", J.db);
   remove(side);
   snprintf(side, sizeof side, "%s-shm", J.db);
@@ -570,22 +583,32 @@ static void note_odd(int code, const char *msg) {
 
 /* One import; checks that it was all or nothing. Returns 1 when it
    imported, 0 when it was rejected with a data error, -1 for another
-   error. */
-static int import_once(const uint8_t *data, size_t len, int skip_bad) {
+   error. With an importer name (bulk), data is not used: the import
+   reads the file J.in through that importer and the bulk engine. */
+static int import_once(const uint8_t *data, size_t len, int skip_bad,
+                       const char *bulk) {
   lua_State *L = J.L;
   snapshot before = take_snapshot(), after;
   int rc, i, code;
-  const char *msg;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, J.fn_ref);
-  lua_pushlstring(L, (const char *)data, len);
-  lua_pushboolean(L, skip_bad);
-  rc = lua_pcall(L, 2, 3, 0);
+  const char *msg = NULL;
+  if (bulk) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, J.bulk_ref);
+    lua_pushstring(L, J.in);
+    lua_pushstring(L, bulk);
+    lua_pushboolean(L, skip_bad);
+    rc = lua_pcall(L, 3, 3, 0);
+  } else {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, J.fn_ref);
+    lua_pushlstring(L, (const char *)data, len);
+    lua_pushboolean(L, skip_bad);
+    rc = lua_pcall(L, 2, 3, 0);
+  }
   CHECK(caw_store_depth(J.st) == 1, "the import left depth %d",
         caw_store_depth(J.st));
   after = take_snapshot();
   if (rc != LUA_OK) {
     code = rc == LUA_ERRMEM ? -1 : error_code(L, &msg);
-    for (i = 0; i < 8; i++)
+    for (i = 0; i < NTABLES; i++)
       CHECK(after.n[i] == before.n[i],
             "a failed import changed table %d: %lld -> %lld", i, before.n[i],
             after.n[i]);
@@ -597,9 +620,10 @@ static int import_once(const uint8_t *data, size_t len, int skip_bad) {
     lua_Integer added = lua_tointeger(L, -3), rejected = lua_tointeger(L, -2),
                 listed = lua_tointeger(L, -1);
     lua_settop(L, 0);
-    CHECK(after.n[0] == before.n[0] + added,
-          "%lld events before, %lld after, but %lld added", before.n[0],
-          after.n[0], (long long)added);
+    i = bulk ? T_CODED : 0; /* where the importer stores its events */
+    CHECK(after.n[i] == before.n[i] + added,
+          "%lld events before, %lld after, but %lld added", before.n[i],
+          after.n[i], (long long)added);
     CHECK(after.n[1] == before.n[1] + 1, "no batch recorded");
     CHECK(rejected == (skip_bad ? listed : 0),
           "%lld rejected, %lld listed", (long long)rejected,
@@ -616,13 +640,39 @@ int caw_fuzz_json(const uint8_t *data, size_t len, unsigned check_every) {
   /* an outer transaction, rolled back at the end: every input meets the
      seeded store; the import's own transaction becomes a savepoint */
   CHECK(caw_store_begin(J.st, err, sizeof err) == CAW_OK, "%s", err);
-  res = import_once(data, len, 0);
-  if (res == 0) import_once(data, len, 1); /* as --skip-bad would */
+  res = import_once(data, len, 0, NULL);
+  if (res == 0) import_once(data, len, 1, NULL); /* as --skip-bad would */
   if (check_every && J.inputs % check_every == 0) check_integrity();
   CHECK(caw_store_rollback(J.st) == CAW_OK && caw_store_depth(J.st) == 0,
         "cannot roll back");
   /* free this input's garbage now: libFuzzer runs a (slow) leak check
      after every input that allocated more than it freed */
+  lua_gc(J.L, LUA_GCCOLLECT);
+  return res == 1;
+}
+
+/* The importers on the bulk engine, picked by an input's first byte. */
+static const char *const BULK_IMPORTERS[] = {"icews", "acled", "gdelt"};
+
+int caw_fuzz_bulk(const uint8_t *data, size_t len, unsigned check_every) {
+  char err[CAW_ERRMAX];
+  const char *name;
+  FILE *f;
+  int res;
+  CHECK(J.rt != NULL, "caw_fuzz_json_init was not called");
+  if (len == 0) return 0;
+  name = BULK_IMPORTERS[data[0] % 3];
+  f = fopen(J.in, "wb");
+  CHECK(f != NULL, "cannot write %s", J.in);
+  CHECK(fwrite(data + 1, 1, len - 1, f) == len - 1 && fclose(f) == 0,
+        "cannot write %s", J.in);
+  J.inputs++;
+  CHECK(caw_store_begin(J.st, err, sizeof err) == CAW_OK, "%s", err);
+  res = import_once(NULL, 0, 0, name);
+  if (res == 0) import_once(NULL, 0, 1, name); /* as --skip-bad would */
+  if (check_every && J.inputs % check_every == 0) check_integrity();
+  CHECK(caw_store_rollback(J.st) == CAW_OK && caw_store_depth(J.st) == 0,
+        "cannot roll back");
   lua_gc(J.L, LUA_GCCOLLECT);
   return res == 1;
 }

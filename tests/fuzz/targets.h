@@ -47,6 +47,16 @@ void caw_fuzz_json_init(const char *plugin_dir);
 */
 int caw_fuzz_json(const uint8_t *data, size_t len, unsigned check_every);
 
+/*
+** The bulk engine through its binding (caw.bulk.load): the len - 1 bytes
+** after data[0] as one file, imported by the importer data[0] % 3 picks
+** (icews, acled, gdelt: declarations run by the delimited reader and the
+** bulk engine), in the store caw_fuzz_json_init set up, inside a
+** transaction rolled back afterwards. Checks as caw_fuzz_json does, with
+** the events counted in the coded table. Returns 1 when it imported.
+*/
+int caw_fuzz_bulk(const uint8_t *data, size_t len, unsigned check_every);
+
 /* Close the runtime and the store and remove the temporary file. */
 void caw_fuzz_json_fini(void);
 
