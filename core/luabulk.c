@@ -50,6 +50,7 @@ static const char *const role_names[F_ROLES] = {
   "actor2_sectors", "text"};
 
 #define MAX_PLACES 4 /* columns joined into the location */
+#define MAX_SUBCODES 4 /* columns joined after the code: "code/sub/sub" */
 
 enum { A_INT, A_NUM, A_STR, A_FLAG, A_CONST, A_LIST, A_AUTO };
 
@@ -70,6 +71,8 @@ typedef struct layout {
   int col[F_ROLES]; /* 0-based, -1 none */
   int place[MAX_PLACES]; /* location: these columns joined by ", " */
   int nplace;
+  int sub[MAX_SUBCODES]; /* subcode: these columns, each after a "/" */
+  int nsub;
   int with[2];           /* date_with: the columns the date rule sees too */
   int nwith;
 } layout;
@@ -875,15 +878,19 @@ static void on_row(lua_State *L, load *g, const caw_dsv_field *f, size_t nf,
   }
   r.ref = ref;
   cs = fld(f, lay, F_CODE);
-  if (lay->col[F_SUBCODE] >= 0) { /* the code rule sees "code/subcode" */
-    const char *sub = fld(f, lay, F_SUBCODE);
+  if (lay->nsub > 0) { /* the code rule sees "code/subcode[/subcode]" */
+    size_t at;
     g->tb_code.n = 0;
     g->tb_code.bad = 0;
     tb_str(&g->tb_code, cs);
     caw_bulk_buf_add(&g->tb_code, "/", 1);
-    tb_str(&g->tb_code, sub);
+    at = g->tb_code.n;
+    for (i = 0; i < (size_t)lay->nsub; i++) {
+      if (i > 0) caw_bulk_buf_add(&g->tb_code, "/", 1);
+      tb_str(&g->tb_code, f[lay->sub[i]].ptr);
+    }
     if (g->tb_code.bad) oom(L);
-    cm = code_of(L, g, g->tb_code.p, g->tb_code.n, cs, sub);
+    cm = code_of(L, g, g->tb_code.p, g->tb_code.n, cs, g->tb_code.p + at);
     cs = g->tb_code.p;
   } else
     cm = code_of(L, g, cs, strlen(cs), NULL, NULL);
@@ -1118,7 +1125,7 @@ static int attr_index(load *g, const char *name) {
 
 /* One layout, the table at the top: {fields = {ref = 1, ...}, const =
    {version = 1}}, for rows of nc columns. A field is a column number (a
-   location may be a list of them, joined). */
+   location, a subcode or date_with may be a list of them). */
 static void read_layout(lua_State *L, load *g, int nc) {
   layout *lay = &g->lay[nc];
   size_t i, j;
@@ -1126,6 +1133,7 @@ static void read_layout(lua_State *L, load *g, int nc) {
   lay->used = 1;
   lay->nplace = 0;
   lay->nwith = 0;
+  lay->nsub = 0;
   for (i = 0; i < F_ROLES; i++) lay->col[i] = -1;
   caw_sandbox_unwrap(L, -1);
   if (lua_getfield(L, -1, "fields") != LUA_TTABLE)
@@ -1136,19 +1144,23 @@ static void read_layout(lua_State *L, load *g, int nc) {
     const char *name = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
     lua_Integer col;
     int found = 0;
-    if (name && strcmp(name, "location") == 0 && lua_istable(L, -1)) {
+    if (name && (strcmp(name, "location") == 0 || strcmp(name, "subcode") == 0) &&
+        lua_istable(L, -1)) {
+      int is_sub = name[0] == 's', max = is_sub ? MAX_SUBCODES : MAX_PLACES;
+      int *cols = is_sub ? lay->sub : lay->place, *n = is_sub ? &lay->nsub : &lay->nplace;
       lua_Integer k;
       caw_sandbox_unwrap(L, -1);
       for (k = 1; lua_rawgeti(L, -1, k) != LUA_TNIL; k++) {
         col = lua_tointegerx(L, -1, &isnum);
-        if (!isnum || col < 1 || col > nc || lay->nplace >= MAX_PLACES)
-          luaL_error(L, "caw.bulk.load: layout %d: location is a column or a"
-                        " list of up to %d (1 to %d)", nc, MAX_PLACES, nc);
-        lay->place[lay->nplace++] = (int)col - 1;
+        if (!isnum || col < 1 || col > nc || *n >= max)
+          luaL_error(L, "caw.bulk.load: layout %d: %s is a column or a"
+                        " list of up to %d (1 to %d)", nc, name, max, nc);
+        cols[(*n)++] = (int)col - 1;
         lua_pop(L, 1);
       }
       lua_pop(L, 2);
-      if (lay->nplace) lay->col[F_LOCATION] = lay->place[0];
+      if (!is_sub && lay->nplace) lay->col[F_LOCATION] = lay->place[0];
+      if (is_sub && lay->nsub) lay->col[F_SUBCODE] = lay->sub[0];
       continue;
     }
     if (name && strcmp(name, "date_with") == 0 && lua_istable(L, -1)) {
@@ -1189,6 +1201,10 @@ static void read_layout(lua_State *L, load *g, int nc) {
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
+  if (lay->col[F_SUBCODE] >= 0 && lay->nsub == 0) { /* one column */
+    lay->sub[0] = lay->col[F_SUBCODE];
+    lay->nsub = 1;
+  }
   if (lua_getfield(L, -1, "const") == LUA_TTABLE) {
     caw_sandbox_unwrap(L, -1);
     lua_pushnil(L);

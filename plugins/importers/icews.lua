@@ -174,9 +174,13 @@ function M.import(src, sink, opts)
   end
 end
 
--- An ICEWS file: the header starts "Event ID<TAB>Event Date".
+-- An ICEWS file: the header starts "Event ID<TAB>Event Date", and not
+-- "Event ID<TAB>Event Date<TAB>Event Type" in any case (POLECAT's,
+-- importers/polecat.lua).
 function M.detect(head)
-  return head:gsub("^\239\187\191", ""):find("^Event ID\tEvent Date\t") ~= nil
+  head = head:gsub("^\239\187\191", "")
+  return head:find("^Event ID\tEvent Date\t") ~= nil
+     and head:sub(1, 64):lower():find("^event id\tevent date\tevent type\t") == nil
 end
 
 return M

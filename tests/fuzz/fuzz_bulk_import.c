@@ -1,7 +1,7 @@
 /*
 ** fuzz_bulk_import.c -- libFuzzer harness for the bulk engine through its
 ** binding: each input is one file (its first byte picks the importer:
-** icews, acled or gdelt) imported through lib/importer.lua, whose
+** icews, acled, gdelt or polecat) imported through lib/importer.lua, whose
 ** declaration caw.bulk.load (luabulk.c) runs with the delimited reader
 ** (dsv.c) and the bulk engine (bulk.c) into a store seeded with the
 ** bundled dataset. Errors are expected; crashes, leaks, undefined

@@ -652,7 +652,7 @@ int caw_fuzz_json(const uint8_t *data, size_t len, unsigned check_every) {
 }
 
 /* The importers on the bulk engine, picked by an input's first byte. */
-static const char *const BULK_IMPORTERS[] = {"icews", "acled", "gdelt"};
+static const char *const BULK_IMPORTERS[] = {"icews", "acled", "gdelt", "polecat"};
 
 int caw_fuzz_bulk(const uint8_t *data, size_t len, unsigned check_every) {
   char err[CAW_ERRMAX];
@@ -661,7 +661,7 @@ int caw_fuzz_bulk(const uint8_t *data, size_t len, unsigned check_every) {
   int res;
   CHECK(J.rt != NULL, "caw_fuzz_json_init was not called");
   if (len == 0) return 0;
-  name = BULK_IMPORTERS[data[0] % 3];
+  name = BULK_IMPORTERS[data[0] % (sizeof BULK_IMPORTERS / sizeof *BULK_IMPORTERS)];
   f = fopen(J.in, "wb");
   CHECK(f != NULL, "cannot write %s", J.in);
   CHECK(fwrite(data + 1, 1, len - 1, f) == len - 1 && fclose(f) == 0,
