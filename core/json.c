@@ -12,7 +12,8 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-#include "caw/runtime.h"
+#include "caw/lbind.h"
+#include "caw/mem.h"
 #include "caw/sandbox.h"
 #include "caw/utf8.h"
 

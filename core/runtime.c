@@ -33,6 +33,8 @@
 
 #include "caw/date.h"
 #include "caw/file.h"
+#include "caw/lbind.h"
+#include "caw/mem.h"
 #include "caw/runtime.h"
 #include "caw/sandbox.h"
 #include "caw/sha256.h"
@@ -45,28 +47,20 @@
 #define CAW_INSTALL_PLUGINS "/usr/local/share/caw/plugins"
 #endif
 
-static const char ERROR_MT[] = "caw.error";
 static const char CURSOR_MT[] = "caw.cursor";
-static const char RUNTIME_KEY[] = "caw.runtime";
-
-/* Why the script is being stopped (sticky once set). */
-enum { STOP_NONE, STOP_TIMEOUT, STOP_MEMORY };
 
 struct caw_runtime {
+  caw_lua_host host; /* first: what the bindings see (lbind.h) */
   lua_State *L;
   caw_store *store;
   caw_runtime_opts opts;
   size_t mem_used;
   int mem_exceeded; /* the cap was hit: report it as such */
-  volatile sig_atomic_t stop; /* STOP_*: every hook and check raises */
   volatile sig_atomic_t ticks; /* alarms since the time ran out */
   sqlite3_int64 old_soft, old_hard; /* SQLite heap limits to restore */
   pthread_t lua_thread; /* the thread Lua runs on (hooks are set there) */
   size_t sql_seen;      /* SQLite's heap when last asked (it takes a lock) */
   unsigned sql_tick;    /* Lua allocations since */
-  int argc;            /* the command line of the run, for the file */
-  char **argv;         /* policy of --sandbox */
-  const char *script;
   double progress_last; /* when the progress line was last drawn */
   int progress_shown;
 };
@@ -83,9 +77,6 @@ struct caw_runtime {
 #define ALARM_TICK 0.1
 #define HARD_TICKS 20
 
-/* The runtime whose --max-memory also counts C allocations (cJSON). */
-static caw_runtime *mem_rt;
-static long long c_mem_used; /* bytes cJSON holds, all threads (atomic) */
 
 static void stop_hook(lua_State *L, lua_Debug *ar);
 
@@ -93,23 +84,21 @@ static void stop_hook(lua_State *L, lua_Debug *ar);
    instruction, so that no pcall lets the script carry on. */
 static void mem_stop(caw_runtime *rt) {
   rt->mem_exceeded = 1;
-  if (!rt->stop) rt->stop = STOP_MEMORY;
+  if (!rt->host.stop) rt->host.stop = CAW_LUA_STOP_MEMORY;
   lua_sethook(rt->L, stop_hook, LUA_MASKCOUNT, 1);
 }
 
 /* Bytes in use on the script's behalf: the Lua heap plus what cJSON and
    SQLite hold. */
 static size_t mem_total(const caw_runtime *rt) {
-  long long c = __atomic_load_n(&c_mem_used, __ATOMIC_RELAXED);
   sqlite3_int64 q = sqlite3_memory_used();
-  return rt->mem_used + (size_t)(c > 0 ? c : 0) + (size_t)(q > 0 ? q : 0);
+  return rt->mem_used + caw_mem_used() + (size_t)(q > 0 ? q : 0);
 }
 
 /* The same for Lua's allocator, which runs often: SQLite is asked every
    256 allocations, and whenever the total comes near the cap. */
 static size_t mem_total_lua(caw_runtime *rt, size_t cap) {
-  long long c = __atomic_load_n(&c_mem_used, __ATOMIC_RELAXED);
-  size_t base = rt->mem_used + (size_t)(c > 0 ? c : 0);
+  size_t base = rt->mem_used + caw_mem_used();
   if (++rt->sql_tick >= 256 || base + rt->sql_seen > cap - cap / 8) {
     sqlite3_int64 q = sqlite3_memory_used();
     rt->sql_tick = 0;
@@ -138,42 +127,20 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return ptr;
 }
 
-void *caw_mem_alloc(size_t n) {
-  caw_runtime *rt = mem_rt;
-  void *p;
-  if (rt && rt->opts.max_memory && mem_total(rt) + n > rt->opts.max_memory) {
-    if (pthread_equal(pthread_self(), rt->lua_thread)) mem_stop(rt);
-    else { /* another thread: the hook is set when Lua next allocates */
-      rt->mem_exceeded = 1;
-      if (!rt->stop) rt->stop = STOP_MEMORY;
-    }
-    return NULL;
+/* caw_mem_alloc's limit (mem.h): may C take n more bytes for cJSON? */
+static int mem_refuse(void *arg, size_t n) {
+  caw_runtime *rt = arg;
+  if (mem_total(rt) + n <= rt->opts.max_memory) return 0;
+  if (pthread_equal(pthread_self(), rt->lua_thread)) mem_stop(rt);
+  else { /* another thread: the hook is set when Lua next allocates */
+    rt->mem_exceeded = 1;
+    if (!rt->host.stop) rt->host.stop = CAW_LUA_STOP_MEMORY;
   }
-  if ((p = malloc(n)))
-    __atomic_add_fetch(&c_mem_used, (long long)malloc_usable_size(p),
-                       __ATOMIC_RELAXED);
-  return p;
-}
-
-void caw_mem_free(void *p) {
-  if (!p) return;
-  __atomic_sub_fetch(&c_mem_used, (long long)malloc_usable_size(p),
-                     __ATOMIC_RELAXED);
-  free(p);
+  return 1;
 }
 
 static caw_runtime *alarm_rt;
 static char hard_msg[160];
-
-static int raise_stop(lua_State *L, caw_runtime *rt) {
-  if (rt->stop == STOP_MEMORY)
-    return caw_lua_fail(L, CAW_EXIT_SOFTWARE,
-                        "stopped: the script used more than --max-memory"
-                        " %zu MB", rt->opts.max_memory >> 20);
-  return caw_lua_fail(L, CAW_EXIT_SOFTWARE,
-                      "stopped: the script ran longer than --timeout %g"
-                      " seconds", rt->opts.timeout_s);
-}
 
 static caw_runtime *runtime_of(lua_State *L);
 static void push_plugin_dirs(lua_State *L);
@@ -181,14 +148,8 @@ static void push_plugin_dirs(lua_State *L);
 /* Stays set once a limit is hit: every further instruction fails again,
    so a pcall in the script cannot swallow the stop. */
 static void stop_hook(lua_State *L, lua_Debug *ar) {
-  caw_runtime *rt = runtime_of(L);
   (void)ar;
-  if (rt && rt->stop) raise_stop(L, rt);
-}
-
-void caw_runtime_check(lua_State *L) {
-  caw_runtime *rt = runtime_of(L);
-  if (rt && rt->stop) raise_stop(L, rt);
+  caw_lua_check(L);
 }
 
 /* As lua.c does for SIGINT: set the hook only now, so that no hook slows
@@ -200,7 +161,7 @@ static void on_alarm(int sig) {
   caw_runtime *rt = alarm_rt;
   (void)sig;
   if (!rt) return;
-  if (!rt->stop) rt->stop = STOP_TIMEOUT;
+  if (!rt->host.stop) rt->host.stop = CAW_LUA_STOP_TIMEOUT;
   lua_sethook(rt->L, stop_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
   if (++rt->ticks > HARD_TICKS) {
     ssize_t w = write(2, hard_msg, strlen(hard_msg));
@@ -244,7 +205,7 @@ static void disarm_timeout(void) {
    checks the stop flag. */
 static void co_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
-  caw_runtime_check(L);
+  caw_lua_check(L);
 }
 
 static void hook_thread(lua_State *co) {
@@ -278,7 +239,7 @@ static int limited_cowrap(lua_State *L) {
    error comes from a hook, so a loop in it could not be stopped). */
 static int limited_handler(lua_State *L) {
   caw_runtime *rt = runtime_of(L);
-  if (rt && rt->stop) return 1; /* the error as it is */
+  if (rt && rt->host.stop) return 1; /* the error as it is */
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, 1);
@@ -300,7 +261,7 @@ static int limited_xpcall(lua_State *L) {
    with the script. */
 static int sql_progress(void *ud) {
   caw_runtime *rt = ud;
-  return rt->stop != 0;
+  return rt->host.stop != 0;
 }
 
 static void wrap_field(lua_State *L, const char *lib, const char *fn,
@@ -325,7 +286,7 @@ static void set_limits(caw_runtime *rt) {
     caw_store_interrupt(rt->store, sql_progress, rt);
   if (rt->opts.max_memory) {
     rt->lua_thread = pthread_self();
-    mem_rt = rt;
+    caw_mem_limit(mem_refuse, rt);
     rt->old_hard = sqlite3_hard_heap_limit64(-1);
     rt->old_soft = sqlite3_soft_heap_limit64(-1);
     sqlite3_hard_heap_limit64((sqlite3_int64)rt->opts.max_memory);
@@ -336,76 +297,21 @@ static void set_limits(caw_runtime *rt) {
 static void clear_limits(caw_runtime *rt) {
   if (rt->store && (rt->opts.timeout_s || rt->opts.max_memory))
     caw_store_interrupt(rt->store, NULL, NULL);
-  if (mem_rt == rt) {
-    mem_rt = NULL;
+  if (caw_mem_unlimit(rt)) {
     sqlite3_hard_heap_limit64(rt->old_hard);
     sqlite3_soft_heap_limit64(rt->old_soft);
   }
 }
 
-/* ---- errors ---- */
-
-static int error_tostring(lua_State *L) {
-  lua_getfield(L, 1, "message");
-  return 1;
-}
-
-static void push_error(lua_State *L, int exitcode, const char *msg) {
-  lua_createtable(L, 0, 2);
-  lua_pushinteger(L, exitcode);
-  lua_setfield(L, -2, "code");
-  lua_pushstring(L, msg);
-  lua_setfield(L, -2, "message");
-  luaL_setmetatable(L, ERROR_MT);
-}
-
-int caw_lua_fail(lua_State *L, int exitcode, const char *fmt, ...) {
-  char msg[CAW_ERRMAX * 2];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  push_error(L, exitcode, msg);
-  return lua_error(L);
-}
-
+/* The runtime that hosts L: its host is its first member. */
 static caw_runtime *runtime_of(lua_State *L) {
-  caw_runtime *rt;
-  lua_getfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
-  rt = lua_touserdata(L, -1);
-  lua_pop(L, 1);
-  return rt;
+  return (caw_runtime *)caw_lua_host_of(L);
 }
 
-static caw_store *store_of(lua_State *L) {
-  caw_runtime *rt = runtime_of(L);
-  if (!rt || !rt->store)
-    caw_lua_fail(L, CAW_EXIT_USAGE, "no database is open");
-  return rt->store;
-}
-
-caw_store *caw_runtime_store(lua_State *L) { return store_of(L); }
+static caw_store *store_of(lua_State *L) { return caw_lua_store(L); }
 
 static int fail_status(lua_State *L, caw_status st, const char *msg) {
-  return caw_lua_fail(L, caw_status_exit(st), "%s", msg);
-}
-
-/* caw.fail(code, message): raise an error that exits with code. */
-static int l_fail(lua_State *L) {
-  int code = (int)luaL_checkinteger(L, 1);
-  const char *msg = luaL_checkstring(L, 2);
-  return caw_lua_fail(L, code, "%s", msg);
-}
-
-/* caw.error_code(err) -> exit code carried by an error value, or nil */
-static int l_error_code(lua_State *L) {
-  if (lua_istable(L, 1) && luaL_getmetafield(L, 1, "__name") == LUA_TSTRING &&
-      strcmp(lua_tostring(L, -1), ERROR_MT) == 0) {
-    lua_getfield(L, 1, "code");
-    return 1;
-  }
-  lua_pushnil(L);
-  return 1;
+  return caw_lua_fail_status(L, st, msg);
 }
 
 /* ---- Lua table -> caw_event ---- */
@@ -1361,42 +1267,35 @@ static int in_plugin_dir(lua_State *L, const char *path) {
   return found;
 }
 
-static int named_on_command_line(caw_runtime *rt, const char *path) {
+static int named_on_command_line(caw_lua_host *h, const char *path) {
   int i;
-  if (rt->script && same_file(path, rt->script)) return 1;
-  for (i = 0; i < rt->argc; i++) {
-    const char *a = rt->argv[i], *eq = strchr(a, '=');
+  if (h->script && same_file(path, h->script)) return 1;
+  for (i = 0; i < h->argc; i++) {
+    const char *a = h->argv[i], *eq = strchr(a, '=');
     if (same_file(path, a)) return 1;
     if (a[0] == '-' && eq && same_file(path, eq + 1)) return 1;
   }
   return 0;
 }
 
-void caw_runtime_check_read(lua_State *L, const char *path) {
-  caw_runtime *rt = runtime_of(L);
-  if (!rt || !rt->opts.sandbox) return;
-  if (named_on_command_line(rt, path) || in_plugin_dir(L, path)) return;
-  caw_lua_fail(L, CAW_EXIT_NOPERM, "--sandbox: cannot read %s: a sandboxed"
-               " script reads only the files named on its command line",
-               path);
+/* caw_lua_host.may_read: a file named on the command line, or a plugin. */
+static int may_read(lua_State *L, caw_lua_host *h, const char *path) {
+  return named_on_command_line(h, path) || in_plugin_dir(L, path);
 }
 
-void caw_runtime_check_write(lua_State *L, const char *path) {
-  caw_runtime *rt = runtime_of(L);
+/* caw_lua_host.may_write: the file given with -o or --output. */
+static int may_write(lua_State *L, caw_lua_host *h, const char *path) {
   int i;
-  if (!rt || !rt->opts.sandbox || strcmp(path, "-") == 0) return;
-  for (i = 0; i < rt->argc; i++) {
-    const char *a = rt->argv[i];
+  (void)L;
+  for (i = 0; i < h->argc; i++) {
+    const char *a = h->argv[i];
     if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) &&
-        i + 1 < rt->argc && strcmp(rt->argv[i + 1], path) == 0)
-      return;
-    if (strncmp(a, "--output=", 9) == 0 && strcmp(a + 9, path) == 0) return;
+        i + 1 < h->argc && strcmp(h->argv[i + 1], path) == 0)
+      return 1;
+    if (strncmp(a, "--output=", 9) == 0 && strcmp(a + 9, path) == 0) return 1;
   }
-  caw_lua_fail(L, CAW_EXIT_NOPERM, "--sandbox: cannot write %s: a sandboxed"
-               " script writes only standard output and the file given"
-               " with -o", path);
+  return 0;
 }
-
 
 /* caw.readfile(path [, max]) -> contents (at most max bytes); 66 when
    missing, 74 on I/O errors. */
@@ -1406,7 +1305,7 @@ static int l_readfile(lua_State *L) {
   luaL_Buffer b;
   FILE *f;
   size_t n, want;
-  caw_runtime_check_read(L, path);
+  caw_lua_check_read(L, path);
   if (!(f = fopen(path, "rb")))
     return caw_lua_fail(L, errno == ENOENT ? CAW_EXIT_NOINPUT : CAW_EXIT_IOERR,
                         "cannot read %s: %s", path, strerror(errno));
@@ -1418,9 +1317,9 @@ static int l_readfile(lua_State *L) {
     n = fread(p, 1, want, f);
     luaL_addsize(&b, n);
     if (max >= 0) max -= (lua_Integer)n;
-    if (runtime_of(L)->stop) { /* an endless file (/dev/zero) */
+    if (runtime_of(L)->host.stop) { /* an endless file (/dev/zero) */
       fclose(f);
-      caw_runtime_check(L);
+      caw_lua_check(L);
     }
   } while (n == want && want > 0);
   if (ferror(f)) {
@@ -1474,9 +1373,9 @@ static int l_sha256_file(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   char hex[65];
   int e, no = 0;
-  caw_runtime_check_read(L, path);
-  e = hash_file(path, hex, &runtime_of(L)->stop, &no);
-  caw_runtime_check(L);
+  caw_lua_check_read(L, path);
+  e = hash_file(path, hex, &runtime_of(L)->host.stop, &no);
+  caw_lua_check(L);
   if (e) return hash_fail(L, path, e);
   lua_pushstring(L, hex);
   return 1;
@@ -1521,10 +1420,10 @@ static int l_sha256_file_async(lua_State *L) {
   const char *path = luaL_checklstring(L, 1, &len);
   pending *p;
   sigset_t all, old;
-  caw_runtime_check_read(L, path);
+  caw_lua_check_read(L, path);
   p = lua_newuserdatauv(L, sizeof *p + len + 1, 0);
   memset(p, 0, sizeof *p);
-  p->stop = &runtime_of(L)->stop;
+  p->stop = &runtime_of(L)->host.stop;
   memcpy(p->path, path, len + 1);
   luaL_setmetatable(L, PENDING_MT);
   sigfillset(&all); /* signals (the --timeout alarm) stay with Lua */
@@ -1539,7 +1438,7 @@ static int l_sha256_file_async(lua_State *L) {
 static int pending_result(lua_State *L) {
   pending *p = luaL_checkudata(L, 1, PENDING_MT);
   pending_join(p);
-  caw_runtime_check(L); /* the digest was cut short by a stop */
+  caw_lua_check(L); /* the digest was cut short by a stop */
   if (p->err) return hash_fail(L, p->path, p->err);
   lua_pushstring(L, p->hex);
   return 1;
@@ -1612,7 +1511,7 @@ static int l_write(lua_State *L) {
   const char *text = luaL_checklstring(L, 2, &len);
   char *tmp;
   FILE *f;
-  caw_runtime_check_write(L, path);
+  caw_lua_check_write(L, path);
   if (strcmp(path, "-") == 0) {
     if (fwrite(text, 1, len, stdout) != len) /* flushed when the run ends */
       return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write to stdout: %s",
@@ -1655,7 +1554,7 @@ static int writer_gc(lua_State *L) {
 static int l_output(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   lwriter *w;
-  caw_runtime_check_write(L, path);
+  caw_lua_check_write(L, path);
   w = lua_newuserdatauv(L, sizeof *w, 0);
   memset(w, 0, sizeof *w);
   luaL_setmetatable(L, WRITER_MT);
@@ -1919,7 +1818,7 @@ static int l_plugin_files(lua_State *L) {
    run in its own environment. */
 static int l_load_plugin(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  caw_runtime_check_read(L, path);
+  caw_lua_check_read(L, path);
   if (caw_sandbox_loadfile(L, path) != LUA_OK) {
     if (access(path, F_OK) != 0)
       return caw_lua_fail(L, CAW_EXIT_NOINPUT, "no plugin at %s", path);
@@ -1958,8 +1857,6 @@ static const luaL_Reg caw_funcs[] = {
   {"transaction", l_transaction},
   {"sql", l_sql},
   {"count", l_count},
-  {"fail", l_fail},
-  {"error_code", l_error_code},
   {"readfile", l_readfile},
   {"sha256", l_sha256},
   {"sha256_file", l_sha256_file},
@@ -1980,6 +1877,7 @@ static const luaL_Reg caw_funcs[] = {
 static int open_caw(lua_State *L) {
   caw_runtime *rt = runtime_of(L);
   luaL_newlib(L, caw_funcs);
+  caw_lua_open(L);
   luaopen_caw_json(L);
   lua_getfield(L, -1, "encode");
   lua_setfield(L, LUA_REGISTRYINDEX, "caw.json.encode");
@@ -2025,22 +1923,6 @@ static int open_caw(lua_State *L) {
   return 1; /* read-only from caw_sandbox_globals on */
 }
 
-/* Register the metatable name with the metamethods meta and, when given,
-   the methods its __index table holds. */
-static void new_class(lua_State *L, const char *name, const luaL_Reg *meta,
-                      const luaL_Reg *methods) {
-  luaL_newmetatable(L, name);
-  luaL_setfuncs(L, meta, 0);
-  if (methods) {
-    lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
-    lua_setfield(L, -2, "__index");
-  }
-  lua_pop(L, 1);
-}
-
-static const luaL_Reg error_meta[] = {{"__tostring", error_tostring},
-                                      {NULL, NULL}};
 static const luaL_Reg pending_meta[] = {{"__gc", pending_gc}, {NULL, NULL}};
 static const luaL_Reg pending_methods[] = {{"result", pending_result},
                                            {NULL, NULL}};
@@ -2063,12 +1945,16 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
     return NULL;
   }
   rt->L = L;
-  lua_pushlightuserdata(L, rt);
-  lua_setfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
-  new_class(L, ERROR_MT, error_meta, NULL);
-  new_class(L, PENDING_MT, pending_meta, pending_methods);
-  new_class(L, WRITER_MT, writer_meta, writer_methods);
-  new_class(L, CURSOR_MT, cursor_meta, NULL);
+  rt->host.store = store;
+  rt->host.timeout_s = rt->opts.timeout_s;
+  rt->host.max_memory = rt->opts.max_memory;
+  rt->host.sandbox = rt->opts.sandbox;
+  rt->host.may_read = may_read;
+  rt->host.may_write = may_write;
+  caw_lua_init(L, &rt->host);
+  caw_lua_class(L, PENDING_MT, pending_meta, pending_methods);
+  caw_lua_class(L, WRITER_MT, writer_meta, writer_methods);
+  caw_lua_class(L, CURSOR_MT, cursor_meta, NULL);
   luaL_openlibs(L);
   caw_sandbox_libs(L, rt->opts.sandbox,
                    rt->opts.timeout_s > 0 || rt->opts.max_memory > 0);
@@ -2094,8 +1980,7 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
     lua_pop(L, 2);
   }
   { /* getmetatable on caw's objects gives a name, not the shared table */
-    static const char *const locked[] = {ERROR_MT, PENDING_MT, WRITER_MT,
-                                         CURSOR_MT, "caw.json.array",
+    static const char *const locked[] = {"caw.json.array",
                                          "caw.json.object", NULL};
     const char *const *m;
     for (m = locked; *m; m++) caw_sandbox_lock_metatable(L, *m);
@@ -2119,12 +2004,8 @@ lua_State *caw_runtime_state(caw_runtime *rt) { return rt->L; }
    everything else. */
 static int msgh(lua_State *L) {
   caw_runtime *rt = runtime_of(L);
-  if (rt && rt->stop) return 1; /* no __tostring of the script's now */
-  if (lua_istable(L, 1) && luaL_getmetafield(L, 1, "__name") == LUA_TSTRING &&
-      strcmp(lua_tostring(L, -1), ERROR_MT) == 0) {
-    lua_pop(L, 1);
-    return 1;
-  }
+  if (rt && rt->host.stop) return 1; /* no __tostring of the script's now */
+  if (caw_lua_is_error(L, 1)) return 1;
   if (!lua_isstring(L, 1)) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
       return 1;
@@ -2141,7 +2022,7 @@ static int report(caw_runtime *rt, int status) {
   const char *msg;
   if (rt->progress_shown) fputs("\r\033[K", stderr);
   rt->progress_shown = 0;
-  if (rt->stop == STOP_TIMEOUT) {
+  if (rt->host.stop == CAW_LUA_STOP_TIMEOUT) {
     fprintf(stderr, "caw: stopped: the script ran longer than --timeout %g"
                     " seconds\n", rt->opts.timeout_s);
     lua_pop(L, 1);
@@ -2172,9 +2053,9 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
                     int argc, char **argv) {
   lua_State *L = rt->L;
   int rc, i, base, exitcode = 0;
-  rt->argc = argc; /* for the file policy of --sandbox */
-  rt->argv = argv;
-  rt->script = code ? NULL : path;
+  rt->host.argc = argc; /* for the file policy of --sandbox */
+  rt->host.argv = argv;
+  rt->host.script = code ? NULL : path;
   lua_pushcfunction(L, msgh);
   base = lua_gettop(L);
   lua_createtable(L, argc, 1); /* arg */
@@ -2226,7 +2107,7 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
       rc = lua_pcall(L, 1, 1, base);
     } else lua_pop(L, 1);
   }
-  if (rc == LUA_OK && rt->stop) { /* the stop was swallowed at the end */
+  if (rc == LUA_OK && rt->host.stop) { /* the stop was swallowed at the end */
     lua_pushnil(L);
     rc = LUA_ERRRUN;
   }
@@ -2236,9 +2117,9 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
   else if (lua_isinteger(L, -1)) exitcode = (int)lua_tointeger(L, -1);
   if (rt->progress_shown) fputs("\r\033[K", stderr);
   lua_settop(L, base - 1);
-  rt->argc = 0;
-  rt->argv = NULL;
-  rt->script = NULL;
+  rt->host.argc = 0;
+  rt->host.argv = NULL;
+  rt->host.script = NULL;
   fflush(stdout);
   return exitcode;
 }
