@@ -38,17 +38,12 @@
 #include "caw/luafile.h"
 #include "caw/luastore.h"
 #include "caw/mem.h"
+#include "caw/plugin.h"
 #include "caw/runtime.h"
 #include "caw/sandbox.h"
 #include "caw/sha256.h"
 #include "caw/store.h"
 
-#ifndef CAW_SOURCE_PLUGINS
-#define CAW_SOURCE_PLUGINS "plugins"
-#endif
-#ifndef CAW_INSTALL_PLUGINS
-#define CAW_INSTALL_PLUGINS "/usr/local/share/caw/plugins"
-#endif
 
 
 struct caw_runtime {
@@ -145,7 +140,6 @@ static caw_runtime *alarm_rt;
 static char hard_msg[160];
 
 static caw_runtime *runtime_of(lua_State *L);
-static void push_plugin_dirs(lua_State *L);
 
 /* Stays set once a limit is hit: every further instruction fails again,
    so a pcall in the script cannot swallow the stop. */
@@ -310,71 +304,6 @@ static caw_runtime *runtime_of(lua_State *L) {
   return (caw_runtime *)caw_lua_host_of(L);
 }
 
-/* ---- the file policy of --sandbox ---- */
-
-/* The file policy of --sandbox (docs/sandbox.md): a script reads only
-   the files named on its command line (and plugin files), and writes
-   only standard output and the file given with -o or --output. Paths are
-   compared after realpath, so "./x" is "x" and a symlink is its target. */
-
-/* Does path name the same existing file as named? */
-static int same_file(const char *path, const char *named) {
-  char a[PATH_MAX], b[PATH_MAX];
-  if (strcmp(path, named) == 0) return 1;
-  return realpath(path, a) && realpath(named, b) && strcmp(a, b) == 0;
-}
-
-/* Is path below one of the plugin directories? */
-static int in_plugin_dir(lua_State *L, const char *path) {
-  char real[PATH_MAX], dir[PATH_MAX];
-  lua_Integer i, n;
-  int found = 0;
-  if (!realpath(path, real)) return 0;
-  push_plugin_dirs(L);
-  n = (lua_Integer)luaL_len(L, -1);
-  for (i = 1; i <= n && !found; i++) {
-    size_t len;
-    lua_rawgeti(L, -1, i);
-    if (realpath(lua_tostring(L, -1), dir)) {
-      len = strlen(dir);
-      found = strncmp(real, dir, len) == 0 && real[len] == '/';
-    }
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  return found;
-}
-
-static int named_on_command_line(caw_lua_host *h, const char *path) {
-  int i;
-  if (h->script && same_file(path, h->script)) return 1;
-  for (i = 0; i < h->argc; i++) {
-    const char *a = h->argv[i], *eq = strchr(a, '=');
-    if (same_file(path, a)) return 1;
-    if (a[0] == '-' && eq && same_file(path, eq + 1)) return 1;
-  }
-  return 0;
-}
-
-/* caw_lua_host.may_read: a file named on the command line, or a plugin. */
-static int may_read(lua_State *L, caw_lua_host *h, const char *path) {
-  return named_on_command_line(h, path) || in_plugin_dir(L, path);
-}
-
-/* caw_lua_host.may_write: the file given with -o or --output. */
-static int may_write(lua_State *L, caw_lua_host *h, const char *path) {
-  int i;
-  (void)L;
-  for (i = 0; i < h->argc; i++) {
-    const char *a = h->argv[i];
-    if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) &&
-        i + 1 < h->argc && strcmp(h->argv[i + 1], path) == 0)
-      return 1;
-    if (strncmp(a, "--output=", 9) == 0 && strcmp(a + 9, path) == 0) return 1;
-  }
-  return 0;
-}
-
 /* caw.log(...): a line on stderr (works in the sandbox). */
 static int l_log(lua_State *L) {
   int i, n = lua_gettop(L);
@@ -440,142 +369,10 @@ static int l_clock(lua_State *L) {
   return 1;
 }
 
-/* ---- plugins ---- */
-
-/* Push the list of plugin directories, in search order. */
-static void push_plugin_dirs(lua_State *L) {
-  const char *env = getenv("CAW_PLUGIN_PATH"), *xdg = getenv("XDG_DATA_HOME");
-  const char *home = getenv("HOME");
-  lua_Integer n = 0;
-  struct stat sb;
-  lua_newtable(L);
-  if (env && *env) {
-    const char *p = env;
-    while (*p) {
-      const char *e = strchr(p, ':');
-      size_t len = e ? (size_t)(e - p) : strlen(p);
-      if (len) {
-        lua_pushlstring(L, p, len);
-        lua_rawseti(L, -2, ++n);
-      }
-      p += len + (e ? 1 : 0);
-    }
-  }
-  if (xdg && *xdg) lua_pushfstring(L, "%s/caw/plugins", xdg);
-  else if (home && *home) lua_pushfstring(L, "%s/.local/share/caw/plugins", home);
-  else lua_pushnil(L);
-  if (!lua_isnil(L, -1) && stat(lua_tostring(L, -1), &sb) == 0)
-    lua_rawseti(L, -2, ++n);
-  else lua_pop(L, 1);
-  if (stat(CAW_SOURCE_PLUGINS, &sb) == 0) {
-    lua_pushstring(L, CAW_SOURCE_PLUGINS);
-    lua_rawseti(L, -2, ++n);
-  }
-  if (strcmp(CAW_SOURCE_PLUGINS, CAW_INSTALL_PLUGINS) != 0 &&
-      stat(CAW_INSTALL_PLUGINS, &sb) == 0) {
-    lua_pushstring(L, CAW_INSTALL_PLUGINS);
-    lua_rawseti(L, -2, ++n);
-  }
-}
-
-static int cmp_cstr(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Append the *.lua files below dir (recursive, sorted) to the list at
-   the top of the stack. */
-static void list_lua(lua_State *L, const char *dir, lua_Integer *n,
-                     int depth) {
-  DIR *d;
-  struct dirent *e;
-  char **names = NULL;
-  size_t count = 0, cap = 0, i;
-  if (depth > 4 || !(d = opendir(dir))) return;
-  while ((e = readdir(d))) {
-    if (e->d_name[0] == '.') continue;
-    if (count == cap) {
-      char **more = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof *names);
-      if (!more) break;
-      names = more;
-    }
-    if (!(names[count] = strdup(e->d_name))) break;
-    count++;
-  }
-  closedir(d);
-  if (count) qsort(names, count, sizeof *names, cmp_cstr);
-  for (i = 0; i < count; i++) {
-    char path[4096];
-    struct stat sb;
-    size_t len = strlen(names[i]);
-    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-      list_lua(L, path, n, depth + 1);
-    else if (len > 4 && strcmp(names[i] + len - 4, ".lua") == 0) {
-      lua_pushstring(L, path);
-      lua_rawseti(L, -2, ++*n);
-    }
-    free(names[i]);
-  }
-  free(names);
-}
-
-/* caw.plugin_files() -> sorted list of *.lua paths in the plugin dirs */
-static int l_plugin_files(lua_State *L) {
-  lua_Integer i, ndirs, n = 0;
-  push_plugin_dirs(L);
-  ndirs = (lua_Integer)luaL_len(L, -1);
-  lua_newtable(L);
-  for (i = 1; i <= ndirs; i++) {
-    lua_rawgeti(L, -2, i);
-    {
-      const char *dir = lua_tostring(L, -1);
-      lua_pop(L, 1); /* the string stays in the dirs table */
-      list_lua(L, dir, &n, 0);
-    }
-  }
-  return 1;
-}
-
-/* caw.load_plugin(path) -> the plugin's table (what the file returns),
-   run in its own environment. */
-static int l_load_plugin(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  caw_lua_check_read(L, path);
-  if (caw_sandbox_loadfile(L, path) != LUA_OK) {
-    if (access(path, F_OK) != 0)
-      return caw_lua_fail(L, CAW_EXIT_NOINPUT, "no plugin at %s", path);
-    return lua_error(L);
-  }
-  lua_pop(L, 1); /* env */
-  lua_call(L, 0, 1);
-  if (!lua_istable(L, -1))
-    return caw_lua_fail(L, CAW_EXIT_SOFTWARE,
-                        "%s: a plugin must return its declaration table",
-                        path);
-  return 1;
-}
-
-/* caw.score{...}: the scoring engine lives in Lua (plugins/lib/score.lua);
-   this is its entry in the caw module. */
-static int l_score(lua_State *L) {
-  int n = lua_gettop(L);
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "lib.score");
-  lua_call(L, 1, 1);
-  lua_getfield(L, -1, "score");
-  lua_replace(L, -2);
-  lua_insert(L, 1);
-  lua_call(L, n, LUA_MULTRET);
-  return lua_gettop(L);
-}
-
 static const luaL_Reg caw_funcs[] = {
   {"log", l_log},
   {"progress", l_progress},
   {"clock", l_clock},
-  {"plugin_files", l_plugin_files},
-  {"load_plugin", l_load_plugin},
-  {"score", l_score},
   {NULL, NULL}};
 
 static int open_caw(lua_State *L) {
@@ -584,6 +381,7 @@ static int open_caw(lua_State *L) {
   caw_lua_open(L);
   caw_luastore_open(L);
   caw_luafile_open(L);
+  caw_plugin_open(L); /* caw.plugin_dirs, plugin_files, load_plugin */
   luaopen_caw_json(L);
   lua_getfield(L, -1, "encode");
   lua_setfield(L, LUA_REGISTRYINDEX, "caw.json.encode");
@@ -606,8 +404,6 @@ static int open_caw(lua_State *L) {
   lua_setfield(L, -2, "sandboxed");
   lua_pushboolean(L, rt && rt->opts.quiet);
   lua_setfield(L, -2, "quiet");
-  push_plugin_dirs(L);
-  lua_setfield(L, -2, "plugin_dirs");
   lua_createtable(L, 0, 6);
   lua_pushinteger(L, CAW_EXIT_USAGE);
   lua_setfield(L, -2, "USAGE");
@@ -643,8 +439,8 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
   rt->host.timeout_s = rt->opts.timeout_s;
   rt->host.max_memory = rt->opts.max_memory;
   rt->host.sandbox = rt->opts.sandbox;
-  rt->host.may_read = may_read;
-  rt->host.may_write = may_write;
+  rt->host.may_read = caw_plugin_may_read;
+  rt->host.may_write = caw_plugin_may_write;
   caw_lua_init(L, &rt->host);
   luaL_openlibs(L);
   caw_sandbox_libs(L, rt->opts.sandbox,
@@ -652,24 +448,7 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
   set_limits(rt);
   luaL_requiref(L, "caw", open_caw, 1);
   lua_pop(L, 1);
-  { /* package.path: the plugin dirs */
-    lua_Integer i, n;
-    int pieces = 0;
-    lua_getglobal(L, "caw");
-    lua_getfield(L, -1, "plugin_dirs");
-    n = (lua_Integer)luaL_len(L, -1);
-    for (i = 1; i <= n; i++) {
-      const char *d;
-      lua_rawgeti(L, -1 - pieces, i);
-      d = lua_tostring(L, -1);
-      lua_pushfstring(L, "%s%s/?.lua;%s/?/init.lua", i > 1 ? ";" : "", d, d);
-      lua_remove(L, -2);
-      pieces++;
-    }
-    lua_concat(L, pieces);
-    caw_sandbox_set_path(L);
-    lua_pop(L, 2);
-  }
+  caw_plugin_set_path(L);
   { /* getmetatable on caw's objects gives a name, not the shared table */
     static const char *const locked[] = {"caw.json.array",
                                          "caw.json.object", NULL};
