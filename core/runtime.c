@@ -1,26 +1,20 @@
 /*
-** runtime.c -- the embedded Lua 5.4 runtime and the `caw` module.
-** Binding layer: turns Lua tables into caw_event structs for store.c,
-** streams query rows back as tables, loads plugins as text into their
-** own environments, and applies the limits (memory cap counted in the
-** allocator, timeout by a hook set only when the alarm fires) and the
-** file policy of --sandbox. What plugin code can reach is sandbox.c's.
-** Called by cli.c; calls store.c, date.c, sha256.c, json.c, luadsv.c,
-** sandbox.c, file.c (every file it writes).
+** runtime.c -- the embedded Lua 5.4 runtime: creates the Lua state,
+** assembles the `caw` module from its bindings, applies the limits
+** (memory cap counted in the allocator, timeout by a hook set only when
+** the alarm fires) and runs a script or a plugin's run(args). Owns the
+** host the bindings see (lbind.h), and the progress line (caw.log,
+** caw.progress, caw.clock).
+** Called by cli.c; opens lbind.c, luastore.c, luafile.c, luadate.c,
+** plugin.c, json.c, luadsv.c and luabulk.c into `caw`; calls sandbox.c
+** for what plugin code can reach, mem.c to count cJSON's heap, and
+** store.c only to bound its work (interrupt, heap limits, rollback).
 */
-#define _XOPEN_SOURCE 700 /* realpath */
-#include <dirent.h>
-#include <limits.h>
-#include <malloc.h>
-#include <math.h>
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,10 +23,6 @@
 #include <lua.h>
 #include <lualib.h>
 
-#include <cjson/cJSON.h>
-
-#include "caw/date.h"
-#include "caw/file.h"
 #include "caw/lbind.h"
 #include "caw/luadate.h"
 #include "caw/luafile.h"
@@ -41,10 +31,7 @@
 #include "caw/plugin.h"
 #include "caw/runtime.h"
 #include "caw/sandbox.h"
-#include "caw/sha256.h"
 #include "caw/store.h"
-
-
 
 struct caw_runtime {
   caw_lua_host host; /* first: what the bindings see (lbind.h) */
@@ -73,7 +60,6 @@ struct caw_runtime {
    be stopped by a hook. */
 #define ALARM_TICK 0.1
 #define HARD_TICKS 20
-
 
 static void stop_hook(lua_State *L, lua_Debug *ar);
 
@@ -422,7 +408,6 @@ static int open_caw(lua_State *L) {
   lua_setfield(L, -2, "EXIT");
   return 1; /* read-only from caw_sandbox_globals on */
 }
-
 
 caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
   caw_runtime *rt = calloc(1, sizeof *rt);

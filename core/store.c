@@ -5,8 +5,8 @@
 ** streaming event query; builds a new database under a temporary name
 ** (file.c) and opens only caw's own databases. Knows nothing of Lua;
 ** parses dates via date.c and fingerprints events via sha256.c.
-** runtime.c and cli.c (the Lua bindings and the command line) and bulk.c
-** (the bulk engine for machine-coded events) are its callers.
+** The Lua bindings (luastore.c, luafile.c, luabulk.c), runtime.c (limits,
+** rollback), cli.c and bulk.c (the bulk engine) are its callers.
 */
 #include <errno.h>
 #include <math.h>

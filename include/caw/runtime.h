@@ -1,7 +1,9 @@
 /*
-** runtime.h -- the embedded Lua 5.4 runtime and the `caw` module that
-** scripts and plugins see. Sits above store/date/dsv/json; the CLI
-** (cli.c) is its only caller.
+** runtime.h -- the embedded Lua 5.4 runtime: a Lua state with the `caw`
+** module that scripts and plugins see, its limits (--timeout,
+** --max-memory, --sandbox) and the run of a script. Called by cli.c (and
+** the tests and fuzz harnesses); sits above the bindings, which reach it
+** only through lbind.h's host and never include this header.
 */
 #ifndef CAW_RUNTIME_H
 #define CAW_RUNTIME_H
@@ -40,7 +42,11 @@ lua_State *caw_runtime_state(caw_runtime *rt);
 int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
                     int argc, char **argv);
 
-/* Openers for the sub-modules of `caw` (each leaves one table on the stack). */
+/*
+** Openers of the sub-modules of `caw` that have no header of their own
+** (json.c, luadsv.c, luabulk.c); each leaves one table on the stack.
+** runtime.c is their only caller.
+*/
 int luaopen_caw_dsv(lua_State *L);
 int luaopen_caw_json(lua_State *L);
 int luaopen_caw_bulk(lua_State *L);
