@@ -371,14 +371,15 @@ static int l_put_actor(lua_State *L) {
 
 /* ---- rows -> Lua ---- */
 
-static void set_col(lua_State *L, sqlite3_stmt *s, int col, const char *key) {
-  switch (sqlite3_column_type(s, col)) {
-  case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(s, col)); break;
-  case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(s, col)); break;
-  case SQLITE_NULL: return;
-  default:
-    lua_pushlstring(L, (const char *)sqlite3_column_text(s, col),
-                    (size_t)sqlite3_column_bytes(s, col));
+static void set_col(lua_State *L, const caw_store_rows *s, int col,
+                    const char *key) {
+  caw_value v;
+  caw_store_rows_get(s, col, &v);
+  switch (v.type) {
+  case CAW_VALUE_INT: lua_pushinteger(L, v.i); break;
+  case CAW_VALUE_REAL: lua_pushnumber(L, v.d); break;
+  case CAW_VALUE_NULL: return;
+  case CAW_VALUE_TEXT: lua_pushlstring(L, v.s, v.len); break;
   }
   lua_setfield(L, -2, key);
 }
@@ -386,15 +387,17 @@ static void set_col(lua_State *L, sqlite3_stmt *s, int col, const char *key) {
 static void push_children(lua_State *L, caw_store *st, int64_t rowid,
                           caw_child kind, const char *key,
                           const char *const *cols) {
-  sqlite3_stmt *s = caw_store_children(st, kind, rowid);
+  caw_store_rows rows, *s = &rows;
+  char err[CAW_ERRMAX];
   lua_Integer i = 0;
-  int ncols = 0, c;
+  int ncols = 0, c, row;
   while (cols[ncols]) ncols++;
+  caw_store_children_rows(st, kind, rowid, s);
   lua_newtable(L);
   luaL_setmetatable(L, "caw.json.array"); /* encodes as [] when empty */
-  while (s && sqlite3_step(s) == SQLITE_ROW) {
+  while (caw_store_rows_step(s, &row, err, sizeof err) == CAW_OK && row) {
     if (kind == CAW_CHILD_TAGS) {
-      lua_pushstring(L, (const char *)sqlite3_column_text(s, 0));
+      lua_pushstring(L, caw_store_rows_text(s, 0));
     } else {
       lua_createtable(L, 0, ncols);
       for (c = 0; c < ncols; c++) set_col(L, s, c, cols[c]);
@@ -416,7 +419,7 @@ static void push_children(lua_State *L, caw_store *st, int64_t rowid,
     }
     lua_rawseti(L, -2, ++i);
   }
-  if (s) sqlite3_reset(s);
+  caw_store_rows_close(s);
   lua_setfield(L, -2, key);
 }
 
@@ -450,9 +453,11 @@ static void push_source(lua_State *L, const char *url, lua_Integer i) {
   lua_rawseti(L, -2, i);
 }
 
-static void push_coded_actor(lua_State *L, sqlite3_stmt *s, int col,
+static void push_coded_actor(lua_State *L, const caw_store_rows *s, int col,
                              const char *role, lua_Integer *i) {
-  if (sqlite3_column_type(s, col) == SQLITE_NULL) return;
+  caw_value v;
+  caw_store_rows_get(s, col, &v);
+  if (v.type == CAW_VALUE_NULL) return;
   lua_createtable(L, 0, 4);
   set_col(L, s, col, "code");
   lua_pushstring(L, role);
@@ -465,10 +470,10 @@ static void push_coded_actor(lua_State *L, sqlite3_stmt *s, int col,
 /* A machine-coded event's children, from its row: initiator and target,
    the first source URL and the further ones (a JSON array), its dedup
    tag. */
-static void push_coded_children(lua_State *L, sqlite3_stmt *s) {
+static void push_coded_children(lua_State *L, const caw_store_rows *s) {
   lua_Integer i = 0;
-  const char *url = (const char *)sqlite3_column_text(s, CAW_COL_URL);
-  const char *more = (const char *)sqlite3_column_text(s, CAW_COL_MORE_URLS);
+  const char *url = caw_store_rows_text(s, CAW_COL_URL);
+  const char *more = caw_store_rows_text(s, CAW_COL_MORE_URLS);
   lua_newtable(L);
   luaL_setmetatable(L, "caw.json.array");
   push_coded_actor(L, s, CAW_COL_ACTOR1, "initiator", &i);
@@ -483,8 +488,8 @@ static void push_coded_children(lua_State *L, sqlite3_stmt *s) {
   if (url) push_source(L, url, ++i);
   else {
     /* urn:<source>:event:<ref>, published by the source (GDELT) */
-    const char *id = (const char *)sqlite3_column_text(s, CAW_COL_ID);
-    const char *src = (const char *)sqlite3_column_text(s, CAW_COL_SOURCE);
+    const char *id = caw_store_rows_text(s, CAW_COL_ID);
+    const char *src = caw_store_rows_text(s, CAW_COL_SOURCE);
     size_t k, sl = strlen(src);
     luaL_Buffer b;
     lua_createtable(L, 0, 2);
@@ -506,24 +511,29 @@ static void push_coded_children(lua_State *L, sqlite3_stmt *s) {
   lua_setfield(L, -2, "sources");
   lua_newtable(L);
   luaL_setmetatable(L, "caw.json.array");
-  if (sqlite3_column_type(s, CAW_COL_TAG) != SQLITE_NULL) {
-    lua_pushstring(L, (const char *)sqlite3_column_text(s, CAW_COL_TAG));
-    lua_rawseti(L, -2, 1);
+  {
+    caw_value tag;
+    caw_store_rows_get(s, CAW_COL_TAG, &tag);
+    if (tag.type != CAW_VALUE_NULL) {
+      lua_pushstring(L, caw_store_rows_text(s, CAW_COL_TAG));
+      lua_rawseti(L, -2, 1);
+    }
   }
   lua_setfield(L, -2, "tags");
 }
 
 /* Push the event at the current row of s as a table. */
-static void push_event(lua_State *L, caw_store *st, sqlite3_stmt *s,
+static void push_event(lua_State *L, caw_store *st, const caw_store_rows *s,
                        int children) {
-  int64_t rowid = sqlite3_column_int64(s, CAW_COL_ROWID);
+  int64_t rowid = caw_store_rows_int(s, CAW_COL_ROWID);
+  caw_value source;
   lua_createtable(L, 0, 20);
   set_col(L, s, CAW_COL_ID, "id");
   set_col(L, s, CAW_COL_DATE, "date");
   set_col(L, s, CAW_COL_DAY_LO, "day_lo");
   set_col(L, s, CAW_COL_DAY_HI, "day_hi");
-  caw_luadate_field(L, sqlite3_column_int64(s, CAW_COL_DAY_LO), "earliest");
-  caw_luadate_field(L, sqlite3_column_int64(s, CAW_COL_DAY_HI), "latest");
+  caw_luadate_field(L, caw_store_rows_int(s, CAW_COL_DAY_LO), "earliest");
+  caw_luadate_field(L, caw_store_rows_int(s, CAW_COL_DAY_HI), "latest");
   set_col(L, s, CAW_COL_PRECISION, "precision");
   set_col(L, s, CAW_COL_TYPE, "type");
   set_col(L, s, CAW_COL_TITLE, "title");
@@ -534,13 +544,14 @@ static void push_event(lua_State *L, caw_store *st, sqlite3_stmt *s,
   set_col(L, s, CAW_COL_GOLDSTEIN, "goldstein");
   set_col(L, s, CAW_COL_ATTRS, "attrs");
   set_col(L, s, CAW_COL_BATCH, "batch");
-  if (sqlite3_column_type(s, CAW_COL_SOURCE) == SQLITE_NULL)
+  caw_store_rows_get(s, CAW_COL_SOURCE, &source);
+  if (source.type == CAW_VALUE_NULL)
     lua_pushliteral(L, "curated");
   else
-    lua_pushstring(L, (const char *)sqlite3_column_text(s, CAW_COL_SOURCE));
+    lua_pushstring(L, caw_store_rows_text(s, CAW_COL_SOURCE));
   lua_setfield(L, -2, "provenance");
   if (!children) return;
-  if (sqlite3_column_type(s, CAW_COL_SOURCE) != SQLITE_NULL) {
+  if (source.type != CAW_VALUE_NULL) {
     push_coded_children(L, s);
     return;
   }
@@ -551,36 +562,29 @@ static void push_event(lua_State *L, caw_store *st, sqlite3_stmt *s,
 }
 
 typedef struct cursor {
-  sqlite3_stmt *stmt;
+  caw_store_rows rows;
   int children;
 } cursor;
 
 static int cursor_gc(lua_State *L) {
   cursor *c = luaL_checkudata(L, 1, CURSOR_MT);
-  if (c->stmt) sqlite3_finalize(c->stmt);
-  c->stmt = NULL;
+  caw_store_rows_close(&c->rows);
   return 0;
 }
 
 static int events_next(lua_State *L) {
   cursor *c = luaL_checkudata(L, lua_upvalueindex(1), CURSOR_MT);
   caw_store *st = caw_lua_store(L);
-  int rc;
-  if (!c->stmt) return 0;
-  rc = sqlite3_step(c->stmt);
-  if (rc == SQLITE_ROW) {
-    push_event(L, st, c->stmt, c->children);
+  char msg[CAW_ERRMAX];
+  int row;
+  if (!caw_store_rows_open(&c->rows)) return 0;
+  if (caw_store_rows_step(&c->rows, &row, msg, sizeof msg) != CAW_OK)
+    return caw_lua_fail(L, CAW_EXIT_IOERR, "reading events: %s", msg);
+  if (row) {
+    push_event(L, st, &c->rows, c->children);
     return 1;
   }
-  if (rc != SQLITE_DONE) {
-    char msg[CAW_ERRMAX];
-    snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(sqlite3_db_handle(c->stmt)));
-    sqlite3_finalize(c->stmt);
-    c->stmt = NULL;
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "reading events: %s", msg);
-  }
-  sqlite3_finalize(c->stmt);
-  c->stmt = NULL;
+  caw_store_rows_close(&c->rows);
   return 0;
 }
 
@@ -687,10 +691,11 @@ static int l_events(lua_State *L) {
     lua_pop(L, 1);
   }
   c = lua_newuserdatauv(L, sizeof *c, 1);
-  c->stmt = NULL;
+  memset(c, 0, sizeof *c);
   c->children = children;
   luaL_setmetatable(L, CURSOR_MT);
-  if ((rc = caw_store_events(st, &f, &c->stmt, err, sizeof err)) != CAW_OK)
+  if ((rc = caw_store_events_rows(st, &f, &c->rows, err, sizeof err)) !=
+      CAW_OK)
     return caw_lua_fail_status(L, rc, err);
   lua_pushvalue(L, -1);
   lua_pushcclosure(L, events_next, 1);
@@ -706,41 +711,39 @@ static int l_events(lua_State *L) {
 static int l_event(lua_State *L) {
   caw_store *st = caw_lua_store(L);
   caw_filter f;
-  sqlite3_stmt *s = NULL;
+  caw_store_rows s;
   char err[CAW_ERRMAX];
   caw_status rc;
+  int row;
   memset(&f, 0, sizeof f);
   f.id = luaL_checkstring(L, 1);
-  if ((rc = caw_store_events(st, &f, &s, err, sizeof err)) != CAW_OK)
+  if ((rc = caw_store_events_rows(st, &f, &s, err, sizeof err)) != CAW_OK) {
+    caw_store_rows_close(&s);
     return caw_lua_fail_status(L, rc, err);
-  if (sqlite3_step(s) == SQLITE_ROW) push_event(L, st, s, 1);
+  }
+  if (caw_store_rows_step(&s, &row, err, sizeof err) == CAW_OK && row)
+    push_event(L, st, &s, 1);
   else lua_pushnil(L);
-  sqlite3_finalize(s);
+  caw_store_rows_close(&s);
   return 1;
 }
 
 /* caw.sql(query, ...) -> iterator over row tables; read-only queries. */
 static int sql_next(lua_State *L) {
   cursor *c = luaL_checkudata(L, lua_upvalueindex(1), CURSOR_MT);
-  int rc, i, n;
-  if (!c->stmt) return 0;
-  rc = sqlite3_step(c->stmt);
-  if (rc == SQLITE_ROW) {
-    n = sqlite3_column_count(c->stmt);
+  char msg[CAW_ERRMAX];
+  int row, i, n;
+  if (!caw_store_rows_open(&c->rows)) return 0;
+  if (caw_store_rows_step(&c->rows, &row, msg, sizeof msg) != CAW_OK)
+    return caw_lua_fail(L, CAW_EXIT_SOFTWARE, "caw.sql: %s", msg);
+  if (row) {
+    n = caw_store_rows_count(&c->rows);
     lua_createtable(L, 0, n);
     for (i = 0; i < n; i++)
-      set_col(L, c->stmt, i, sqlite3_column_name(c->stmt, i));
+      set_col(L, &c->rows, i, caw_store_rows_name(&c->rows, i));
     return 1;
   }
-  if (rc != SQLITE_DONE) {
-    lua_pushstring(L, sqlite3_errmsg(sqlite3_db_handle(c->stmt)));
-    sqlite3_finalize(c->stmt);
-    c->stmt = NULL;
-    return caw_lua_fail(L, CAW_EXIT_SOFTWARE, "caw.sql: %s",
-                        lua_tostring(L, -1));
-  }
-  sqlite3_finalize(c->stmt);
-  c->stmt = NULL;
+  caw_store_rows_close(&c->rows);
   return 0;
 }
 
@@ -750,28 +753,34 @@ static int l_sql(lua_State *L) {
   char err[CAW_ERRMAX];
   int i, n = lua_gettop(L);
   cursor *c = lua_newuserdatauv(L, sizeof *c, 0);
-  c->stmt = NULL;
-  c->children = 0;
+  caw_value v;
+  memset(c, 0, sizeof *c);
   luaL_setmetatable(L, CURSOR_MT);
   /* one read-only statement; no ATTACH, no pragma that sets, no
      extension (the store's rules for a script's own SQL) */
-  if (caw_store_query(st, q, &c->stmt, err, sizeof err) != CAW_OK)
+  if (caw_store_query_rows(st, q, &c->rows, err, sizeof err) != CAW_OK)
     return luaL_error(L, "caw.sql: %s", err);
   for (i = 2; i <= n; i++) { /* bound parameters only */
     switch (lua_type(L, i)) {
     case LUA_TNUMBER:
-      if (lua_isinteger(L, i))
-        sqlite3_bind_int64(c->stmt, i - 1, lua_tointeger(L, i));
-      else sqlite3_bind_double(c->stmt, i - 1, lua_tonumber(L, i));
+      if (lua_isinteger(L, i)) {
+        v.type = CAW_VALUE_INT;
+        v.i = lua_tointeger(L, i);
+      } else {
+        v.type = CAW_VALUE_REAL;
+        v.d = lua_tonumber(L, i);
+      }
+      caw_store_rows_bind(&c->rows, i - 1, &v);
       break;
-    case LUA_TSTRING: {
-      size_t len;
-      const char *s = lua_tolstring(L, i, &len);
-      sqlite3_bind_text(c->stmt, i - 1, s, (int)len, SQLITE_TRANSIENT);
+    case LUA_TSTRING:
+      v.type = CAW_VALUE_TEXT;
+      v.s = lua_tolstring(L, i, &v.len);
+      caw_store_rows_bind(&c->rows, i - 1, &v);
       break;
-    }
     case LUA_TBOOLEAN:
-      sqlite3_bind_int(c->stmt, i - 1, lua_toboolean(L, i));
+      v.type = CAW_VALUE_INT;
+      v.i = lua_toboolean(L, i);
+      caw_store_rows_bind(&c->rows, i - 1, &v);
       break;
     case LUA_TNIL: break;
     default:

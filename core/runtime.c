@@ -12,6 +12,7 @@
 */
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@ struct caw_runtime {
   size_t mem_used;
   int mem_exceeded; /* the cap was hit: report it as such */
   volatile sig_atomic_t ticks; /* alarms since the time ran out */
-  sqlite3_int64 old_soft, old_hard; /* SQLite heap limits to restore */
+  int64_t old_soft, old_hard; /* SQLite heap limits to restore */
   pthread_t lua_thread; /* the thread Lua runs on (hooks are set there) */
   size_t sql_seen;      /* SQLite's heap when last asked (it takes a lock) */
   unsigned sql_tick;    /* Lua allocations since */
@@ -74,7 +75,7 @@ static void mem_stop(caw_runtime *rt) {
 /* Bytes in use on the script's behalf: the Lua heap plus what cJSON and
    SQLite hold. */
 static size_t mem_total(const caw_runtime *rt) {
-  sqlite3_int64 q = sqlite3_memory_used();
+  int64_t q = caw_store_heap_used();
   return rt->mem_used + caw_mem_used() + (size_t)(q > 0 ? q : 0);
 }
 
@@ -83,7 +84,7 @@ static size_t mem_total(const caw_runtime *rt) {
 static size_t mem_total_lua(caw_runtime *rt, size_t cap) {
   size_t base = rt->mem_used + caw_mem_used();
   if (++rt->sql_tick >= 256 || base + rt->sql_seen > cap - cap / 8) {
-    sqlite3_int64 q = sqlite3_memory_used();
+    int64_t q = caw_store_heap_used();
     rt->sql_tick = 0;
     rt->sql_seen = (size_t)(q > 0 ? q : 0);
   }
@@ -269,10 +270,9 @@ static void set_limits(caw_runtime *rt) {
   if (rt->opts.max_memory) {
     rt->lua_thread = pthread_self();
     caw_mem_limit(mem_refuse, rt);
-    rt->old_hard = sqlite3_hard_heap_limit64(-1);
-    rt->old_soft = sqlite3_soft_heap_limit64(-1);
-    sqlite3_hard_heap_limit64((sqlite3_int64)rt->opts.max_memory);
-    sqlite3_soft_heap_limit64((sqlite3_int64)rt->opts.max_memory / 4);
+    caw_store_heap_limit((int64_t)rt->opts.max_memory,
+                         (int64_t)rt->opts.max_memory / 4, &rt->old_hard,
+                         &rt->old_soft);
   }
 }
 
@@ -280,8 +280,7 @@ static void clear_limits(caw_runtime *rt) {
   if (rt->store && (rt->opts.timeout_s || rt->opts.max_memory))
     caw_store_interrupt(rt->store, NULL, NULL);
   if (caw_mem_unlimit(rt)) {
-    sqlite3_hard_heap_limit64(rt->old_hard);
-    sqlite3_soft_heap_limit64(rt->old_soft);
+    caw_store_heap_limit(rt->old_hard, rt->old_soft, NULL, NULL);
   }
 }
 
