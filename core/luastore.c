@@ -816,6 +816,9 @@ static int l_transaction(lua_State *L) {
 /* caw.actors{kind=, code=} -> iterator over {code, name, kind, country} */
 static int l_actors(lua_State *L) {
   const char *kind = NULL, *code = NULL;
+  char err[CAW_ERRMAX];
+  caw_store *st;
+  cursor *c;
   if (lua_istable(L, 1)) {
     caw_sandbox_unwrap(L, 1);
     raw_field(L, 1, "kind");
@@ -825,13 +828,14 @@ static int l_actors(lua_State *L) {
     lua_pop(L, 2); /* the strings live in the argument table (raw) */
   }
   lua_settop(L, 1);
-  lua_pushcfunction(L, l_sql);
-  lua_pushstring(L, "SELECT code, name, kind, country FROM actors"
-                    " WHERE (?1 IS NULL OR kind = ?1)"
-                    " AND (?2 IS NULL OR code = ?2) ORDER BY code");
-  if (kind) lua_pushstring(L, kind); else lua_pushnil(L);
-  if (code) lua_pushstring(L, code); else lua_pushnil(L);
-  lua_call(L, 3, 1);
+  st = caw_lua_store(L);
+  c = lua_newuserdatauv(L, sizeof *c, 0);
+  memset(c, 0, sizeof *c);
+  luaL_setmetatable(L, CURSOR_MT);
+  if (caw_store_actors_rows(st, kind, code, &c->rows, err, sizeof err) !=
+      CAW_OK)
+    return luaL_error(L, "caw.sql: %s", err);
+  lua_pushcclosure(L, sql_next, 1); /* rows as caw.sql gives them */
   return 1;
 }
 

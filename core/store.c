@@ -2172,6 +2172,30 @@ caw_status caw_store_query_rows(caw_store *st, const char *sql,
   return rc;
 }
 
+caw_status caw_store_actors_rows(caw_store *st, const char *kind,
+                                 const char *code, caw_store_rows *out,
+                                 char *err, size_t errlen) {
+  caw_status rc = caw_store_query_rows(
+    st, "SELECT code, name, kind, country FROM actors"
+        " WHERE (?1 IS NULL OR kind = ?1)"
+        " AND (?2 IS NULL OR code = ?2) ORDER BY code",
+    out, err, errlen);
+  caw_value v;
+  if (rc != CAW_OK) return rc;
+  v.type = CAW_VALUE_TEXT;
+  if (kind) {
+    v.s = kind;
+    v.len = strlen(kind);
+    caw_store_rows_bind(out, 1, &v);
+  }
+  if (code) {
+    v.s = code;
+    v.len = strlen(code);
+    caw_store_rows_bind(out, 2, &v);
+  }
+  return CAW_OK;
+}
+
 void caw_store_rows_bind(caw_store_rows *r, int i, const caw_value *v) {
   sqlite3_stmt *s = r->stmt_;
   if (!s || !v) return;

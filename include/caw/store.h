@@ -378,6 +378,11 @@ void caw_store_children_rows(caw_store *st, caw_child kind, int64_t rowid,
 caw_status caw_store_query_rows(caw_store *st, const char *sql,
                                 caw_store_rows *out, char *err,
                                 size_t errlen);
+/* The actors of the registry (code, name, kind, country), by code; of
+   one kind and with one code when those are not NULL (caw.actors). */
+caw_status caw_store_actors_rows(caw_store *st, const char *kind,
+                                 const char *code, caw_store_rows *out,
+                                 char *err, size_t errlen);
 /* Bind parameter i (1-based) of a query to v (NULL: leave it NULL); text
    is copied. An index out of range is ignored. */
 void caw_store_rows_bind(caw_store_rows *r, int i, const caw_value *v);
