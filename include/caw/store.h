@@ -195,7 +195,7 @@ typedef struct caw_filter {
   int64_t limit; /* 0 = no limit */
 } caw_filter;
 
-/* Columns of the statement caw_store_events prepares, in order. */
+/* Columns of the events rows (caw_store_events_rows), in order. */
 enum {
   CAW_COL_ROWID, CAW_COL_ID, CAW_COL_DATE, CAW_COL_DAY_LO, CAW_COL_DAY_HI,
   CAW_COL_PRECISION, CAW_COL_TYPE, CAW_COL_TITLE, CAW_COL_SUMMARY,
