@@ -2225,8 +2225,7 @@ caw_status caw_store_rows_step(caw_store_rows *r, int *has_row, char *err,
     caw_store_rows_close(r);
     return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? CAW_EBUSY : CAW_EIO;
   }
-  if (!r->owned_) sqlite3_reset(s); /* the store's: kept, not ended */
-  return CAW_OK;
+  return CAW_OK; /* at the end: close finalizes or resets */
 }
 
 int caw_store_rows_count(const caw_store_rows *r) {
