@@ -328,7 +328,7 @@ int caw_cli_main(int argc, char **argv) {
       return CAW_EXIT_OK;
     } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
       printf("caw %s (schema %d, %s, SQLite %s)\n", CAW_VERSION,
-             CAW_SCHEMA_VERSION, LUA_RELEASE, sqlite3_libversion());
+             CAW_SCHEMA_VERSION, LUA_RELEASE, caw_store_engine_version());
       return CAW_EXIT_OK;
     } else if (strcmp(a, "--db") == 0) {
       if (i + 1 >= argc) return usage_error("%s needs a path", a);

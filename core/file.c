@@ -1,7 +1,7 @@
 /*
 ** file.c -- replacing files safely: exclusive temporaries beside the
 ** target, renamed into place when complete; only regular files are ever
-** replaced. Leaf module (POSIX only); runtime.c writes reports and
+** replaced. Leaf module (POSIX only); luafile.c writes reports and
 ** exports through it, store.c builds a new database through it.
 */
 #include <errno.h>

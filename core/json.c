@@ -1,6 +1,7 @@
 /*
 ** json.c -- the `caw.json` Lua module: encode and decode JSON with cJSON.
-** Binding layer (runtime.c opens it). Decoding reports file:line:column
+** Binding layer (runtime.c opens it; lbind.c to fail a call, mem.c counts
+** cJSON's heap for --max-memory). Decoding reports file:line:column
 ** and rejects invalid UTF-8; encoding sorts object keys so that the same
 ** data always gives the same bytes.
 */
@@ -12,7 +13,8 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-#include "caw/runtime.h"
+#include "caw/lbind.h"
+#include "caw/mem.h"
 #include "caw/sandbox.h"
 #include "caw/utf8.h"
 

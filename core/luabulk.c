@@ -15,8 +15,8 @@
 ** The row loop runs under lua_pcall with the engine in a userdata whose
 ** __gc frees it, so an error raised by a rule (a bad row without
 ** --skip-bad, a timeout) stops the engine's writer thread and leaks
-** nothing. Uses runtime.h (caw_lua_fail, caw_runtime_store) only to fail
-** a call and find the store.
+** nothing. Uses lbind.h (caw_lua_fail, caw_lua_store, caw_lua_check) to
+** fail a call, find the store and honour --timeout.
 */
 #include <errno.h>
 #include <math.h>
@@ -30,7 +30,7 @@
 #include "caw/bulk.h"
 #include "caw/date.h"
 #include "caw/dsv.h"
-#include "caw/runtime.h"
+#include "caw/lbind.h"
 #include "caw/sandbox.h"
 #include "caw/store.h"
 
@@ -1046,7 +1046,7 @@ static int load_rows(lua_State *L) {
   size_t nf;
   lua_settop(L, S_LOAD); /* source stays alive on the caller's stack */
   for (;;) {
-    if ((g->read & 4095) == 0) caw_runtime_check(L); /* --timeout */
+    if ((g->read & 4095) == 0) caw_lua_check(L); /* --timeout */
     rc = caw_dsv_next(g->dsv, &nf, err, sizeof err);
     if (rc != CAW_OK) {
       const char *name = caw_dsv_name(g->dsv), *msg = err;
@@ -1374,8 +1374,8 @@ static void read_attrs(lua_State *L, load *g, caw_bulk_opts *o) {
 static int l_load(lua_State *L) {
   const char *path = luaL_checkstring(L, A_PATH);
   caw_store *st;
-  caw_runtime_check_read(L, path); /* --sandbox: a file it may read */
-  st = caw_runtime_store(L);
+  caw_lua_check_read(L, path); /* --sandbox: a file it may read */
+  st = caw_lua_store(L);
   caw_dsv_opts dopts;
   caw_bulk_opts o = caw_bulk_defaults();
   caw_bulk_counts n;

@@ -1,7 +1,7 @@
 /*
 ** luadsv.c -- the `caw.dsv` Lua module: delimited-file readers for the
 ** importer plugins. Lua binding layer over dsv.c (the C reader, which
-** knows nothing of Lua); uses runtime.c only for caw_lua_fail, so that a
+** knows nothing of Lua); uses lbind.c for caw_lua_fail, so that a
 ** bad file stops `caw run` with the exit code of its status (65 for bad
 ** data, 66 for a missing file, 74 for a read error).
 **
@@ -20,7 +20,7 @@
 #include <lua.h>
 
 #include "caw/dsv.h"
-#include "caw/runtime.h"
+#include "caw/lbind.h"
 #include "caw/sandbox.h"
 
 #define READER_MT "caw.dsv.reader"
@@ -347,7 +347,7 @@ static int dsv_open(lua_State *L) {
   lreader *rd;
   lrow *rw;
   int idx;
-  caw_runtime_check_read(L, path);
+  caw_lua_check_read(L, path);
   read_opts(L, 2, &o);
   rd = lua_newuserdatauv(L, sizeof *rd, 3);
   rd->dsv = NULL;

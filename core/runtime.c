@@ -1,26 +1,21 @@
 /*
-** runtime.c -- the embedded Lua 5.4 runtime and the `caw` module.
-** Binding layer: turns Lua tables into caw_event structs for store.c,
-** streams query rows back as tables, loads plugins as text into their
-** own environments, and applies the limits (memory cap counted in the
-** allocator, timeout by a hook set only when the alarm fires) and the
-** file policy of --sandbox. What plugin code can reach is sandbox.c's.
-** Called by cli.c; calls store.c, date.c, sha256.c, json.c, luadsv.c,
-** sandbox.c, file.c (every file it writes).
+** runtime.c -- the embedded Lua 5.4 runtime: creates the Lua state,
+** assembles the `caw` module from its bindings, applies the limits
+** (memory cap counted in the allocator, timeout by a hook set only when
+** the alarm fires) and runs a script or a plugin's run(args). Owns the
+** host the bindings see (lbind.h), and the progress line (caw.log,
+** caw.progress, caw.clock).
+** Called by cli.c; opens lbind.c, luastore.c, luafile.c, luadate.c,
+** plugin.c, json.c, luadsv.c and luabulk.c into `caw`; calls sandbox.c
+** for what plugin code can reach, mem.c to count cJSON's heap, and
+** store.c only to bound its work (interrupt, heap limits, rollback).
 */
-#define _XOPEN_SOURCE 700 /* realpath */
-#include <dirent.h>
-#include <limits.h>
-#include <malloc.h>
-#include <math.h>
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,44 +24,28 @@
 #include <lua.h>
 #include <lualib.h>
 
-#include <cjson/cJSON.h>
-
-#include "caw/date.h"
-#include "caw/file.h"
+#include "caw/lbind.h"
+#include "caw/luadate.h"
+#include "caw/luafile.h"
+#include "caw/luastore.h"
+#include "caw/mem.h"
+#include "caw/plugin.h"
 #include "caw/runtime.h"
 #include "caw/sandbox.h"
-#include "caw/sha256.h"
 #include "caw/store.h"
 
-#ifndef CAW_SOURCE_PLUGINS
-#define CAW_SOURCE_PLUGINS "plugins"
-#endif
-#ifndef CAW_INSTALL_PLUGINS
-#define CAW_INSTALL_PLUGINS "/usr/local/share/caw/plugins"
-#endif
-
-static const char ERROR_MT[] = "caw.error";
-static const char CURSOR_MT[] = "caw.cursor";
-static const char RUNTIME_KEY[] = "caw.runtime";
-
-/* Why the script is being stopped (sticky once set). */
-enum { STOP_NONE, STOP_TIMEOUT, STOP_MEMORY };
-
 struct caw_runtime {
+  caw_lua_host host; /* first: what the bindings see (lbind.h) */
   lua_State *L;
   caw_store *store;
   caw_runtime_opts opts;
   size_t mem_used;
   int mem_exceeded; /* the cap was hit: report it as such */
-  volatile sig_atomic_t stop; /* STOP_*: every hook and check raises */
   volatile sig_atomic_t ticks; /* alarms since the time ran out */
-  sqlite3_int64 old_soft, old_hard; /* SQLite heap limits to restore */
+  int64_t old_soft, old_hard; /* SQLite heap limits to restore */
   pthread_t lua_thread; /* the thread Lua runs on (hooks are set there) */
   size_t sql_seen;      /* SQLite's heap when last asked (it takes a lock) */
   unsigned sql_tick;    /* Lua allocations since */
-  int argc;            /* the command line of the run, for the file */
-  char **argv;         /* policy of --sandbox */
-  const char *script;
   double progress_last; /* when the progress line was last drawn */
   int progress_shown;
 };
@@ -83,35 +62,29 @@ struct caw_runtime {
 #define ALARM_TICK 0.1
 #define HARD_TICKS 20
 
-/* The runtime whose --max-memory also counts C allocations (cJSON). */
-static caw_runtime *mem_rt;
-static long long c_mem_used; /* bytes cJSON holds, all threads (atomic) */
-
 static void stop_hook(lua_State *L, lua_Debug *ar);
 
 /* Mark the memory cap as hit: from now on the hook raises at every
    instruction, so that no pcall lets the script carry on. */
 static void mem_stop(caw_runtime *rt) {
   rt->mem_exceeded = 1;
-  if (!rt->stop) rt->stop = STOP_MEMORY;
+  if (!rt->host.stop) rt->host.stop = CAW_LUA_STOP_MEMORY;
   lua_sethook(rt->L, stop_hook, LUA_MASKCOUNT, 1);
 }
 
 /* Bytes in use on the script's behalf: the Lua heap plus what cJSON and
    SQLite hold. */
 static size_t mem_total(const caw_runtime *rt) {
-  long long c = __atomic_load_n(&c_mem_used, __ATOMIC_RELAXED);
-  sqlite3_int64 q = sqlite3_memory_used();
-  return rt->mem_used + (size_t)(c > 0 ? c : 0) + (size_t)(q > 0 ? q : 0);
+  int64_t q = caw_store_heap_used();
+  return rt->mem_used + caw_mem_used() + (size_t)(q > 0 ? q : 0);
 }
 
 /* The same for Lua's allocator, which runs often: SQLite is asked every
    256 allocations, and whenever the total comes near the cap. */
 static size_t mem_total_lua(caw_runtime *rt, size_t cap) {
-  long long c = __atomic_load_n(&c_mem_used, __ATOMIC_RELAXED);
-  size_t base = rt->mem_used + (size_t)(c > 0 ? c : 0);
+  size_t base = rt->mem_used + caw_mem_used();
   if (++rt->sql_tick >= 256 || base + rt->sql_seen > cap - cap / 8) {
-    sqlite3_int64 q = sqlite3_memory_used();
+    int64_t q = caw_store_heap_used();
     rt->sql_tick = 0;
     rt->sql_seen = (size_t)(q > 0 ? q : 0);
   }
@@ -138,57 +111,28 @@ static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return ptr;
 }
 
-void *caw_mem_alloc(size_t n) {
-  caw_runtime *rt = mem_rt;
-  void *p;
-  if (rt && rt->opts.max_memory && mem_total(rt) + n > rt->opts.max_memory) {
-    if (pthread_equal(pthread_self(), rt->lua_thread)) mem_stop(rt);
-    else { /* another thread: the hook is set when Lua next allocates */
-      rt->mem_exceeded = 1;
-      if (!rt->stop) rt->stop = STOP_MEMORY;
-    }
-    return NULL;
+/* caw_mem_alloc's limit (mem.h): may C take n more bytes for cJSON? */
+static int mem_refuse(void *arg, size_t n) {
+  caw_runtime *rt = arg;
+  if (mem_total(rt) + n <= rt->opts.max_memory) return 0;
+  if (pthread_equal(pthread_self(), rt->lua_thread)) mem_stop(rt);
+  else { /* another thread: the hook is set when Lua next allocates */
+    rt->mem_exceeded = 1;
+    if (!rt->host.stop) rt->host.stop = CAW_LUA_STOP_MEMORY;
   }
-  if ((p = malloc(n)))
-    __atomic_add_fetch(&c_mem_used, (long long)malloc_usable_size(p),
-                       __ATOMIC_RELAXED);
-  return p;
-}
-
-void caw_mem_free(void *p) {
-  if (!p) return;
-  __atomic_sub_fetch(&c_mem_used, (long long)malloc_usable_size(p),
-                     __ATOMIC_RELAXED);
-  free(p);
+  return 1;
 }
 
 static caw_runtime *alarm_rt;
 static char hard_msg[160];
 
-static int raise_stop(lua_State *L, caw_runtime *rt) {
-  if (rt->stop == STOP_MEMORY)
-    return caw_lua_fail(L, CAW_EXIT_SOFTWARE,
-                        "stopped: the script used more than --max-memory"
-                        " %zu MB", rt->opts.max_memory >> 20);
-  return caw_lua_fail(L, CAW_EXIT_SOFTWARE,
-                      "stopped: the script ran longer than --timeout %g"
-                      " seconds", rt->opts.timeout_s);
-}
-
 static caw_runtime *runtime_of(lua_State *L);
-static void push_plugin_dirs(lua_State *L);
 
 /* Stays set once a limit is hit: every further instruction fails again,
    so a pcall in the script cannot swallow the stop. */
 static void stop_hook(lua_State *L, lua_Debug *ar) {
-  caw_runtime *rt = runtime_of(L);
   (void)ar;
-  if (rt && rt->stop) raise_stop(L, rt);
-}
-
-void caw_runtime_check(lua_State *L) {
-  caw_runtime *rt = runtime_of(L);
-  if (rt && rt->stop) raise_stop(L, rt);
+  caw_lua_check(L);
 }
 
 /* As lua.c does for SIGINT: set the hook only now, so that no hook slows
@@ -200,7 +144,7 @@ static void on_alarm(int sig) {
   caw_runtime *rt = alarm_rt;
   (void)sig;
   if (!rt) return;
-  if (!rt->stop) rt->stop = STOP_TIMEOUT;
+  if (!rt->host.stop) rt->host.stop = CAW_LUA_STOP_TIMEOUT;
   lua_sethook(rt->L, stop_hook, LUA_MASKLINE | LUA_MASKCOUNT, 1);
   if (++rt->ticks > HARD_TICKS) {
     ssize_t w = write(2, hard_msg, strlen(hard_msg));
@@ -244,7 +188,7 @@ static void disarm_timeout(void) {
    checks the stop flag. */
 static void co_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
-  caw_runtime_check(L);
+  caw_lua_check(L);
 }
 
 static void hook_thread(lua_State *co) {
@@ -278,7 +222,7 @@ static int limited_cowrap(lua_State *L) {
    error comes from a hook, so a loop in it could not be stopped). */
 static int limited_handler(lua_State *L) {
   caw_runtime *rt = runtime_of(L);
-  if (rt && rt->stop) return 1; /* the error as it is */
+  if (rt && rt->host.stop) return 1; /* the error as it is */
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, 1);
@@ -300,7 +244,7 @@ static int limited_xpcall(lua_State *L) {
    with the script. */
 static int sql_progress(void *ud) {
   caw_runtime *rt = ud;
-  return rt->stop != 0;
+  return rt->host.stop != 0;
 }
 
 static void wrap_field(lua_State *L, const char *lib, const char *fn,
@@ -325,1393 +269,24 @@ static void set_limits(caw_runtime *rt) {
     caw_store_interrupt(rt->store, sql_progress, rt);
   if (rt->opts.max_memory) {
     rt->lua_thread = pthread_self();
-    mem_rt = rt;
-    rt->old_hard = sqlite3_hard_heap_limit64(-1);
-    rt->old_soft = sqlite3_soft_heap_limit64(-1);
-    sqlite3_hard_heap_limit64((sqlite3_int64)rt->opts.max_memory);
-    sqlite3_soft_heap_limit64((sqlite3_int64)rt->opts.max_memory / 4);
+    caw_mem_limit(mem_refuse, rt);
+    caw_store_heap_limit((int64_t)rt->opts.max_memory,
+                         (int64_t)rt->opts.max_memory / 4, &rt->old_hard,
+                         &rt->old_soft);
   }
 }
 
 static void clear_limits(caw_runtime *rt) {
   if (rt->store && (rt->opts.timeout_s || rt->opts.max_memory))
     caw_store_interrupt(rt->store, NULL, NULL);
-  if (mem_rt == rt) {
-    mem_rt = NULL;
-    sqlite3_hard_heap_limit64(rt->old_hard);
-    sqlite3_soft_heap_limit64(rt->old_soft);
+  if (caw_mem_unlimit(rt)) {
+    caw_store_heap_limit(rt->old_hard, rt->old_soft, NULL, NULL);
   }
 }
 
-/* ---- errors ---- */
-
-static int error_tostring(lua_State *L) {
-  lua_getfield(L, 1, "message");
-  return 1;
-}
-
-static void push_error(lua_State *L, int exitcode, const char *msg) {
-  lua_createtable(L, 0, 2);
-  lua_pushinteger(L, exitcode);
-  lua_setfield(L, -2, "code");
-  lua_pushstring(L, msg);
-  lua_setfield(L, -2, "message");
-  luaL_setmetatable(L, ERROR_MT);
-}
-
-int caw_lua_fail(lua_State *L, int exitcode, const char *fmt, ...) {
-  char msg[CAW_ERRMAX * 2];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  push_error(L, exitcode, msg);
-  return lua_error(L);
-}
-
+/* The runtime that hosts L: its host is its first member. */
 static caw_runtime *runtime_of(lua_State *L) {
-  caw_runtime *rt;
-  lua_getfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
-  rt = lua_touserdata(L, -1);
-  lua_pop(L, 1);
-  return rt;
-}
-
-static caw_store *store_of(lua_State *L) {
-  caw_runtime *rt = runtime_of(L);
-  if (!rt || !rt->store)
-    caw_lua_fail(L, CAW_EXIT_USAGE, "no database is open");
-  return rt->store;
-}
-
-caw_store *caw_runtime_store(lua_State *L) { return store_of(L); }
-
-static int fail_status(lua_State *L, caw_status st, const char *msg) {
-  return caw_lua_fail(L, caw_status_exit(st), "%s", msg);
-}
-
-/* caw.fail(code, message): raise an error that exits with code. */
-static int l_fail(lua_State *L) {
-  int code = (int)luaL_checkinteger(L, 1);
-  const char *msg = luaL_checkstring(L, 2);
-  return caw_lua_fail(L, code, "%s", msg);
-}
-
-/* caw.error_code(err) -> exit code carried by an error value, or nil */
-static int l_error_code(lua_State *L) {
-  if (lua_istable(L, 1) && luaL_getmetafield(L, 1, "__name") == LUA_TSTRING &&
-      strcmp(lua_tostring(L, -1), ERROR_MT) == 0) {
-    lua_getfield(L, 1, "code");
-    return 1;
-  }
-  lua_pushnil(L);
-  return 1;
-}
-
-/* ---- Lua table -> caw_event ---- */
-
-typedef struct conv {
-  lua_State *L;
-  char path[96]; /* field path for messages: "money[2]" */
-} conv;
-
-static int conv_fail(conv *c, const char *field, const char *fmt, ...) {
-  char msg[CAW_ERRMAX];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  return caw_lua_fail(c->L, CAW_EXIT_DATAERR, "field '%s%s%s': %s", c->path,
-                      c->path[0] ? "." : "", field, msg);
-}
-
-/* Reject keys that are not in allowed: a typo must not vanish silently. */
-static void check_keys(conv *c, int idx, const char *const *allowed) {
-  lua_State *L = c->L;
-  caw_sandbox_unwrap(L, idx); /* a module's table: its contents */
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    const char *const *a;
-    lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING) {
-      conv_fail(c, "?", "unexpected %s key in the table",
-                luaL_typename(L, -1));
-    }
-    for (a = allowed; *a; a++)
-      if (strcmp(*a, lua_tostring(L, -1)) == 0) break;
-    if (!*a) conv_fail(c, lua_tostring(L, -1), "unknown field");
-  }
-}
-
-/* Push t[key] for the table at idx, raw: no __index may compute a value
-   (a string that only the stack held would be collected once popped,
-   while C still points into it). check_keys unwraps a read-only view. */
-static int raw_field(lua_State *L, int idx, const char *key) {
-  idx = lua_absindex(L, idx);
-  lua_pushstring(L, key);
-  return lua_rawget(L, idx);
-}
-
-/* A string field (NULL when absent); the table keeps the string alive. */
-static const char *get_str(conv *c, int idx, const char *key) {
-  const char *s = NULL;
-  int t = raw_field(c->L, idx, key);
-  if (t == LUA_TSTRING) {
-    size_t len;
-    s = lua_tolstring(c->L, -1, &len);
-    if (strlen(s) != len) conv_fail(c, key, "contains a NUL byte");
-  } else if (t != LUA_TNIL && !(t == LUA_TLIGHTUSERDATA &&
-                                lua_touserdata(c->L, -1) == NULL)) {
-    const char *tname = luaL_typename(c->L, -1); /* before tostring converts */
-    conv_fail(c, key, "expected a string, got %s%s%s%s", tname,
-              t == LUA_TNUMBER ? " " : "",
-              t == LUA_TNUMBER ? lua_tostring(c->L, -1) : "",
-              strcmp(key, "cameo") == 0 ? " (write CAMEO codes as strings:"
-                                          " leading zeros matter)" : "");
-  }
-  lua_pop(c->L, 1);
-  return s;
-}
-
-static double get_num(conv *c, int idx, const char *key, double dflt,
-                      int *present) {
-  double d = dflt;
-  int t = raw_field(c->L, idx, key);
-  if (present) *present = t != LUA_TNIL;
-  if (t == LUA_TNUMBER) d = lua_tonumber(c->L, -1);
-  else if (t != LUA_TNIL)
-    conv_fail(c, key, "expected a number, got %s%s%.40s%s",
-              luaL_typename(c->L, -1), t == LUA_TSTRING ? " '" : "",
-              t == LUA_TSTRING ? lua_tostring(c->L, -1) : "",
-              t == LUA_TSTRING ? "'" : "");
-  lua_pop(c->L, 1);
-  return d;
-}
-
-static int get_bool(conv *c, int idx, const char *key, int dflt) {
-  int b = dflt, t = raw_field(c->L, idx, key);
-  if (t == LUA_TBOOLEAN) b = lua_toboolean(c->L, -1);
-  else if (t != LUA_TNIL)
-    conv_fail(c, key, "expected true or false, got %s",
-              luaL_typename(c->L, -1));
-  lua_pop(c->L, 1);
-  return b;
-}
-
-/* Push the list t[key] (or nothing) and return its length; the list
-   stays on the stack. */
-static size_t get_list(conv *c, int idx, const char *key) {
-  int t = raw_field(c->L, idx, key);
-  if (t == LUA_TNIL) return 0;
-  if (t != LUA_TTABLE) conv_fail(c, key, "expected a list");
-  caw_sandbox_unwrap(c->L, -1);
-  return (size_t)lua_rawlen(c->L, -1); /* no __len: it sizes a buffer */
-}
-
-static void *scratch(lua_State *L, size_t n) {
-  void *p = lua_newuserdatauv(L, n ? n : 1, 0); /* freed by the GC */
-  return memset(p, 0, n ? n : 1);
-}
-
-static const char *const event_keys[] = {
-  "id", "date", "type", "title", "summary", "location", "confidence",
-  "cameo", "goldstein", "attrs", "actors", "money", "sources", "tags",
-  "batch", NULL};
-static const char *const actor_keys[] = {"code", "role", "level", "person",
-                                         "stance", "name", "kind",
-                                         "confidence", NULL};
-static const char *const money_keys[] = {
-  "amount", "currency", "kind", "period", "provider", "recipient", "note",
-  "source", "primary", "instrument", "allocation", NULL};
-
-/* m->allocation from the table { CODE = amount, ... } at money[i]
-   (the table at it); its strings stay alive in the table. */
-static void get_allocation(conv *c, int it, caw_money *m) {
-  lua_State *L = c->L;
-  caw_allocation *a;
-  size_t n = 0, j = 0;
-  int t = lua_getfield(L, it, "allocation"), tab;
-  if (t == LUA_TNIL) { lua_pop(L, 1); return; }
-  if (t != LUA_TTABLE)
-    conv_fail(c, "allocation", "expected an object of member code -> amount");
-  tab = lua_gettop(L);
-  for (lua_pushnil(L); lua_next(L, tab); lua_pop(L, 1)) n++;
-  a = scratch(L, n * sizeof *a); /* anchored until the caller pops */
-  for (lua_pushnil(L); lua_next(L, tab) && j < n; lua_pop(L, 1), j++) {
-    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TNUMBER)
-      conv_fail(c, "allocation", "expected member code -> amount, got %s -> %s",
-                luaL_typename(L, -2), luaL_typename(L, -1));
-    a[j].code = lua_tostring(L, -2);
-    a[j].amount = lua_tonumber(L, -1);
-  }
-  m->allocation = a;
-  m->n_allocation = j;
-  lua_remove(L, tab); /* the table stays alive in money[i] */
-}
-static const char *const source_keys[] = {"url", "publisher", "title",
-                                          "published", "quote", NULL};
-
-/* Fill ev from the table at idx. Pushes scratch userdata and the lists it
-   reads onto the stack; the caller pops to its saved top afterwards. */
-static void table_to_event(lua_State *L, int idx, caw_event *ev) {
-  conv c;
-  size_t i, n;
-  int list;
-  c.L = L;
-  c.path[0] = '\0';
-  memset(ev, 0, sizeof *ev);
-  luaL_checktype(L, idx, LUA_TTABLE);
-  check_keys(&c, idx, event_keys);
-  ev->id = get_str(&c, idx, "id");
-  ev->date = get_str(&c, idx, "date");
-  ev->type = get_str(&c, idx, "type");
-  ev->title = get_str(&c, idx, "title");
-  ev->summary = get_str(&c, idx, "summary");
-  ev->location = get_str(&c, idx, "location");
-  ev->cameo = get_str(&c, idx, "cameo");
-  ev->confidence = get_num(&c, idx, "confidence", 1.0, NULL);
-  ev->goldstein = get_num(&c, idx, "goldstein", 0, &ev->has_goldstein);
-  ev->batch = (int64_t)get_num(&c, idx, "batch", 0, NULL);
-  if (raw_field(L, idx, "attrs") == LUA_TTABLE) {
-    lua_getfield(L, LUA_REGISTRYINDEX, "caw.json.encode");
-    lua_insert(L, -2);
-    lua_call(L, 1, 1); /* anchored on the stack until the caller pops */
-    ev->attrs = lua_tostring(L, -1);
-  } else if (lua_type(L, -1) == LUA_TSTRING) {
-    ev->attrs = lua_tostring(L, -1);
-  } else if (!lua_isnil(L, -1))
-    conv_fail(&c, "attrs", "expected a table or a JSON string");
-
-  n = get_list(&c, idx, "actors");
-  list = lua_gettop(L);
-  if (n) {
-    caw_actor_ref *a = scratch(L, n * sizeof *a);
-    for (i = 0; i < n; i++) {
-      int it;
-      snprintf(c.path, sizeof c.path, "actors[%zu]", i + 1);
-      if (lua_rawgeti(L, list, (lua_Integer)i + 1) != LUA_TTABLE)
-        caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table",
-                     c.path);
-      it = lua_gettop(L);
-      check_keys(&c, it, actor_keys);
-      a[i].code = get_str(&c, it, "code");
-      a[i].role = get_str(&c, it, "role");
-      a[i].level = get_str(&c, it, "level");
-      a[i].person = get_str(&c, it, "person");
-      a[i].stance = get_str(&c, it, "stance");
-      a[i].name = get_str(&c, it, "name");
-      a[i].kind = get_str(&c, it, "kind");
-      a[i].confidence = get_num(&c, it, "confidence", 1, &a[i].has_confidence);
-      lua_pop(L, 1);
-    }
-    ev->actors = a;
-    ev->n_actors = n;
-  }
-  c.path[0] = '\0';
-  n = get_list(&c, idx, "money");
-  list = lua_gettop(L);
-  if (n) {
-    caw_money *m = scratch(L, n * sizeof *m);
-    for (i = 0; i < n; i++) {
-      int it, present;
-      snprintf(c.path, sizeof c.path, "money[%zu]", i + 1);
-      if (lua_rawgeti(L, list, (lua_Integer)i + 1) != LUA_TTABLE)
-        caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table",
-                     c.path);
-      it = lua_gettop(L);
-      check_keys(&c, it, money_keys);
-      m[i].amount = get_num(&c, it, "amount", 0, &present);
-      if (!present) conv_fail(&c, "amount", "required (it is missing)");
-      m[i].currency = get_str(&c, it, "currency");
-      m[i].kind = get_str(&c, it, "kind");
-      m[i].period = get_str(&c, it, "period");
-      m[i].provider = get_str(&c, it, "provider");
-      m[i].recipient = get_str(&c, it, "recipient");
-      m[i].note = get_str(&c, it, "note");
-      m[i].source = (int)get_num(&c, it, "source", 0, NULL);
-      m[i].primary = get_bool(&c, it, "primary", 1);
-      m[i].instrument = get_str(&c, it, "instrument");
-      get_allocation(&c, it, &m[i]);
-      lua_pop(L, 1);
-    }
-    ev->money = m;
-    ev->n_money = n;
-  }
-  c.path[0] = '\0';
-  n = get_list(&c, idx, "sources");
-  list = lua_gettop(L);
-  if (n) {
-    caw_source *s = scratch(L, n * sizeof *s);
-    for (i = 0; i < n; i++) {
-      int it;
-      snprintf(c.path, sizeof c.path, "sources[%zu]", i + 1);
-      if (lua_rawgeti(L, list, (lua_Integer)i + 1) == LUA_TSTRING) {
-        s[i].url = lua_tostring(L, -1); /* a bare URL */
-        lua_pop(L, 1);
-        continue;
-      }
-      if (!lua_istable(L, -1))
-        caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table",
-                     c.path);
-      it = lua_gettop(L);
-      check_keys(&c, it, source_keys);
-      s[i].url = get_str(&c, it, "url");
-      s[i].publisher = get_str(&c, it, "publisher");
-      s[i].title = get_str(&c, it, "title");
-      s[i].published = get_str(&c, it, "published");
-      s[i].quote = get_str(&c, it, "quote");
-      lua_pop(L, 1);
-    }
-    ev->sources = s;
-    ev->n_sources = n;
-  }
-  c.path[0] = '\0';
-  n = get_list(&c, idx, "tags");
-  list = lua_gettop(L);
-  if (n) {
-    const char **t = scratch(L, n * sizeof *t);
-    for (i = 0; i < n; i++) {
-      if (lua_rawgeti(L, list, (lua_Integer)i + 1) != LUA_TSTRING)
-        caw_lua_fail(L, CAW_EXIT_DATAERR,
-                     "field 'tags[%zu]': expected a string", i + 1);
-      t[i] = lua_tostring(L, -1);
-      lua_pop(L, 1);
-    }
-    ev->tags = t;
-    ev->n_tags = n;
-  }
-}
-
-static const char *const outcome_names[] = {"", "added", "updated",
-                                            "unchanged"};
-
-/* caw.add_event(t) -> id, "added"|"updated"|"unchanged" */
-static int l_add_event(lua_State *L) {
-  caw_store *st = store_of(L);
-  caw_event ev;
-  caw_outcome outcome;
-  char id[129], err[CAW_ERRMAX];
-  caw_status rc;
-  table_to_event(L, 1, &ev);
-  rc = caw_store_add_event(st, &ev, id, &outcome, err, sizeof err);
-  if (rc != CAW_OK) return fail_status(L, rc, err);
-  lua_pushstring(L, id);
-  lua_pushstring(L, outcome_names[outcome]);
-  return 2;
-}
-
-/* caw.put_actor{code=, name=, kind=, country=, members={{code=, period=}}}
-   Every field is read and type-checked before the savepoint begins, so
-   that no Lua error can jump out of an open savepoint. */
-static int l_put_actor(lua_State *L) {
-  static const char *const keys[] = {"code", "name", "kind", "country",
-                                     "members", NULL};
-  caw_store *st = store_of(L);
-  conv c;
-  char err[CAW_ERRMAX];
-  const char *code, *name, *kind, *country, **member, **period;
-  caw_status rc;
-  size_t i, n;
-  c.L = L;
-  snprintf(c.path, sizeof c.path, "actor");
-  luaL_checktype(L, 1, LUA_TTABLE);
-  lua_settop(L, 1);
-  check_keys(&c, 1, keys);
-  code = get_str(&c, 1, "code");
-  name = get_str(&c, 1, "name");
-  kind = get_str(&c, 1, "kind");
-  country = get_str(&c, 1, "country");
-  n = get_list(&c, 1, "members"); /* the list stays at index 2 */
-  member = scratch(L, n * sizeof *member);
-  period = scratch(L, n * sizeof *period);
-  for (i = 0; i < n; i++) {
-    snprintf(c.path, sizeof c.path, "actor %.32s.members[%zu]",
-             code ? code : "?", i + 1);
-    if (lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TTABLE)
-      caw_lua_fail(L, CAW_EXIT_DATAERR, "field '%s': expected a table", c.path);
-    member[i] = get_str(&c, lua_gettop(L), "code");
-    period[i] = get_str(&c, lua_gettop(L), "period");
-    lua_pop(L, 1); /* the strings stay in the members list */
-  }
-  if ((rc = caw_store_begin(st, err, sizeof err)) != CAW_OK)
-    return fail_status(L, rc, err);
-  rc = caw_store_put_actor(st, code, name, kind, country, err, sizeof err);
-  for (i = 0; rc == CAW_OK && i < n; i++)
-    if ((rc = caw_store_put_member(st, code, member[i], period[i], err,
-                                   sizeof err)) != CAW_OK) {
-      char msg[CAW_ERRMAX * 2];
-      snprintf(msg, sizeof msg, "actor %.32s.members[%zu]: %s", code, i + 1, err);
-      snprintf(err, sizeof err, "%.*s", (int)sizeof err - 1, msg);
-    }
-  if (rc == CAW_OK) rc = caw_store_commit(st, err, sizeof err);
-  if (rc != CAW_OK) {
-    caw_store_rollback(st);
-    return fail_status(L, rc, err);
-  }
-  return 0;
-}
-
-/* ---- rows -> Lua ---- */
-
-static void set_col(lua_State *L, sqlite3_stmt *s, int col, const char *key) {
-  switch (sqlite3_column_type(s, col)) {
-  case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(s, col)); break;
-  case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(s, col)); break;
-  case SQLITE_NULL: return;
-  default:
-    lua_pushlstring(L, (const char *)sqlite3_column_text(s, col),
-                    (size_t)sqlite3_column_bytes(s, col));
-  }
-  lua_setfield(L, -2, key);
-}
-
-static void push_day(lua_State *L, int64_t day, const char *key) {
-  char buf[32];
-  if (day <= CAW_DAY_OPEN_LO || day >= CAW_DAY_OPEN_HI) return;
-  caw_date_format(day, buf, sizeof buf);
-  lua_pushstring(L, buf);
-  lua_setfield(L, -2, key);
-}
-
-static void push_children(lua_State *L, caw_store *st, int64_t rowid,
-                          caw_child kind, const char *key,
-                          const char *const *cols) {
-  sqlite3_stmt *s = caw_store_children(st, kind, rowid);
-  lua_Integer i = 0;
-  int ncols = 0, c;
-  while (cols[ncols]) ncols++;
-  lua_newtable(L);
-  luaL_setmetatable(L, "caw.json.array"); /* encodes as [] when empty */
-  while (s && sqlite3_step(s) == SQLITE_ROW) {
-    if (kind == CAW_CHILD_TAGS) {
-      lua_pushstring(L, (const char *)sqlite3_column_text(s, 0));
-    } else {
-      lua_createtable(L, 0, ncols);
-      for (c = 0; c < ncols; c++) set_col(L, s, c, cols[c]);
-      if (kind == CAW_CHILD_MONEY) {
-        lua_getfield(L, -1, "is_primary");
-        lua_pushboolean(L, lua_tointeger(L, -1) != 0);
-        lua_setfield(L, -3, "primary");
-        lua_pop(L, 1);
-        lua_pushnil(L);
-        lua_setfield(L, -2, "is_primary");
-        if (lua_getfield(L, -1, "allocation") == LUA_TSTRING) {
-          lua_getfield(L, LUA_REGISTRYINDEX, "caw.json.decode");
-          lua_insert(L, -2);
-          lua_call(L, 1, 1); /* stored by the store: valid JSON */
-          lua_setfield(L, -2, "allocation");
-        } else
-          lua_pop(L, 1);
-      }
-    }
-    lua_rawseti(L, -2, ++i);
-  }
-  if (s) sqlite3_reset(s);
-  lua_setfield(L, -2, key);
-}
-
-static const char *const actor_cols[] = {"code", "role", "level", "person",
-                                         "stance", "name", "kind",
-                                         "confidence", NULL};
-static const char *const money_cols[] = {
-  "amount", "currency", "kind", "period", "period_lo", "period_hi",
-  "provider", "recipient", "source", "is_primary", "note", "instrument",
-  "allocation", NULL};
-static const char *const source_cols[] = {"url", "publisher", "title",
-                                          "published", "quote", NULL};
-static const char *const tag_cols[] = {"tag", NULL};
-
-/* The host of an http(s) URL as its publisher ("www.rferl.org"). */
-static void push_publisher(lua_State *L, const char *url) {
-  const char *p = strstr(url, "://"), *e;
-  if (!p) return;
-  p += 3;
-  for (e = p; *e && *e != '/' && *e != '?' && *e != '#' && *e != ':'; e++) {}
-  if (e == p) return;
-  lua_pushlstring(L, p, (size_t)(e - p));
-  lua_setfield(L, -2, "publisher");
-}
-
-static void push_source(lua_State *L, const char *url, lua_Integer i) {
-  lua_createtable(L, 0, 2);
-  lua_pushstring(L, url);
-  lua_setfield(L, -2, "url");
-  push_publisher(L, url);
-  lua_rawseti(L, -2, i);
-}
-
-static void push_coded_actor(lua_State *L, sqlite3_stmt *s, int col,
-                             const char *role, lua_Integer *i) {
-  if (sqlite3_column_type(s, col) == SQLITE_NULL) return;
-  lua_createtable(L, 0, 4);
-  set_col(L, s, col, "code");
-  lua_pushstring(L, role);
-  lua_setfield(L, -2, "role");
-  set_col(L, s, col + 1, "name");
-  set_col(L, s, col + 2, "kind");
-  lua_rawseti(L, -2, ++*i);
-}
-
-/* A machine-coded event's children, from its row: initiator and target,
-   the first source URL and the further ones (a JSON array), its dedup
-   tag. */
-static void push_coded_children(lua_State *L, sqlite3_stmt *s) {
-  lua_Integer i = 0;
-  const char *url = (const char *)sqlite3_column_text(s, CAW_COL_URL);
-  const char *more = (const char *)sqlite3_column_text(s, CAW_COL_MORE_URLS);
-  lua_newtable(L);
-  luaL_setmetatable(L, "caw.json.array");
-  push_coded_actor(L, s, CAW_COL_ACTOR1, "initiator", &i);
-  push_coded_actor(L, s, CAW_COL_ACTOR2, "target", &i);
-  lua_setfield(L, -2, "actors");
-  lua_newtable(L);
-  luaL_setmetatable(L, "caw.json.array");
-  lua_setfield(L, -2, "money");
-  lua_newtable(L);
-  luaL_setmetatable(L, "caw.json.array");
-  i = 0;
-  if (url) push_source(L, url, ++i);
-  else {
-    /* urn:<source>:event:<ref>, published by the source (GDELT) */
-    const char *id = (const char *)sqlite3_column_text(s, CAW_COL_ID);
-    const char *src = (const char *)sqlite3_column_text(s, CAW_COL_SOURCE);
-    size_t k, sl = strlen(src);
-    luaL_Buffer b;
-    lua_createtable(L, 0, 2);
-    lua_pushfstring(L, "urn:%s:event:%s", src, id + sl + 1);
-    lua_setfield(L, -2, "url");
-    luaL_buffinit(L, &b);
-    for (k = 0; k < sl; k++)
-      luaL_addchar(&b, (char)(src[k] >= 'a' && src[k] <= 'z' ? src[k] - 32 : src[k]));
-    luaL_pushresult(&b);
-    lua_setfield(L, -2, "publisher");
-    lua_rawseti(L, -2, ++i);
-  }
-  if (more) { /* ["u1","u2"]: URLs are JSON strings the importer wrote */
-    cJSON *arr = cJSON_Parse(more), *u;
-    cJSON_ArrayForEach(u, arr)
-      if (cJSON_IsString(u)) push_source(L, u->valuestring, ++i);
-    cJSON_Delete(arr);
-  }
-  lua_setfield(L, -2, "sources");
-  lua_newtable(L);
-  luaL_setmetatable(L, "caw.json.array");
-  if (sqlite3_column_type(s, CAW_COL_TAG) != SQLITE_NULL) {
-    lua_pushstring(L, (const char *)sqlite3_column_text(s, CAW_COL_TAG));
-    lua_rawseti(L, -2, 1);
-  }
-  lua_setfield(L, -2, "tags");
-}
-
-/* Push the event at the current row of s as a table. */
-static void push_event(lua_State *L, caw_store *st, sqlite3_stmt *s,
-                       int children) {
-  int64_t rowid = sqlite3_column_int64(s, CAW_COL_ROWID);
-  lua_createtable(L, 0, 20);
-  set_col(L, s, CAW_COL_ID, "id");
-  set_col(L, s, CAW_COL_DATE, "date");
-  set_col(L, s, CAW_COL_DAY_LO, "day_lo");
-  set_col(L, s, CAW_COL_DAY_HI, "day_hi");
-  push_day(L, sqlite3_column_int64(s, CAW_COL_DAY_LO), "earliest");
-  push_day(L, sqlite3_column_int64(s, CAW_COL_DAY_HI), "latest");
-  set_col(L, s, CAW_COL_PRECISION, "precision");
-  set_col(L, s, CAW_COL_TYPE, "type");
-  set_col(L, s, CAW_COL_TITLE, "title");
-  set_col(L, s, CAW_COL_SUMMARY, "summary");
-  set_col(L, s, CAW_COL_LOCATION, "location");
-  set_col(L, s, CAW_COL_CONFIDENCE, "confidence");
-  set_col(L, s, CAW_COL_CAMEO, "cameo");
-  set_col(L, s, CAW_COL_GOLDSTEIN, "goldstein");
-  set_col(L, s, CAW_COL_ATTRS, "attrs");
-  set_col(L, s, CAW_COL_BATCH, "batch");
-  if (sqlite3_column_type(s, CAW_COL_SOURCE) == SQLITE_NULL)
-    lua_pushliteral(L, "curated");
-  else
-    lua_pushstring(L, (const char *)sqlite3_column_text(s, CAW_COL_SOURCE));
-  lua_setfield(L, -2, "provenance");
-  if (!children) return;
-  if (sqlite3_column_type(s, CAW_COL_SOURCE) != SQLITE_NULL) {
-    push_coded_children(L, s);
-    return;
-  }
-  push_children(L, st, rowid, CAW_CHILD_ACTORS, "actors", actor_cols);
-  push_children(L, st, rowid, CAW_CHILD_MONEY, "money", money_cols);
-  push_children(L, st, rowid, CAW_CHILD_SOURCES, "sources", source_cols);
-  push_children(L, st, rowid, CAW_CHILD_TAGS, "tags", tag_cols);
-}
-
-typedef struct cursor {
-  sqlite3_stmt *stmt;
-  int children;
-} cursor;
-
-static int cursor_gc(lua_State *L) {
-  cursor *c = luaL_checkudata(L, 1, CURSOR_MT);
-  if (c->stmt) sqlite3_finalize(c->stmt);
-  c->stmt = NULL;
-  return 0;
-}
-
-static int events_next(lua_State *L) {
-  cursor *c = luaL_checkudata(L, lua_upvalueindex(1), CURSOR_MT);
-  caw_store *st = store_of(L);
-  int rc;
-  if (!c->stmt) return 0;
-  rc = sqlite3_step(c->stmt);
-  if (rc == SQLITE_ROW) {
-    push_event(L, st, c->stmt, c->children);
-    return 1;
-  }
-  if (rc != SQLITE_DONE) {
-    char msg[CAW_ERRMAX];
-    snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(sqlite3_db_handle(c->stmt)));
-    sqlite3_finalize(c->stmt);
-    c->stmt = NULL;
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "reading events: %s", msg);
-  }
-  sqlite3_finalize(c->stmt);
-  c->stmt = NULL;
-  return 0;
-}
-
-/* Parse a date bound: "2024", "2024-Q2", "2024-03-15", any EDTF. */
-static int64_t date_bound(lua_State *L, const char *key, const char *s,
-                          int upper) {
-  caw_date d;
-  char err[CAW_ERRMAX];
-  if (caw_date_parse_query(s, strlen(s), &d, err, sizeof err) != CAW_OK)
-    caw_lua_fail(L, CAW_EXIT_USAGE, "%s: %s (dates: 2024, 2024-Q2, 2024-34,"
-                 " 2024-06, 2024-06-13, or an interval like 2024-Q1/2024-Q3)",
-                 key, err);
-  return upper ? d.hi : d.lo;
-}
-
-static void filter_from_table(lua_State *L, int idx, caw_filter *f) {
-  static const char *const keys[] = {"from", "to", "certain", "id", "actor",
-                                     "type", "tag", "text", "limit",
-                                     "children", "provenance", "from_day",
-                                     "to_day", NULL};
-  conv c;
-  const char *s;
-  c.L = L;
-  snprintf(c.path, sizeof c.path, "filter");
-  memset(f, 0, sizeof *f);
-  if (lua_isnoneornil(L, idx)) return;
-  luaL_checktype(L, idx, LUA_TTABLE);
-  check_keys(&c, idx, keys);
-  if (lua_getfield(L, idx, "from") != LUA_TNIL) {
-    s = luaL_tolstring(L, -1, NULL);
-    f->from_day = date_bound(L, "from", s, 0);
-    f->has_from = 1;
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  if (lua_getfield(L, idx, "to") != LUA_TNIL) {
-    s = luaL_tolstring(L, -1, NULL);
-    f->to_day = date_bound(L, "to", s, 1);
-    f->has_to = 1;
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  if (lua_getfield(L, idx, "from_day") != LUA_TNIL) { /* day numbers */
-    f->from_day = (int64_t)luaL_checkinteger(L, -1);
-    f->has_from = 1;
-  }
-  lua_pop(L, 1);
-  if (lua_getfield(L, idx, "to_day") != LUA_TNIL) {
-    f->to_day = (int64_t)luaL_checkinteger(L, -1);
-    f->has_to = 1;
-  }
-  lua_pop(L, 1);
-  f->certain = get_bool(&c, idx, "certain", 0);
-  f->id = get_str(&c, idx, "id");
-  f->actor = get_str(&c, idx, "actor");
-  f->type = get_str(&c, idx, "type");
-  f->tag = get_str(&c, idx, "tag");
-  f->text = get_str(&c, idx, "text");
-  f->provenance = get_str(&c, idx, "provenance");
-  f->limit = (int64_t)get_num(&c, idx, "limit", 0, NULL);
-}
-
-/* The stored spelling of a filter value (pushed on the stack, which keeps
-   it alive); an unknown value is a usage error naming the closest. */
-static const char *known_value(lua_State *L, caw_store *st, caw_known kind,
-                               const char *value) {
-  char canon[CAW_ERRMAX], err[CAW_ERRMAX];
-  caw_status rc = caw_store_known(st, kind, value, canon, sizeof canon, err,
-                                  sizeof err);
-  if (rc == CAW_ENOENT) caw_lua_fail(L, CAW_EXIT_USAGE, "%s", err);
-  if (rc != CAW_OK) fail_status(L, rc, err);
-  lua_pushstring(L, canon);
-  return lua_tostring(L, -1);
-}
-
-/* caw.known(kind, value) -> the stored spelling of an actor code, event
-   type or tag ("actor", "type", "tag"); a usage error (exit 64) naming
-   the closest known values when there is none. */
-static int l_known(lua_State *L) {
-  static const char *const kinds[] = {"actor", "type", "tag", NULL};
-  caw_store *st = store_of(L);
-  int kind = luaL_checkoption(L, 1, NULL, kinds);
-  known_value(L, st, (caw_known)kind, luaL_checkstring(L, 2));
-  return 1;
-}
-
-/* caw.events{from=, to=, certain=, actor=, type=, tag=, text=, limit=,
-   children=} -> iterator over event tables (streamed). An actor, type or
-   tag the database does not know is a usage error (caw.known). */
-static int l_events(lua_State *L) {
-  caw_store *st = store_of(L);
-  caw_filter f;
-  cursor *c;
-  char err[CAW_ERRMAX];
-  caw_status rc;
-  int children = 1;
-  filter_from_table(L, 1, &f);
-  if (f.actor) f.actor = known_value(L, st, CAW_KNOWN_ACTOR, f.actor);
-  if (f.type) f.type = known_value(L, st, CAW_KNOWN_TYPE, f.type);
-  if (f.tag) f.tag = known_value(L, st, CAW_KNOWN_TAG, f.tag);
-  if (lua_istable(L, 1)) {
-    lua_getfield(L, 1, "children");
-    if (!lua_isnil(L, -1)) children = lua_toboolean(L, -1);
-    lua_pop(L, 1);
-  }
-  c = lua_newuserdatauv(L, sizeof *c, 1);
-  c->stmt = NULL;
-  c->children = children;
-  luaL_setmetatable(L, CURSOR_MT);
-  if ((rc = caw_store_events(st, &f, &c->stmt, err, sizeof err)) != CAW_OK)
-    return fail_status(L, rc, err);
-  lua_pushvalue(L, -1);
-  lua_pushcclosure(L, events_next, 1);
-  lua_insert(L, -2);
-  lua_pushnil(L);
-  lua_insert(L, -2);
-  lua_pushnil(L);
-  lua_insert(L, -2); /* iterator, nil, nil, cursor: closed on break */
-  return 4;
-}
-
-/* caw.event(id) -> table or nil */
-static int l_event(lua_State *L) {
-  caw_store *st = store_of(L);
-  caw_filter f;
-  sqlite3_stmt *s = NULL;
-  char err[CAW_ERRMAX];
-  caw_status rc;
-  memset(&f, 0, sizeof f);
-  f.id = luaL_checkstring(L, 1);
-  if ((rc = caw_store_events(st, &f, &s, err, sizeof err)) != CAW_OK)
-    return fail_status(L, rc, err);
-  if (sqlite3_step(s) == SQLITE_ROW) push_event(L, st, s, 1);
-  else lua_pushnil(L);
-  sqlite3_finalize(s);
-  return 1;
-}
-
-/* caw.sql(query, ...) -> iterator over row tables; read-only queries. */
-static int sql_next(lua_State *L) {
-  cursor *c = luaL_checkudata(L, lua_upvalueindex(1), CURSOR_MT);
-  int rc, i, n;
-  if (!c->stmt) return 0;
-  rc = sqlite3_step(c->stmt);
-  if (rc == SQLITE_ROW) {
-    n = sqlite3_column_count(c->stmt);
-    lua_createtable(L, 0, n);
-    for (i = 0; i < n; i++)
-      set_col(L, c->stmt, i, sqlite3_column_name(c->stmt, i));
-    return 1;
-  }
-  if (rc != SQLITE_DONE) {
-    lua_pushstring(L, sqlite3_errmsg(sqlite3_db_handle(c->stmt)));
-    sqlite3_finalize(c->stmt);
-    c->stmt = NULL;
-    return caw_lua_fail(L, CAW_EXIT_SOFTWARE, "caw.sql: %s",
-                        lua_tostring(L, -1));
-  }
-  sqlite3_finalize(c->stmt);
-  c->stmt = NULL;
-  return 0;
-}
-
-static int l_sql(lua_State *L) {
-  caw_store *st = store_of(L);
-  const char *q = luaL_checkstring(L, 1);
-  char err[CAW_ERRMAX];
-  int i, n = lua_gettop(L);
-  cursor *c = lua_newuserdatauv(L, sizeof *c, 0);
-  c->stmt = NULL;
-  c->children = 0;
-  luaL_setmetatable(L, CURSOR_MT);
-  /* one read-only statement; no ATTACH, no pragma that sets, no
-     extension (the store's rules for a script's own SQL) */
-  if (caw_store_query(st, q, &c->stmt, err, sizeof err) != CAW_OK)
-    return luaL_error(L, "caw.sql: %s", err);
-  for (i = 2; i <= n; i++) { /* bound parameters only */
-    switch (lua_type(L, i)) {
-    case LUA_TNUMBER:
-      if (lua_isinteger(L, i))
-        sqlite3_bind_int64(c->stmt, i - 1, lua_tointeger(L, i));
-      else sqlite3_bind_double(c->stmt, i - 1, lua_tonumber(L, i));
-      break;
-    case LUA_TSTRING: {
-      size_t len;
-      const char *s = lua_tolstring(L, i, &len);
-      sqlite3_bind_text(c->stmt, i - 1, s, (int)len, SQLITE_TRANSIENT);
-      break;
-    }
-    case LUA_TBOOLEAN:
-      sqlite3_bind_int(c->stmt, i - 1, lua_toboolean(L, i));
-      break;
-    case LUA_TNIL: break;
-    default:
-      return luaL_error(L, "caw.sql: cannot bind a %s", luaL_typename(L, i));
-    }
-  }
-  lua_pushcclosure(L, sql_next, 1);
-  return 1;
-}
-
-/* caw.transaction(fn, ...): commit when fn returns, roll back and
-   re-raise when it fails. Returns fn's results. */
-static int l_transaction(lua_State *L) {
-  caw_store *st = store_of(L);
-  char err[CAW_ERRMAX];
-  caw_status rc;
-  int n;
-  luaL_checktype(L, 1, LUA_TFUNCTION);
-  if ((rc = caw_store_begin(st, err, sizeof err)) != CAW_OK)
-    return fail_status(L, rc, err);
-  n = lua_gettop(L);
-  if (lua_pcall(L, n - 1, LUA_MULTRET, 0) != LUA_OK) {
-    caw_store_rollback(st);
-    return lua_error(L);
-  }
-  if ((rc = caw_store_commit(st, err, sizeof err)) != CAW_OK) {
-    caw_store_rollback(st);
-    return fail_status(L, rc, err);
-  }
-  return lua_gettop(L);
-}
-
-/* caw.actors{kind=, code=} -> iterator over {code, name, kind, country} */
-static int l_actors(lua_State *L) {
-  const char *kind = NULL, *code = NULL;
-  if (lua_istable(L, 1)) {
-    caw_sandbox_unwrap(L, 1);
-    raw_field(L, 1, "kind");
-    kind = lua_tostring(L, -1);
-    raw_field(L, 1, "code");
-    code = lua_tostring(L, -1);
-    lua_pop(L, 2); /* the strings live in the argument table (raw) */
-  }
-  lua_settop(L, 1);
-  lua_pushcfunction(L, l_sql);
-  lua_pushstring(L, "SELECT code, name, kind, country FROM actors"
-                    " WHERE (?1 IS NULL OR kind = ?1)"
-                    " AND (?2 IS NULL OR code = ?2) ORDER BY code");
-  if (kind) lua_pushstring(L, kind); else lua_pushnil(L);
-  if (code) lua_pushstring(L, code); else lua_pushnil(L);
-  lua_call(L, 3, 1);
-  return 1;
-}
-
-/* ---- caw.date ---- */
-
-static int push_parsed_date(lua_State *L, const caw_date *dp);
-
-/* caw.date.parse(s) -> {edtf, earliest, latest, day_lo, day_hi, precision,
-   uncertain, approximate, interval}; raises on a bad date. */
-static int l_date_parse(lua_State *L) {
-  size_t len;
-  const char *s = luaL_checklstring(L, 1, &len);
-  caw_date d;
-  char err[CAW_ERRMAX];
-  if (caw_date_parse(s, len, &d, err, sizeof err) != CAW_OK)
-    return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s", err);
-  return push_parsed_date(L, &d);
-}
-
-/* The table caw.date.parse returns for d, the string at index 1. */
-static int push_parsed_date(lua_State *L, const caw_date *dp) {
-  caw_date d = *dp;
-  lua_createtable(L, 0, 9);
-  lua_pushvalue(L, 1);
-  lua_setfield(L, -2, "edtf");
-  push_day(L, d.lo, "earliest");
-  push_day(L, d.hi, "latest");
-  lua_pushinteger(L, (lua_Integer)d.lo);
-  lua_setfield(L, -2, "day_lo");
-  lua_pushinteger(L, (lua_Integer)d.hi);
-  lua_setfield(L, -2, "day_hi");
-  lua_pushstring(L, caw_date_precision_name(d.precision));
-  lua_setfield(L, -2, "precision");
-  lua_pushboolean(L, (d.qualifiers & CAW_DATE_UNCERTAIN) != 0);
-  lua_setfield(L, -2, "uncertain");
-  lua_pushboolean(L, (d.qualifiers & CAW_DATE_APPROX) != 0);
-  lua_setfield(L, -2, "approximate");
-  lua_pushboolean(L, d.interval);
-  lua_setfield(L, -2, "interval");
-  return 1;
-}
-
-/* caw.date.parse_query(s): as caw.date.parse, for the dates commands
-   take (--from, --to, --explain): also quarters written 2024-Q2. A bad
-   date is a usage error (exit 64). */
-static int l_date_parse_query(lua_State *L) {
-  size_t len;
-  const char *s = luaL_checklstring(L, 1, &len);
-  caw_date d;
-  char err[CAW_ERRMAX];
-  if (caw_date_parse_query(s, len, &d, err, sizeof err) != CAW_OK)
-    return caw_lua_fail(L, CAW_EXIT_USAGE, "%s", err);
-  return push_parsed_date(L, &d);
-}
-
-/* caw.date.format(day) -> "YYYY-MM-DD" */
-static int l_date_format(lua_State *L) {
-  char buf[32];
-  caw_date_format((int64_t)luaL_checkinteger(L, 1), buf, sizeof buf);
-  lua_pushstring(L, buf);
-  return 1;
-}
-
-/* caw.date.day(y, m, d) -> day number; the year within a thousand
-   million million either way (the day number must fit in an integer). */
-#define DATE_YEAR_MAX 1000000000000000LL
-#define DATE_PART_MAX 1000000000LL
-static int l_date_day(lua_State *L) {
-  lua_Integer y = luaL_checkinteger(L, 1), m = luaL_optinteger(L, 2, 1),
-              d = luaL_optinteger(L, 3, 1);
-  luaL_argcheck(L, y >= -DATE_YEAR_MAX && y <= DATE_YEAR_MAX, 1,
-                "year out of range (at most 10^15 either way)");
-  luaL_argcheck(L, m >= -DATE_PART_MAX && m <= DATE_PART_MAX, 2,
-                "month out of range");
-  luaL_argcheck(L, d >= -DATE_PART_MAX && d <= DATE_PART_MAX, 3,
-                "day out of range");
-  lua_pushinteger(L, (lua_Integer)caw_date_days(y, (int)m, (int)d));
-  return 1;
-}
-
-/* caw.date.civil(day) -> y, m, d */
-static int l_date_civil(lua_State *L) {
-  int64_t y;
-  int m, d;
-  caw_date_civil((int64_t)luaL_checkinteger(L, 1), &y, &m, &d);
-  lua_pushinteger(L, (lua_Integer)y);
-  lua_pushinteger(L, m);
-  lua_pushinteger(L, d);
-  return 3;
-}
-
-/* caw.date.year(day) -> the year of a day number; nil for an open end
-   (caw.date.OPEN or beyond), which has no year. */
-static int l_date_year(lua_State *L) {
-  int64_t day = (int64_t)luaL_checkinteger(L, 1), y;
-  int m, d;
-  if (day <= CAW_DAY_OPEN_LO || day >= CAW_DAY_OPEN_HI) {
-    lua_pushnil(L);
-    return 1;
-  }
-  caw_date_civil(day, &y, &m, &d);
-  lua_pushinteger(L, (lua_Integer)y);
-  return 1;
-}
-
-static const luaL_Reg date_funcs[] = {{"parse", l_date_parse},
-                                      {"year", l_date_year},
-                                      {"format", l_date_format},
-                                      {"day", l_date_day},
-                                      {"civil", l_date_civil},
-                                      {"parse_query", l_date_parse_query},
-                                      {NULL, NULL}};
-
-/* ---- files, digests, output ---- */
-
-/* The file policy of --sandbox (docs/sandbox.md): a script reads only
-   the files named on its command line (and plugin files), and writes
-   only standard output and the file given with -o or --output. Paths are
-   compared after realpath, so "./x" is "x" and a symlink is its target. */
-
-/* Does path name the same existing file as named? */
-static int same_file(const char *path, const char *named) {
-  char a[PATH_MAX], b[PATH_MAX];
-  if (strcmp(path, named) == 0) return 1;
-  return realpath(path, a) && realpath(named, b) && strcmp(a, b) == 0;
-}
-
-/* Is path below one of the plugin directories? */
-static int in_plugin_dir(lua_State *L, const char *path) {
-  char real[PATH_MAX], dir[PATH_MAX];
-  lua_Integer i, n;
-  int found = 0;
-  if (!realpath(path, real)) return 0;
-  push_plugin_dirs(L);
-  n = (lua_Integer)luaL_len(L, -1);
-  for (i = 1; i <= n && !found; i++) {
-    size_t len;
-    lua_rawgeti(L, -1, i);
-    if (realpath(lua_tostring(L, -1), dir)) {
-      len = strlen(dir);
-      found = strncmp(real, dir, len) == 0 && real[len] == '/';
-    }
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  return found;
-}
-
-static int named_on_command_line(caw_runtime *rt, const char *path) {
-  int i;
-  if (rt->script && same_file(path, rt->script)) return 1;
-  for (i = 0; i < rt->argc; i++) {
-    const char *a = rt->argv[i], *eq = strchr(a, '=');
-    if (same_file(path, a)) return 1;
-    if (a[0] == '-' && eq && same_file(path, eq + 1)) return 1;
-  }
-  return 0;
-}
-
-void caw_runtime_check_read(lua_State *L, const char *path) {
-  caw_runtime *rt = runtime_of(L);
-  if (!rt || !rt->opts.sandbox) return;
-  if (named_on_command_line(rt, path) || in_plugin_dir(L, path)) return;
-  caw_lua_fail(L, CAW_EXIT_NOPERM, "--sandbox: cannot read %s: a sandboxed"
-               " script reads only the files named on its command line",
-               path);
-}
-
-void caw_runtime_check_write(lua_State *L, const char *path) {
-  caw_runtime *rt = runtime_of(L);
-  int i;
-  if (!rt || !rt->opts.sandbox || strcmp(path, "-") == 0) return;
-  for (i = 0; i < rt->argc; i++) {
-    const char *a = rt->argv[i];
-    if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) &&
-        i + 1 < rt->argc && strcmp(rt->argv[i + 1], path) == 0)
-      return;
-    if (strncmp(a, "--output=", 9) == 0 && strcmp(a + 9, path) == 0) return;
-  }
-  caw_lua_fail(L, CAW_EXIT_NOPERM, "--sandbox: cannot write %s: a sandboxed"
-               " script writes only standard output and the file given"
-               " with -o", path);
-}
-
-
-/* caw.readfile(path [, max]) -> contents (at most max bytes); 66 when
-   missing, 74 on I/O errors. */
-static int l_readfile(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  lua_Integer max = luaL_optinteger(L, 2, -1);
-  luaL_Buffer b;
-  FILE *f;
-  size_t n, want;
-  caw_runtime_check_read(L, path);
-  if (!(f = fopen(path, "rb")))
-    return caw_lua_fail(L, errno == ENOENT ? CAW_EXIT_NOINPUT : CAW_EXIT_IOERR,
-                        "cannot read %s: %s", path, strerror(errno));
-  luaL_buffinit(L, &b);
-  do {
-    char *p = luaL_prepbuffer(&b);
-    want = LUAL_BUFFERSIZE;
-    if (max >= 0 && (lua_Integer)want > max) want = (size_t)max;
-    n = fread(p, 1, want, f);
-    luaL_addsize(&b, n);
-    if (max >= 0) max -= (lua_Integer)n;
-    if (runtime_of(L)->stop) { /* an endless file (/dev/zero) */
-      fclose(f);
-      caw_runtime_check(L);
-    }
-  } while (n == want && want > 0);
-  if (ferror(f)) {
-    fclose(f);
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot read %s: %s", path,
-                        strerror(errno));
-  }
-  fclose(f);
-  luaL_pushresult(&b);
-  return 1;
-}
-
-/* caw.sha256(string) -> hex */
-static int l_sha256(lua_State *L) {
-  size_t len;
-  const char *s = luaL_checklstring(L, 1, &len);
-  char hex[65];
-  caw_sha256_buf(s, len, hex);
-  lua_pushstring(L, hex);
-  return 1;
-}
-
-/* caw.sha256_file(path) -> hex; streams the file. */
-/* The SHA-256 of the file at path as hex; 0, or the errno of the failed
-   open or read. */
-static int hash_file(const char *path, char hex[65],
-                     volatile sig_atomic_t *stop, volatile int *cancel) {
-  FILE *f = fopen(path, "rb");
-  char buf[65536];
-  caw_sha256 c;
-  size_t n;
-  int e;
-  if (!f) return errno ? errno : EIO;
-  caw_sha256_init(&c);
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-    caw_sha256_update(&c, buf, n);
-    if (*stop || *cancel) break; /* an endless file, a stopped script */
-  }
-  e = ferror(f) ? (errno ? errno : EIO) : 0;
-  fclose(f);
-  caw_sha256_hex(&c, hex);
-  return e;
-}
-
-static int hash_fail(lua_State *L, const char *path, int e) {
-  return caw_lua_fail(L, e == ENOENT ? CAW_EXIT_NOINPUT : CAW_EXIT_IOERR,
-                      "cannot read %s: %s", path, strerror(e));
-}
-
-static int l_sha256_file(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  char hex[65];
-  int e, no = 0;
-  caw_runtime_check_read(L, path);
-  e = hash_file(path, hex, &runtime_of(L)->stop, &no);
-  caw_runtime_check(L);
-  if (e) return hash_fail(L, path, e);
-  lua_pushstring(L, hex);
-  return 1;
-}
-
-/* caw.sha256_file_async(path) -> pending: the digest is computed on a
-   thread of its own while the caller goes on (an import hashes its file
-   while it reads it); pending:result() waits for it and gives the hex,
-   or raises as caw.sha256_file does. */
-static const char PENDING_MT[] = "caw.pending_sha256";
-
-typedef struct pending {
-  pthread_t thread;
-  int running;
-  volatile int cancel; /* set by __gc: the thread stops at its next read */
-  volatile sig_atomic_t *stop; /* the runtime's stop flag */
-  int err;
-  char hex[65];
-  char path[];
-} pending;
-
-static void *pending_main(void *arg) {
-  pending *p = arg;
-  p->err = hash_file(p->path, p->hex, p->stop, &p->cancel);
-  return NULL;
-}
-
-static void pending_join(pending *p) {
-  if (p->running) pthread_join(p->thread, NULL);
-  p->running = 0;
-}
-
-static int pending_gc(lua_State *L) {
-  pending *p = luaL_checkudata(L, 1, PENDING_MT);
-  p->cancel = 1; /* nobody waits for the digest any more */
-  pending_join(p);
-  return 0;
-}
-
-static int l_sha256_file_async(lua_State *L) {
-  size_t len;
-  const char *path = luaL_checklstring(L, 1, &len);
-  pending *p;
-  sigset_t all, old;
-  caw_runtime_check_read(L, path);
-  p = lua_newuserdatauv(L, sizeof *p + len + 1, 0);
-  memset(p, 0, sizeof *p);
-  p->stop = &runtime_of(L)->stop;
-  memcpy(p->path, path, len + 1);
-  luaL_setmetatable(L, PENDING_MT);
-  sigfillset(&all); /* signals (the --timeout alarm) stay with Lua */
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  p->running = pthread_create(&p->thread, NULL, pending_main, p) == 0;
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  if (!p->running) /* no thread: now */
-    p->err = hash_file(p->path, p->hex, p->stop, &p->cancel);
-  return 1;
-}
-
-static int pending_result(lua_State *L) {
-  pending *p = luaL_checkudata(L, 1, PENDING_MT);
-  pending_join(p);
-  caw_runtime_check(L); /* the digest was cut short by a stop */
-  if (p->err) return hash_fail(L, p->path, p->err);
-  lua_pushstring(L, p->hex);
-  return 1;
-}
-
-/* Start replacing path: a fresh temporary file beside it (file.c), after
-   refusing a path that is not a regular file (74) or that is the database
-   itself or its journal (64). Returns the open stream; *tmp names it. */
-static FILE *open_output(lua_State *L, const char *path, char **tmp) {
-  caw_store *st = store_of(L);
-  char err[CAW_ERRMAX];
-  caw_status s;
-  FILE *f;
-  int fd;
-  if (st) {
-    const char *db = caw_store_path(st);
-    size_t n = strlen(db);
-    char *side = lua_newuserdatauv(L, n + 5, 0);
-    int same = caw_file_same(path, db);
-    sprintf(side, "%s-wal", db);
-    same = same || caw_file_same(path, side);
-    sprintf(side, "%s-shm", db);
-    same = same || caw_file_same(path, side);
-    lua_pop(L, 1);
-    if (same)
-      caw_lua_fail(L, CAW_EXIT_USAGE,
-                   "cannot write %s: it is the database caw is using", path);
-  }
-  if ((s = caw_file_temp(path, &fd, tmp, err, sizeof err)) != CAW_OK)
-    caw_lua_fail(L, caw_status_exit(s), "%s", err);
-  if (!(f = fdopen(fd, "wb"))) {
-    int e = errno;
-    close(fd);
-    unlink(*tmp);
-    free(*tmp);
-    *tmp = NULL;
-    caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path, strerror(e));
-  }
-  return f;
-}
-
-/* Finish what open_output began: close f, rename tmp over path (tmp is
-   removed on failure and freed either way). 0, or raises 74. */
-static int close_output(lua_State *L, FILE *f, char *tmp, const char *path,
-                        int ok) {
-  char err[CAW_ERRMAX];
-  int e = errno;
-  caw_status s;
-  if (fclose(f) != 0 && ok) {
-    ok = 0;
-    e = errno;
-  }
-  if (!ok) {
-    unlink(tmp);
-    free(tmp);
-    return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s", path,
-                        strerror(e));
-  }
-  s = caw_file_commit(tmp, path, 1, err, sizeof err);
-  free(tmp);
-  if (s != CAW_OK) return caw_lua_fail(L, caw_status_exit(s), "%s", err);
-  return 0;
-}
-
-/* caw.write(path, text): write atomically (temp file + rename), so a
-   failed report never leaves half a file; "-" writes to stdout. */
-static int l_write(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  size_t len;
-  const char *text = luaL_checklstring(L, 2, &len);
-  char *tmp;
-  FILE *f;
-  caw_runtime_check_write(L, path);
-  if (strcmp(path, "-") == 0) {
-    if (fwrite(text, 1, len, stdout) != len) /* flushed when the run ends */
-      return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write to stdout: %s",
-                          strerror(errno));
-    return 0;
-  }
-  f = open_output(L, path, &tmp);
-  return close_output(L, f, tmp, path, fwrite(text, 1, len, f) == len);
-}
-
-/* caw.output(path) -> writer: caw.write in pieces, for output too big to
-   hold (an export of a million events). writer:write(...) appends
-   strings; writer:close() renames the temporary file into place. A writer
-   dropped without close (an error stopped the run) removes its temporary
-   file, so path never holds half an output. "-" is standard output. */
-static const char WRITER_MT[] = "caw.writer";
-
-typedef struct lwriter {
-  FILE *f;   /* NULL once closed */
-  char *tmp; /* NULL for standard output */
-  char *path;
-} lwriter;
-
-static void writer_drop(lwriter *w) {
-  if (w->f && w->tmp) {
-    fclose(w->f);
-    remove(w->tmp);
-  }
-  w->f = NULL;
-  free(w->tmp);
-  free(w->path);
-  w->tmp = w->path = NULL;
-}
-
-static int writer_gc(lua_State *L) {
-  writer_drop(luaL_checkudata(L, 1, WRITER_MT));
-  return 0;
-}
-
-static int l_output(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  lwriter *w;
-  caw_runtime_check_write(L, path);
-  w = lua_newuserdatauv(L, sizeof *w, 0);
-  memset(w, 0, sizeof *w);
-  luaL_setmetatable(L, WRITER_MT);
-  if (strcmp(path, "-") == 0) {
-    w->f = stdout;
-    return 1;
-  }
-  if (!(w->path = strdup(path)))
-    return caw_lua_fail(L, CAW_EXIT_SOFTWARE, "out of memory");
-  w->f = open_output(L, path, &w->tmp);
-  return 1;
-}
-
-static int writer_write(lua_State *L) {
-  lwriter *w = luaL_checkudata(L, 1, WRITER_MT);
-  int i, n = lua_gettop(L);
-  if (!w->f) return luaL_error(L, "caw.output: the writer is closed");
-  for (i = 2; i <= n; i++) {
-    size_t len;
-    const char *s = luaL_checklstring(L, i, &len);
-    if (fwrite(s, 1, len, w->f) != len) {
-      int e = errno;
-      const char *what = w->path ? w->path : "stdout";
-      lua_pushstring(L, what);
-      writer_drop(w);
-      return caw_lua_fail(L, CAW_EXIT_IOERR, "cannot write %s: %s",
-                          lua_tostring(L, -1), strerror(e));
-    }
-  }
-  lua_settop(L, 1);
-  return 1;
-}
-
-static int writer_close(lua_State *L) {
-  lwriter *w = luaL_checkudata(L, 1, WRITER_MT);
-  char *tmp;
-  FILE *f;
-  if (!w->f) return 0;
-  if (!w->tmp) { /* standard output: flushed when the run ends */
-    w->f = NULL;
-    return 0;
-  }
-  f = w->f;
-  tmp = w->tmp;
-  w->f = NULL;
-  w->tmp = NULL;
-  lua_pushstring(L, w->path);
-  writer_drop(w);
-  return close_output(L, f, tmp, lua_tostring(L, -1), 1);
-}
-
-/* caw.same_file(a, b) -> true when both paths name one existing file. */
-static int l_same_file(lua_State *L) {
-  lua_pushboolean(L, caw_file_same(luaL_checkstring(L, 1),
-                                   luaL_checkstring(L, 2)));
-  return 1;
+  return (caw_runtime *)caw_lua_host_of(L);
 }
 
 /* caw.log(...): a line on stderr (works in the sandbox). */
@@ -1779,207 +354,19 @@ static int l_clock(lua_State *L) {
   return 1;
 }
 
-/* caw.batch_begin(file, sha256, importer) -> id */
-static int l_batch_begin(lua_State *L) {
-  caw_store *st = store_of(L);
-  int64_t id;
-  char err[CAW_ERRMAX];
-  caw_status rc = caw_store_batch_begin(st, luaL_checkstring(L, 1),
-                                        luaL_checkstring(L, 2),
-                                        luaL_checkstring(L, 3), &id, err,
-                                        sizeof err);
-  if (rc != CAW_OK) return fail_status(L, rc, err);
-  lua_pushinteger(L, (lua_Integer)id);
-  return 1;
-}
-
-/* caw.batch_finish(id, {read=, added=, updated=, unchanged=, merged=,
-   rejected=}) */
-static int l_batch_finish(lua_State *L) {
-  caw_store *st = store_of(L);
-  caw_batch_counts n;
-  char err[CAW_ERRMAX];
-  caw_status rc;
-  luaL_checktype(L, 2, LUA_TTABLE);
-#define GET(f)                                                               \
-  (lua_getfield(L, 2, #f), n.f = (int64_t)lua_tointeger(L, -1), lua_pop(L, 1))
-  GET(read); GET(added); GET(updated); GET(unchanged); GET(merged);
-  GET(rejected);
-#undef GET
-  lua_getfield(L, 2, "sha256");
-  rc = caw_store_batch_finish(st, (int64_t)luaL_checkinteger(L, 1), &n,
-                              lua_tostring(L, -1), err, sizeof err);
-  if (rc != CAW_OK) return fail_status(L, rc, err);
-  return 0;
-}
-
-/* caw.count() -> number of events */
-static int l_count(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)caw_store_count(store_of(L)));
-  return 1;
-}
-
-/* ---- plugins ---- */
-
-/* Push the list of plugin directories, in search order. */
-static void push_plugin_dirs(lua_State *L) {
-  const char *env = getenv("CAW_PLUGIN_PATH"), *xdg = getenv("XDG_DATA_HOME");
-  const char *home = getenv("HOME");
-  lua_Integer n = 0;
-  struct stat sb;
-  lua_newtable(L);
-  if (env && *env) {
-    const char *p = env;
-    while (*p) {
-      const char *e = strchr(p, ':');
-      size_t len = e ? (size_t)(e - p) : strlen(p);
-      if (len) {
-        lua_pushlstring(L, p, len);
-        lua_rawseti(L, -2, ++n);
-      }
-      p += len + (e ? 1 : 0);
-    }
-  }
-  if (xdg && *xdg) lua_pushfstring(L, "%s/caw/plugins", xdg);
-  else if (home && *home) lua_pushfstring(L, "%s/.local/share/caw/plugins", home);
-  else lua_pushnil(L);
-  if (!lua_isnil(L, -1) && stat(lua_tostring(L, -1), &sb) == 0)
-    lua_rawseti(L, -2, ++n);
-  else lua_pop(L, 1);
-  if (stat(CAW_SOURCE_PLUGINS, &sb) == 0) {
-    lua_pushstring(L, CAW_SOURCE_PLUGINS);
-    lua_rawseti(L, -2, ++n);
-  }
-  if (strcmp(CAW_SOURCE_PLUGINS, CAW_INSTALL_PLUGINS) != 0 &&
-      stat(CAW_INSTALL_PLUGINS, &sb) == 0) {
-    lua_pushstring(L, CAW_INSTALL_PLUGINS);
-    lua_rawseti(L, -2, ++n);
-  }
-}
-
-static int cmp_cstr(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Append the *.lua files below dir (recursive, sorted) to the list at
-   the top of the stack. */
-static void list_lua(lua_State *L, const char *dir, lua_Integer *n,
-                     int depth) {
-  DIR *d;
-  struct dirent *e;
-  char **names = NULL;
-  size_t count = 0, cap = 0, i;
-  if (depth > 4 || !(d = opendir(dir))) return;
-  while ((e = readdir(d))) {
-    if (e->d_name[0] == '.') continue;
-    if (count == cap) {
-      char **more = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof *names);
-      if (!more) break;
-      names = more;
-    }
-    if (!(names[count] = strdup(e->d_name))) break;
-    count++;
-  }
-  closedir(d);
-  if (count) qsort(names, count, sizeof *names, cmp_cstr);
-  for (i = 0; i < count; i++) {
-    char path[4096];
-    struct stat sb;
-    size_t len = strlen(names[i]);
-    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-      list_lua(L, path, n, depth + 1);
-    else if (len > 4 && strcmp(names[i] + len - 4, ".lua") == 0) {
-      lua_pushstring(L, path);
-      lua_rawseti(L, -2, ++*n);
-    }
-    free(names[i]);
-  }
-  free(names);
-}
-
-/* caw.plugin_files() -> sorted list of *.lua paths in the plugin dirs */
-static int l_plugin_files(lua_State *L) {
-  lua_Integer i, ndirs, n = 0;
-  push_plugin_dirs(L);
-  ndirs = (lua_Integer)luaL_len(L, -1);
-  lua_newtable(L);
-  for (i = 1; i <= ndirs; i++) {
-    lua_rawgeti(L, -2, i);
-    {
-      const char *dir = lua_tostring(L, -1);
-      lua_pop(L, 1); /* the string stays in the dirs table */
-      list_lua(L, dir, &n, 0);
-    }
-  }
-  return 1;
-}
-
-/* caw.load_plugin(path) -> the plugin's table (what the file returns),
-   run in its own environment. */
-static int l_load_plugin(lua_State *L) {
-  const char *path = luaL_checkstring(L, 1);
-  caw_runtime_check_read(L, path);
-  if (caw_sandbox_loadfile(L, path) != LUA_OK) {
-    if (access(path, F_OK) != 0)
-      return caw_lua_fail(L, CAW_EXIT_NOINPUT, "no plugin at %s", path);
-    return lua_error(L);
-  }
-  lua_pop(L, 1); /* env */
-  lua_call(L, 0, 1);
-  if (!lua_istable(L, -1))
-    return caw_lua_fail(L, CAW_EXIT_SOFTWARE,
-                        "%s: a plugin must return its declaration table",
-                        path);
-  return 1;
-}
-
-/* caw.score{...}: the scoring engine lives in Lua (plugins/lib/score.lua);
-   this is its entry in the caw module. */
-static int l_score(lua_State *L) {
-  int n = lua_gettop(L);
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "lib.score");
-  lua_call(L, 1, 1);
-  lua_getfield(L, -1, "score");
-  lua_replace(L, -2);
-  lua_insert(L, 1);
-  lua_call(L, n, LUA_MULTRET);
-  return lua_gettop(L);
-}
-
 static const luaL_Reg caw_funcs[] = {
-  {"events", l_events},
-  {"event", l_event},
-  {"add_event", l_add_event},
-  {"put_actor", l_put_actor},
-  {"actors", l_actors},
-  {"known", l_known},
-  {"transaction", l_transaction},
-  {"sql", l_sql},
-  {"count", l_count},
-  {"fail", l_fail},
-  {"error_code", l_error_code},
-  {"readfile", l_readfile},
-  {"sha256", l_sha256},
-  {"sha256_file", l_sha256_file},
-  {"write", l_write},
-  {"output", l_output},
-  {"same_file", l_same_file},
-  {"sha256_file_async", l_sha256_file_async},
   {"log", l_log},
   {"progress", l_progress},
   {"clock", l_clock},
-  {"batch_begin", l_batch_begin},
-  {"batch_finish", l_batch_finish},
-  {"plugin_files", l_plugin_files},
-  {"load_plugin", l_load_plugin},
-  {"score", l_score},
   {NULL, NULL}};
 
 static int open_caw(lua_State *L) {
   caw_runtime *rt = runtime_of(L);
   luaL_newlib(L, caw_funcs);
+  caw_lua_open(L);
+  caw_luastore_open(L);
+  caw_luafile_open(L);
+  caw_plugin_open(L); /* caw.plugin_dirs, plugin_files, load_plugin */
   luaopen_caw_json(L);
   lua_getfield(L, -1, "encode");
   lua_setfield(L, LUA_REGISTRYINDEX, "caw.json.encode");
@@ -1988,9 +375,7 @@ static int open_caw(lua_State *L) {
   lua_setfield(L, -2, "json");
   luaopen_caw_dsv(L);
   lua_setfield(L, -2, "dsv");
-  luaL_newlib(L, date_funcs);
-  lua_pushinteger(L, (lua_Integer)CAW_DAY_OPEN_HI); /* day_hi of ".." */
-  lua_setfield(L, -2, "OPEN");
+  luaopen_caw_date(L);
   lua_setfield(L, -2, "date");
   luaopen_caw_bulk(L);
   lua_setfield(L, -2, "bulk");
@@ -2004,8 +389,6 @@ static int open_caw(lua_State *L) {
   lua_setfield(L, -2, "sandboxed");
   lua_pushboolean(L, rt && rt->opts.quiet);
   lua_setfield(L, -2, "quiet");
-  push_plugin_dirs(L);
-  lua_setfield(L, -2, "plugin_dirs");
   lua_createtable(L, 0, 6);
   lua_pushinteger(L, CAW_EXIT_USAGE);
   lua_setfield(L, -2, "USAGE");
@@ -2025,33 +408,6 @@ static int open_caw(lua_State *L) {
   return 1; /* read-only from caw_sandbox_globals on */
 }
 
-/* Register the metatable name with the metamethods meta and, when given,
-   the methods its __index table holds. */
-static void new_class(lua_State *L, const char *name, const luaL_Reg *meta,
-                      const luaL_Reg *methods) {
-  luaL_newmetatable(L, name);
-  luaL_setfuncs(L, meta, 0);
-  if (methods) {
-    lua_newtable(L);
-    luaL_setfuncs(L, methods, 0);
-    lua_setfield(L, -2, "__index");
-  }
-  lua_pop(L, 1);
-}
-
-static const luaL_Reg error_meta[] = {{"__tostring", error_tostring},
-                                      {NULL, NULL}};
-static const luaL_Reg pending_meta[] = {{"__gc", pending_gc}, {NULL, NULL}};
-static const luaL_Reg pending_methods[] = {{"result", pending_result},
-                                           {NULL, NULL}};
-static const luaL_Reg writer_meta[] = {{"__gc", writer_gc}, {NULL, NULL}};
-static const luaL_Reg writer_methods[] = {{"write", writer_write},
-                                          {"close", writer_close},
-                                          {NULL, NULL}};
-static const luaL_Reg cursor_meta[] = {{"__gc", cursor_gc},
-                                       {"__close", cursor_gc},
-                                       {NULL, NULL}};
-
 caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
   caw_runtime *rt = calloc(1, sizeof *rt);
   lua_State *L;
@@ -2063,39 +419,22 @@ caw_runtime *caw_runtime_new(caw_store *store, const caw_runtime_opts *opts) {
     return NULL;
   }
   rt->L = L;
-  lua_pushlightuserdata(L, rt);
-  lua_setfield(L, LUA_REGISTRYINDEX, RUNTIME_KEY);
-  new_class(L, ERROR_MT, error_meta, NULL);
-  new_class(L, PENDING_MT, pending_meta, pending_methods);
-  new_class(L, WRITER_MT, writer_meta, writer_methods);
-  new_class(L, CURSOR_MT, cursor_meta, NULL);
+  rt->host.store = store;
+  rt->host.timeout_s = rt->opts.timeout_s;
+  rt->host.max_memory = rt->opts.max_memory;
+  rt->host.sandbox = rt->opts.sandbox;
+  rt->host.may_read = caw_plugin_may_read;
+  rt->host.may_write = caw_plugin_may_write;
+  caw_lua_init(L, &rt->host);
   luaL_openlibs(L);
   caw_sandbox_libs(L, rt->opts.sandbox,
                    rt->opts.timeout_s > 0 || rt->opts.max_memory > 0);
   set_limits(rt);
   luaL_requiref(L, "caw", open_caw, 1);
   lua_pop(L, 1);
-  { /* package.path: the plugin dirs */
-    lua_Integer i, n;
-    int pieces = 0;
-    lua_getglobal(L, "caw");
-    lua_getfield(L, -1, "plugin_dirs");
-    n = (lua_Integer)luaL_len(L, -1);
-    for (i = 1; i <= n; i++) {
-      const char *d;
-      lua_rawgeti(L, -1 - pieces, i);
-      d = lua_tostring(L, -1);
-      lua_pushfstring(L, "%s%s/?.lua;%s/?/init.lua", i > 1 ? ";" : "", d, d);
-      lua_remove(L, -2);
-      pieces++;
-    }
-    lua_concat(L, pieces);
-    caw_sandbox_set_path(L);
-    lua_pop(L, 2);
-  }
+  caw_plugin_set_path(L);
   { /* getmetatable on caw's objects gives a name, not the shared table */
-    static const char *const locked[] = {ERROR_MT, PENDING_MT, WRITER_MT,
-                                         CURSOR_MT, "caw.json.array",
+    static const char *const locked[] = {"caw.json.array",
                                          "caw.json.object", NULL};
     const char *const *m;
     for (m = locked; *m; m++) caw_sandbox_lock_metatable(L, *m);
@@ -2119,12 +458,8 @@ lua_State *caw_runtime_state(caw_runtime *rt) { return rt->L; }
    everything else. */
 static int msgh(lua_State *L) {
   caw_runtime *rt = runtime_of(L);
-  if (rt && rt->stop) return 1; /* no __tostring of the script's now */
-  if (lua_istable(L, 1) && luaL_getmetafield(L, 1, "__name") == LUA_TSTRING &&
-      strcmp(lua_tostring(L, -1), ERROR_MT) == 0) {
-    lua_pop(L, 1);
-    return 1;
-  }
+  if (rt && rt->host.stop) return 1; /* no __tostring of the script's now */
+  if (caw_lua_is_error(L, 1)) return 1;
   if (!lua_isstring(L, 1)) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
       return 1;
@@ -2141,7 +476,7 @@ static int report(caw_runtime *rt, int status) {
   const char *msg;
   if (rt->progress_shown) fputs("\r\033[K", stderr);
   rt->progress_shown = 0;
-  if (rt->stop == STOP_TIMEOUT) {
+  if (rt->host.stop == CAW_LUA_STOP_TIMEOUT) {
     fprintf(stderr, "caw: stopped: the script ran longer than --timeout %g"
                     " seconds\n", rt->opts.timeout_s);
     lua_pop(L, 1);
@@ -2172,9 +507,9 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
                     int argc, char **argv) {
   lua_State *L = rt->L;
   int rc, i, base, exitcode = 0;
-  rt->argc = argc; /* for the file policy of --sandbox */
-  rt->argv = argv;
-  rt->script = code ? NULL : path;
+  rt->host.argc = argc; /* for the file policy of --sandbox */
+  rt->host.argv = argv;
+  rt->host.script = code ? NULL : path;
   lua_pushcfunction(L, msgh);
   base = lua_gettop(L);
   lua_createtable(L, argc, 1); /* arg */
@@ -2226,7 +561,7 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
       rc = lua_pcall(L, 1, 1, base);
     } else lua_pop(L, 1);
   }
-  if (rc == LUA_OK && rt->stop) { /* the stop was swallowed at the end */
+  if (rc == LUA_OK && rt->host.stop) { /* the stop was swallowed at the end */
     lua_pushnil(L);
     rc = LUA_ERRRUN;
   }
@@ -2236,9 +571,9 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
   else if (lua_isinteger(L, -1)) exitcode = (int)lua_tointeger(L, -1);
   if (rt->progress_shown) fputs("\r\033[K", stderr);
   lua_settop(L, base - 1);
-  rt->argc = 0;
-  rt->argv = NULL;
-  rt->script = NULL;
+  rt->host.argc = 0;
+  rt->host.argv = NULL;
+  rt->host.script = NULL;
   fflush(stdout);
   return exitcode;
 }

@@ -4,8 +4,11 @@
 ** as text, each in its own environment, from a cache no plugin can
 ** reach), text-only load/loadfile/dofile, and the standard functions that
 ** could reach a shared table (rawset, setmetatable with __gc) or bytecode
-** wrapped or removed. Used by runtime.c, which owns the limits and the
-** file policy; knows nothing of the store.
+** wrapped or removed. Set up by runtime.c, which owns the limits; the
+** bindings use it to read a module's table (caw_sandbox_unwrap:
+** luastore.c, json.c, luadsv.c, luabulk.c), lock a class's metatable
+** (lbind.c), load plugins and set package.path (plugin.c, which also owns
+** the file policy). Knows nothing of the store.
 */
 #include <ctype.h>
 #include <string.h>

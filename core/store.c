@@ -5,8 +5,8 @@
 ** streaming event query; builds a new database under a temporary name
 ** (file.c) and opens only caw's own databases. Knows nothing of Lua;
 ** parses dates via date.c and fingerprints events via sha256.c.
-** runtime.c and cli.c (the Lua bindings and the command line) and bulk.c
-** (the bulk engine for machine-coded events) are its callers.
+** The Lua bindings (luastore.c, luafile.c, luabulk.c), runtime.c (limits,
+** rollback), cli.c and bulk.c (the bulk engine) are its callers.
 */
 #include <errno.h>
 #include <math.h>
@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "caw/date.h"
 #include "caw/file.h"
@@ -2140,3 +2142,144 @@ done:
 void caw_store_interrupt(caw_store *st, int (*stop)(void *), void *arg) {
   sqlite3_progress_handler(st->db, stop ? 1000 : 0, stop, arg);
 }
+
+/* ==== rows for the bindings (store.h): the statements above, read
+   without handing out a sqlite3_stmt ==== */
+
+caw_status caw_store_events_rows(caw_store *st, const caw_filter *f,
+                                 caw_store_rows *out, char *err,
+                                 size_t errlen) {
+  sqlite3_stmt *s = NULL;
+  caw_status rc = caw_store_events(st, f, &s, err, errlen);
+  out->stmt_ = s;
+  out->owned_ = 1;
+  return rc;
+}
+
+void caw_store_children_rows(caw_store *st, caw_child kind, int64_t rowid,
+                             caw_store_rows *out) {
+  out->stmt_ = caw_store_children(st, kind, rowid);
+  out->owned_ = 0;
+}
+
+caw_status caw_store_query_rows(caw_store *st, const char *sql,
+                                caw_store_rows *out, char *err,
+                                size_t errlen) {
+  sqlite3_stmt *s = NULL;
+  caw_status rc = caw_store_query(st, sql, &s, err, errlen);
+  out->stmt_ = s;
+  out->owned_ = 1;
+  return rc;
+}
+
+caw_status caw_store_actors_rows(caw_store *st, const char *kind,
+                                 const char *code, caw_store_rows *out,
+                                 char *err, size_t errlen) {
+  caw_status rc = caw_store_query_rows(
+    st, "SELECT code, name, kind, country FROM actors"
+        " WHERE (?1 IS NULL OR kind = ?1)"
+        " AND (?2 IS NULL OR code = ?2) ORDER BY code",
+    out, err, errlen);
+  caw_value v;
+  if (rc != CAW_OK) return rc;
+  v.type = CAW_VALUE_TEXT;
+  if (kind) {
+    v.s = kind;
+    v.len = strlen(kind);
+    caw_store_rows_bind(out, 1, &v);
+  }
+  if (code) {
+    v.s = code;
+    v.len = strlen(code);
+    caw_store_rows_bind(out, 2, &v);
+  }
+  return CAW_OK;
+}
+
+void caw_store_rows_bind(caw_store_rows *r, int i, const caw_value *v) {
+  sqlite3_stmt *s = r->stmt_;
+  if (!s || !v) return;
+  switch (v->type) {
+  case CAW_VALUE_INT: sqlite3_bind_int64(s, i, v->i); break;
+  case CAW_VALUE_REAL: sqlite3_bind_double(s, i, v->d); break;
+  case CAW_VALUE_TEXT:
+    sqlite3_bind_text(s, i, v->s, (int)v->len, SQLITE_TRANSIENT);
+    break;
+  case CAW_VALUE_NULL: break;
+  }
+}
+
+caw_status caw_store_rows_step(caw_store_rows *r, int *has_row, char *err,
+                               size_t errlen) {
+  sqlite3_stmt *s = r->stmt_;
+  int rc;
+  *has_row = 0;
+  if (!s) return CAW_OK;
+  rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    *has_row = 1;
+    return CAW_OK;
+  }
+  if (rc != SQLITE_DONE) {
+    fmt(err, errlen, "%s", sqlite3_errmsg(sqlite3_db_handle(s)));
+    caw_store_rows_close(r);
+    return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? CAW_EBUSY : CAW_EIO;
+  }
+  return CAW_OK; /* at the end: close finalizes or resets */
+}
+
+int caw_store_rows_count(const caw_store_rows *r) {
+  return r->stmt_ ? sqlite3_column_count(r->stmt_) : 0;
+}
+
+const char *caw_store_rows_name(const caw_store_rows *r, int col) {
+  return sqlite3_column_name(r->stmt_, col);
+}
+
+void caw_store_rows_get(const caw_store_rows *r, int col, caw_value *v) {
+  sqlite3_stmt *s = r->stmt_;
+  switch (sqlite3_column_type(s, col)) {
+  case SQLITE_INTEGER:
+    v->type = CAW_VALUE_INT;
+    v->i = sqlite3_column_int64(s, col);
+    break;
+  case SQLITE_FLOAT:
+    v->type = CAW_VALUE_REAL;
+    v->d = sqlite3_column_double(s, col);
+    break;
+  case SQLITE_NULL: v->type = CAW_VALUE_NULL; break;
+  default: /* text; a BLOB reads as its bytes */
+    v->type = CAW_VALUE_TEXT;
+    v->s = (const char *)sqlite3_column_text(s, col);
+    v->len = (size_t)sqlite3_column_bytes(s, col);
+  }
+}
+
+const char *caw_store_rows_text(const caw_store_rows *r, int col) {
+  return (const char *)sqlite3_column_text(r->stmt_, col);
+}
+
+int64_t caw_store_rows_int(const caw_store_rows *r, int col) {
+  return sqlite3_column_int64(r->stmt_, col);
+}
+
+void caw_store_rows_close(caw_store_rows *r) {
+  if (!r->stmt_) return;
+  if (r->owned_) sqlite3_finalize(r->stmt_);
+  else sqlite3_reset(r->stmt_);
+  r->stmt_ = NULL;
+}
+
+int caw_store_rows_open(const caw_store_rows *r) { return r->stmt_ != NULL; }
+
+int64_t caw_store_heap_used(void) { return sqlite3_memory_used(); }
+
+void caw_store_heap_limit(int64_t hard, int64_t soft, int64_t *old_hard,
+                          int64_t *old_soft) {
+  sqlite3_int64 h = sqlite3_hard_heap_limit64(hard);
+  sqlite3_int64 s = sqlite3_soft_heap_limit64(soft);
+  if (old_hard) *old_hard = h;
+  if (old_soft) *old_soft = s;
+}
+
+const char *caw_store_engine_version(void) { return sqlite3_libversion(); }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "caw/date.h"
 #include "caw/store.h"
@@ -181,7 +182,8 @@ static void add_and_read_back(void **state) {
   const char *tags[] = {"uk", "c5+1"};
   caw_event ev = base_event();
   caw_filter f;
-  sqlite3_stmt *s;
+  caw_store_rows s;
+  int row;
   char id[129], err[CAW_ERRMAX];
   caw_outcome out;
   ev.id = "uk-visit";
@@ -200,21 +202,26 @@ static void add_and_read_back(void **state) {
   assert_int_equal(caw_store_count(st), 1);
   memset(&f, 0, sizeof f);
   f.id = "uk-visit";
-  assert_int_equal(caw_store_events(st, &f, &s, err, sizeof err), CAW_OK);
-  assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-  assert_string_equal((const char *)sqlite3_column_text(s, CAW_COL_TITLE), "Foreign Secretary visits all five states");
-  assert_int_equal(sqlite3_column_int64(s, CAW_COL_DAY_LO), caw_date_days(2024, 4, 22));
-  assert_int_equal(sqlite3_column_int64(s, CAW_COL_DAY_HI), caw_date_days(2024, 4, 26));
+  assert_int_equal(caw_store_events_rows(st, &f, &s, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_rows_step(&s, &row, err, sizeof err), CAW_OK);
+  assert_int_equal(row, 1);
+  assert_string_equal(caw_store_rows_text(&s, CAW_COL_TITLE), "Foreign Secretary visits all five states");
+  assert_int_equal(caw_store_rows_int(&s, CAW_COL_DAY_LO), caw_date_days(2024, 4, 22));
+  assert_int_equal(caw_store_rows_int(&s, CAW_COL_DAY_HI), caw_date_days(2024, 4, 26));
   {
-    sqlite3_stmt *c = caw_store_children(st, CAW_CHILD_MONEY, sqlite3_column_int64(s, CAW_COL_ROWID));
-    assert_int_equal(sqlite3_step(c), SQLITE_ROW);
-    assert_true(sqlite3_column_double(c, 0) == 50e6);
-    assert_string_equal((const char *)sqlite3_column_text(c, 1), "GBP");
-    assert_int_equal(sqlite3_column_int64(c, 4), caw_date_days(2024, 1, 1));
-    assert_int_equal(sqlite3_column_int64(c, 5), caw_date_days(2026, 12, 31));
-    sqlite3_reset(c);
+    caw_store_rows c;
+    caw_value v;
+    caw_store_children_rows(st, CAW_CHILD_MONEY, caw_store_rows_int(&s, CAW_COL_ROWID), &c);
+    assert_int_equal(caw_store_rows_step(&c, &row, err, sizeof err), CAW_OK);
+    assert_int_equal(row, 1);
+    caw_store_rows_get(&c, 0, &v);
+    assert_true(v.type == CAW_VALUE_REAL && v.d == 50e6);
+    assert_string_equal(caw_store_rows_text(&c, 1), "GBP");
+    assert_int_equal(caw_store_rows_int(&c, 4), caw_date_days(2024, 1, 1));
+    assert_int_equal(caw_store_rows_int(&c, 5), caw_date_days(2026, 12, 31));
+    caw_store_rows_close(&c);
   }
-  sqlite3_finalize(s);
+  caw_store_rows_close(&s);
 }
 
 static void id_from_content(void **state) {
@@ -281,7 +288,8 @@ static void overlap_and_certain(void **state) {
   caw_store *st = *state;
   caw_event ev = base_event();
   caw_filter f;
-  sqlite3_stmt *s;
+  caw_store_rows s;
+  int row;
   char id[129], err[CAW_ERRMAX];
   caw_outcome out;
   int n;
@@ -293,16 +301,17 @@ static void overlap_and_certain(void **state) {
   f.to_day = caw_date_days(2023, 10, 31);
   f.type = "report";
   for (f.certain = 0; f.certain <= 1; f.certain++) {
-    assert_int_equal(caw_store_events(st, &f, &s, err, sizeof err), CAW_OK);
-    for (n = 0; sqlite3_step(s) == SQLITE_ROW; n++) {}
-    sqlite3_finalize(s);
+    assert_int_equal(caw_store_events_rows(st, &f, &s, err, sizeof err), CAW_OK);
+    for (n = 0; caw_store_rows_step(&s, &row, err, sizeof err) == CAW_OK && row; n++) {}
+    caw_store_rows_close(&s);
     assert_int_equal(n, f.certain ? 0 : 1);
   }
   f.from_day = caw_date_days(2023, 1, 1);
   f.to_day = caw_date_days(2023, 12, 31);
-  assert_int_equal(caw_store_events(st, &f, &s, err, sizeof err), CAW_OK);
-  assert_int_equal(sqlite3_step(s), SQLITE_ROW); /* certainly within 2023 */
-  sqlite3_finalize(s);
+  assert_int_equal(caw_store_events_rows(st, &f, &s, err, sizeof err), CAW_OK);
+  assert_int_equal(caw_store_rows_step(&s, &row, err, sizeof err), CAW_OK);
+  assert_int_equal(row, 1); /* certainly within 2023 */
+  caw_store_rows_close(&s);
 }
 
 static void nested_transactions(void **state) {

@@ -3,7 +3,7 @@
 ** file made exclusively, under an unpredictable name, in the target's own
 ** directory, and is renamed into place only when complete. Only a
 ** regular file (or nothing) is ever replaced. Leaf module: used by
-** runtime.c (caw.write, caw.output) and store.c (a new database).
+** luafile.c (caw.write, caw.output) and store.c (a new database).
 */
 #ifndef CAW_FILE_H
 #define CAW_FILE_H

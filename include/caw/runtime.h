@@ -1,7 +1,9 @@
 /*
-** runtime.h -- the embedded Lua 5.4 runtime and the `caw` module that
-** scripts and plugins see. Sits above store/date/dsv/json; the CLI
-** (cli.c) is its only caller.
+** runtime.h -- the embedded Lua 5.4 runtime: a Lua state with the `caw`
+** module that scripts and plugins see, its limits (--timeout,
+** --max-memory, --sandbox) and the run of a script. Called by cli.c (and
+** the tests and fuzz harnesses); sits above the bindings, which reach it
+** only through lbind.h's host and never include this header.
 */
 #ifndef CAW_RUNTIME_H
 #define CAW_RUNTIME_H
@@ -41,40 +43,10 @@ int caw_runtime_run(caw_runtime *rt, const char *path, const char *code,
                     int argc, char **argv);
 
 /*
-** Raise a Lua error that carries a process exit code (CAW_EXIT_*): the
-** message is "fmt..." and `caw run` exits with `exitcode` if it is not
-** caught. Never returns. For bindings: e.g. a data error is
-**   return caw_lua_fail(L, CAW_EXIT_DATAERR, "%s:%d: bad row", file, line);
+** Openers of the sub-modules of `caw` that have no header of their own
+** (json.c, luadsv.c, luabulk.c); each leaves one table on the stack.
+** runtime.c is their only caller.
 */
-int caw_lua_fail(lua_State *L, int exitcode, const char *fmt, ...);
-
-/* The store scripts write to; raises "no database is open" without one. */
-caw_store *caw_runtime_store(lua_State *L);
-
-/*
-** Raise the stop error when --timeout or --max-memory has been hit. For
-** long loops in C that call no Lua (a check every few thousand rows).
-*/
-void caw_runtime_check(lua_State *L);
-
-/*
-** The file policy of --sandbox: raise (exit 77) unless the script may
-** read path (a file named on the command line, or a plugin file) or
-** write it (standard output "-", or the file given with -o/--output).
-** Without --sandbox every path is allowed. Call before opening path.
-*/
-void caw_runtime_check_read(lua_State *L, const char *path);
-void caw_runtime_check_write(lua_State *L, const char *path);
-
-/*
-** malloc and free for C libraries working on a script's behalf (cJSON's
-** hooks): the bytes count towards --max-memory, and caw_mem_alloc gives
-** NULL past it. Safe from any thread.
-*/
-void *caw_mem_alloc(size_t n);
-void caw_mem_free(void *p);
-
-/* Openers for the sub-modules of `caw` (each leaves one table on the stack). */
 int luaopen_caw_dsv(lua_State *L);
 int luaopen_caw_json(lua_State *L);
 int luaopen_caw_bulk(lua_State *L);

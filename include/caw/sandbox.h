@@ -2,7 +2,10 @@
 ** sandbox.h -- what plugin code can reach: read-only views of the shared
 ** tables, caw's own require, text-only loading, and the standard
 ** functions that could reach a shared table or bytecode wrapped or
-** removed. Used by runtime.c only; knows nothing of the store or limits.
+** removed. Set up by runtime.c; used by the bindings to read a module's
+** table (luastore.c, json.c, luadsv.c, luabulk.c), lock a class
+** (lbind.c), load plugins (plugin.c). Knows nothing of the store or
+** limits.
 */
 #ifndef CAW_SANDBOX_H
 #define CAW_SANDBOX_H

@@ -9,8 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
 #include "caw/caw.h"
 
 /* The schema version this binary writes (PRAGMA user_version). */
@@ -197,7 +195,7 @@ typedef struct caw_filter {
   int64_t limit; /* 0 = no limit */
 } caw_filter;
 
-/* Columns of the statement caw_store_events prepares, in order. */
+/* Columns of the events rows (caw_store_events_rows), in order. */
 enum {
   CAW_COL_ROWID, CAW_COL_ID, CAW_COL_DATE, CAW_COL_DAY_LO, CAW_COL_DAY_HI,
   CAW_COL_PRECISION, CAW_COL_TYPE, CAW_COL_TITLE, CAW_COL_SUMMARY,
@@ -212,11 +210,9 @@ enum {
 };
 
 /*
-** Prepare a statement that streams the events matching f, ordered by
-** (day_lo, day_hi, id). The caller steps it and finalizes it.
+** The events matching f, ordered by (day_lo, day_hi, id), streamed:
+** caw_store_events_rows (below). Its columns are the CAW_COL_* above.
 */
-caw_status caw_store_events(caw_store *st, const caw_filter *f,
-                            sqlite3_stmt **out, char *err, size_t errlen);
 
 /* What a filter value names, for caw_store_known. */
 typedef enum caw_known {
@@ -249,13 +245,7 @@ typedef enum caw_child {
   CAW_CHILD_COUNT
 } caw_child;
 
-/*
-** A statement over the child rows of the event with the given rowid,
-** reset and bound; owned by the store (do not finalize; valid until the
-** next call with the same kind).
-*/
-sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,
-                                 int64_t rowid);
+/* The child rows of one event: caw_store_children_rows (below). */
 
 /*
 ** Machine-coded events (table coded, docs/schema.md): one row per event,
@@ -331,14 +321,12 @@ caw_status caw_store_actor_exists(caw_store *st, const char *code,
 void caw_store_interrupt(caw_store *st, int (*stop)(void *), void *arg);
 
 /*
-** Prepare one read-only statement of a script's own SQL (caw.sql): no
-** ATTACH or DETACH, no PRAGMA that sets (reading ones and the checks are
-** fine), no load_extension. The
-** caller binds, steps and finalizes it. CAW_EINVAL with SQLite's message
-** for a bad, empty, multiple or writing statement.
+** A script's own SQL (caw.sql) is one read-only statement: no ATTACH or
+** DETACH, no PRAGMA that sets (reading ones and the checks are fine), no
+** load_extension; caw_store_query_rows (below) prepares it, and gives
+** CAW_EINVAL with SQLite's message for a bad, empty, multiple or writing
+** statement.
 */
-caw_status caw_store_query(caw_store *st, const char *sql,
-                           sqlite3_stmt **out, char *err, size_t errlen);
 
 /* Rows in one of caw's tables (events, batches, actors, memberships,
    event_actors, money, sources, event_tags, coded), as this connection
@@ -351,5 +339,81 @@ caw_status caw_store_integrity(caw_store *st, char *err, size_t errlen);
 
 /* Count of events (machine-coded events included) in the store, or -1 on error. */
 int64_t caw_store_count(caw_store *st);
+
+/* ==== rows for the bindings: reading without SQLite ====
+** The bindings (luastore.c) read the statements above through these, so
+** that no file but store.c touches a sqlite3_stmt. A caw_store_rows is
+** the caller's (on the stack or in a userdata); its fields are the
+** store's. Strings a row gives point into the statement and stay valid
+** until the next step or close.
+*/
+typedef enum caw_value_type {
+  CAW_VALUE_NULL, CAW_VALUE_INT, CAW_VALUE_REAL, CAW_VALUE_TEXT
+} caw_value_type;
+
+/* One column's value, with SQLite's storage class (a BLOB reads as text). */
+typedef struct caw_value {
+  caw_value_type type;
+  int64_t i;
+  double d;
+  const char *s; /* TEXT: len bytes (NUL-terminated) */
+  size_t len;
+} caw_value;
+
+typedef struct caw_store_rows {
+  void *stmt_;  /* the statement: the store's business */
+  int owned_;   /* 1: finalized by close; 0: the store's, only reset */
+} caw_store_rows;
+
+/* caw_store_events as rows (columns CAW_COL_*); close them. */
+caw_status caw_store_events_rows(caw_store *st, const caw_filter *f,
+                                 caw_store_rows *out, char *err,
+                                 size_t errlen);
+/* The child rows of one event (caw_store_children's columns); they stay
+   the store's: close them (a reset) before asking for the same kind. */
+void caw_store_children_rows(caw_store *st, caw_child kind, int64_t rowid,
+                             caw_store_rows *out);
+/* A script's own read-only statement (caw_store_query's rules) as rows;
+   bind its parameters with caw_store_rows_bind; close it. */
+caw_status caw_store_query_rows(caw_store *st, const char *sql,
+                                caw_store_rows *out, char *err,
+                                size_t errlen);
+/* The actors of the registry (code, name, kind, country), by code; of
+   one kind and with one code when those are not NULL (caw.actors). */
+caw_status caw_store_actors_rows(caw_store *st, const char *kind,
+                                 const char *code, caw_store_rows *out,
+                                 char *err, size_t errlen);
+/* Bind parameter i (1-based) of a query to v (NULL: leave it NULL); text
+   is copied. An index out of range is ignored. */
+void caw_store_rows_bind(caw_store_rows *r, int i, const caw_value *v);
+/*
+** Step to the next row: *has_row is 1 on a row, 0 at the end. On a
+** failure returns CAW_EIO (CAW_EBUSY when locked) with SQLite's message
+** in err; the rows are then closed.
+*/
+caw_status caw_store_rows_step(caw_store_rows *r, int *has_row, char *err,
+                               size_t errlen);
+/* Columns of the current row: count, name, value; the text of a column
+   (NULL for NULL) and its integer value (0 for NULL). */
+int caw_store_rows_count(const caw_store_rows *r);
+const char *caw_store_rows_name(const caw_store_rows *r, int col);
+void caw_store_rows_get(const caw_store_rows *r, int col, caw_value *v);
+const char *caw_store_rows_text(const caw_store_rows *r, int col);
+int64_t caw_store_rows_int(const caw_store_rows *r, int col);
+/* Finalize (or, for the store's own, reset) the rows; safe to repeat. */
+void caw_store_rows_close(caw_store_rows *r);
+/* Are the rows open (not yet closed or run out)? */
+int caw_store_rows_open(const caw_store_rows *r);
+
+/* ---- SQLite's heap, for --max-memory (runtime.c) ---- */
+
+/* Bytes SQLite holds now, all connections. */
+int64_t caw_store_heap_used(void);
+/* Set SQLite's hard and soft heap limits (0: none; -1: leave as it is);
+   the old values go to *old_hard and *old_soft when given. */
+void caw_store_heap_limit(int64_t hard, int64_t soft, int64_t *old_hard,
+                          int64_t *old_soft);
+/* The SQLite library's version ("3.45.1"), for `caw version`. */
+const char *caw_store_engine_version(void);
 
 #endif
