@@ -79,9 +79,7 @@ for _, c in ipairs(ATTR_COLUMNS) do fields[c] = c end
 M.layouts = { { required = M.required, fields = fields } }
 
 -- Country names -> ISO alpha-3 (attrs.geo, --where's place)
-local country_codes = {}
-for code, name in pairs(countries.names) do country_codes[name] = code end
-for name, code in pairs(countries.aliases) do country_codes[name] = code end
+local country_codes = countries.name_codes()
 
 -- What each event keeps in attrs (docs/schema.md#coded); "auto": a number
 -- when it is one, else the text (ACLED wrote inter1 as 1, later as

@@ -69,9 +69,7 @@ M.layouts = { {
 } }
 
 -- Country names as ICEWS writes them -> ISO alpha-3 (attrs.geo, --where's place)
-local country_codes = {}
-for code, name in pairs(countries.names) do country_codes[name] = code end
-for name, code in pairs(countries.aliases) do country_codes[name] = code end
+local country_codes = countries.name_codes()
 
 -- What each event keeps in attrs (docs/schema.md#coded); NA is absent.
 M.attrs = {

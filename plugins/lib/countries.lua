@@ -167,6 +167,15 @@ function M.code(name)
   return c or nil
 end
 
+-- A new table of every name and alias as written -> its ISO alpha-3
+-- code, for importers that map a column of country names (attrs.geo).
+function M.name_codes()
+  local t = {}
+  for code, name in pairs(M.names) do t[name] = code end
+  for name, code in pairs(M.aliases) do t[name] = code end
+  return t
+end
+
 -- The display name of an ISO alpha-3 code (or nil).
 function M.name(code)
   return M.names[code]
