@@ -575,17 +575,31 @@ static void jb_ref(caw_bulk_buf *j, const char *ref) {
   else caw_bulk_buf_json(j, ref);
 }
 
+/* The decimal digits of v at the end of buf (size 24): where they
+   start. Whole numbers are most of what the writing side formats, and
+   snprintf costs ten times as much. */
+static char *int_text(char *buf, long long v) {
+  char *p = buf + 23;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  *p = '\0';
+  do *--p = (char)('0' + u % 10);
+  while ((u /= 10) > 0);
+  if (v < 0) *--p = '-';
+  return p;
+}
+
 /* A number: whole ones as integers, others exactly (17 digits); real
    forces a real (0.0). */
 static void jb_num(caw_bulk_buf *j, double v, int real) {
-  char num[40];
+  char num[40], *t;
   int n;
-  if (!real && v == (double)(long long)v && v > -9e15 && v < 9e15)
-    n = snprintf(num, sizeof num, "%lld", (long long)v);
-  else {
-    n = snprintf(num, sizeof num, "%.17g", v);
-    if (!strpbrk(num, ".eEni")) n += snprintf(num + n, sizeof num - (size_t)n, ".0");
+  if (!real && v == (double)(long long)v && v > -9e15 && v < 9e15) {
+    t = int_text(num, (long long)v);
+    caw_bulk_buf_add(j, t, (size_t)(num + 23 - t));
+    return;
   }
+  n = snprintf(num, sizeof num, "%.17g", v);
+  if (!strpbrk(num, ".eEni")) n += snprintf(num + n, sizeof num - (size_t)n, ".0");
   caw_bulk_buf_add(j, num, (size_t)n);
 }
 
@@ -657,6 +671,38 @@ static char *event_attrs(const caw_bulk *b, const event *e) {
   return j.p;
 }
 
+/* The dedup tag of key on day, "source:key@YYYYMMDD", into tag (cap
+   bytes, at least 65): 1, or 0 when it would be longer than 64 bytes
+   (the event then has none). */
+static int make_tag(char *tag, size_t cap, const char *source,
+                    const char *key, int64_t day) {
+  size_t sl = strlen(source), kl = strlen(key);
+  int64_t y;
+  int m, d;
+  char *p = tag;
+  caw_date_civil(day, &y, &m, &d);
+  if (y < 0 || y > 9999) /* not four digits: as printf writes them */
+    return snprintf(tag, cap, "%s:%s@%04lld%02d%02d", source, key,
+                    (long long)y, m, d) <= 64;
+  if (sl + kl + 10 > 64) return 0;
+  memcpy(p, source, sl);
+  p += sl;
+  *p++ = ':';
+  memcpy(p, key, kl);
+  p += kl;
+  *p++ = '@';
+  *p++ = (char)('0' + y / 1000);
+  *p++ = (char)('0' + y / 100 % 10);
+  *p++ = (char)('0' + y / 10 % 10);
+  *p++ = (char)('0' + y % 10);
+  *p++ = (char)('0' + m / 10);
+  *p++ = (char)('0' + m % 10);
+  *p++ = (char)('0' + d / 10);
+  *p++ = (char)('0' + d % 10);
+  *p = '\0';
+  return 1;
+}
+
 /* Store one event: 1 when added, 0 when an event with its ref was there
    already (kept as it is), or an error status (wfail) negated. */
 static int put_row(caw_bulk *b, const event *e) {
@@ -664,8 +710,6 @@ static int put_row(caw_bulk *b, const event *e) {
   caw_coded c;
   caw_status rc;
   int found = 0, added = 0, res;
-  int64_t y;
-  int m, d;
   if (b->legacy) { /* stored as a curated event by a caw before schema 2 */
     snprintf(id, sizeof id, "%s:%s", b->source, e->ref);
     if ((rc = caw_store_event_exists(b->st, id, &found, err, sizeof err)))
@@ -692,9 +736,7 @@ static int put_row(caw_bulk *b, const event *e) {
   c.title = e->title;
   c.url = e->url;
   c.confidence = b->o.confidence;
-  caw_date_civil(e->day, &y, &m, &d);
-  if (e->key && snprintf(tag, sizeof tag, "%s:%s@%04lld%02d%02d", b->source,
-                         e->key, (long long)y, m, d) <= 64)
+  if (e->key && make_tag(tag, sizeof tag, b->source, e->key, e->day))
     c.tag = tag;
   c.rows = e->rows;
   c.attrs = attrs && strcmp(attrs, "{}") != 0 ? attrs : NULL;
