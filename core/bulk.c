@@ -416,6 +416,7 @@ struct caw_bulk {
   size_t rhead, rcount;
   int stop, abandon, busy, failed;
   int64_t w_added, w_unchanged; /* the writing side's */
+  caw_bulk_buf wattrs, wmore;   /* its texts of the row it writes */
 };
 
 caw_bulk_opts caw_bulk_defaults(void) {
@@ -462,6 +463,8 @@ void caw_bulk_free(caw_bulk *b) {
   }
   free(b->mean_name);
   free(b->mean_key);
+  free(b->wattrs.p);
+  free(b->wmore.p);
   free(b);
 }
 
@@ -603,72 +606,69 @@ static void jb_num(caw_bulk_buf *j, double v, int real) {
   caw_bulk_buf_add(j, num, (size_t)n);
 }
 
-/* The JSON of what merged rows add: {"ids":[..],"codes":[..],"urls":[..]} */
-static char *more_json(const event *e) {
-  caw_bulk_buf j = {NULL, 0, 0, 0};
+/* The JSON of what merged rows add, {"ids":[..],"codes":[..],"urls":[..]},
+   into the writing side's buffer j (emptied first; its text holds until
+   the next call): the text, or NULL when out of memory. */
+static const char *more_json(caw_bulk_buf *j0, const event *e) {
+  caw_bulk_buf *j = j0;
   size_t i;
-  caw_bulk_buf_add(&j, "{\"ids\":[", 8);
+  j->n = 0;
+  caw_bulk_buf_add(j, "{\"ids\":[", 8);
   for (i = 0; i < e->refs.n; i++) {
-    if (i) caw_bulk_buf_add(&j, ",", 1);
-    jb_ref(&j, e->refs.v[i]);
+    if (i) caw_bulk_buf_add(j, ",", 1);
+    jb_ref(j, e->refs.v[i]);
   }
-  caw_bulk_buf_add(&j, "]", 1);
+  caw_bulk_buf_add(j, "]", 1);
   if (e->codes.n > 1) {
-    caw_bulk_buf_add(&j, ",\"codes\":[", 10);
+    caw_bulk_buf_add(j, ",\"codes\":[", 10);
     for (i = 0; i < e->codes.n; i++) {
-      if (i) caw_bulk_buf_add(&j, ",", 1);
-      caw_bulk_buf_json(&j, e->codes.v[i]);
+      if (i) caw_bulk_buf_add(j, ",", 1);
+      caw_bulk_buf_json(j, e->codes.v[i]);
     }
-    caw_bulk_buf_add(&j, "]", 1);
+    caw_bulk_buf_add(j, "]", 1);
   }
   if (e->urls.n > 0) {
-    caw_bulk_buf_add(&j, ",\"urls\":[", 9);
+    caw_bulk_buf_add(j, ",\"urls\":[", 9);
     for (i = 0; i < e->urls.n; i++) {
-      if (i) caw_bulk_buf_add(&j, ",", 1);
-      caw_bulk_buf_json(&j, e->urls.v[i]);
+      if (i) caw_bulk_buf_add(j, ",", 1);
+      caw_bulk_buf_json(j, e->urls.v[i]);
     }
-    caw_bulk_buf_add(&j, "]", 1);
+    caw_bulk_buf_add(j, "]", 1);
   }
-  caw_bulk_buf_add(&j, "}", 1);
-  if (j.bad) {
-    free(j.p);
-    return NULL;
-  }
-  return j.p;
+  caw_bulk_buf_add(j, "}", 1);
+  return j->bad ? NULL : j->p;
 }
 
 /* An event's attrs: the first row's, then the sums and the mean (of all
-   its rows when merged; as the first row writes them when not). Malloc'd
-   text, or NULL when out of memory. */
-static char *event_attrs(const caw_bulk *b, const event *e) {
-  caw_bulk_buf j = {NULL, 0, 0, 0};
+   its rows when merged; as the first row writes them when not), into the
+   writing side's buffer j as more_json does. */
+static const char *event_attrs(const caw_bulk *b, caw_bulk_buf *j0,
+                               const event *e) {
+  caw_bulk_buf *j = j0;
   size_t i, n = e->attrs ? strlen(e->attrs) : 0;
   int any = 0;
+  j->n = 0;
   if (n >= 2 && e->attrs[n - 1] == '}') {
-    caw_bulk_buf_add(&j, e->attrs, n - 1);
+    caw_bulk_buf_add(j, e->attrs, n - 1);
     any = n > 2;
   } else
-    caw_bulk_buf_add(&j, "{", 1);
+    caw_bulk_buf_add(j, "{", 1);
   for (i = 0; i < b->o.n_sums; i++) {
     if (!e->has_sums[i]) continue;
-    if (any) caw_bulk_buf_add(&j, ",", 1);
+    if (any) caw_bulk_buf_add(j, ",", 1);
     any = 1;
-    caw_bulk_buf_add(&j, b->sum_keys[i], strlen(b->sum_keys[i]));
-    if (!e->merged && e->sum_texts[i]) caw_bulk_buf_add(&j, e->sum_texts[i], strlen(e->sum_texts[i]));
-    else jb_num(&j, e->sums[i], 0);
+    caw_bulk_buf_add(j, b->sum_keys[i], strlen(b->sum_keys[i]));
+    if (!e->merged && e->sum_texts[i]) caw_bulk_buf_add(j, e->sum_texts[i], strlen(e->sum_texts[i]));
+    else jb_num(j, e->sums[i], 0);
   }
   if (b->mean_name && (e->merged ? e->weight > 0 : e->has_mean)) {
-    if (any) caw_bulk_buf_add(&j, ",", 1);
-    caw_bulk_buf_add(&j, b->mean_key, strlen(b->mean_key));
-    if (!e->merged && e->mean_text) caw_bulk_buf_add(&j, e->mean_text, strlen(e->mean_text));
-    else jb_num(&j, e->merged ? e->mean_sum / e->weight : e->mean, 1);
+    if (any) caw_bulk_buf_add(j, ",", 1);
+    caw_bulk_buf_add(j, b->mean_key, strlen(b->mean_key));
+    if (!e->merged && e->mean_text) caw_bulk_buf_add(j, e->mean_text, strlen(e->mean_text));
+    else jb_num(j, e->merged ? e->mean_sum / e->weight : e->mean, 1);
   }
-  caw_bulk_buf_add(&j, "}", 1);
-  if (j.bad) {
-    free(j.p);
-    return NULL;
-  }
-  return j.p;
+  caw_bulk_buf_add(j, "}", 1);
+  return j->bad ? NULL : j->p;
 }
 
 /* The dedup tag of key on day, "source:key@YYYYMMDD", into tag (cap
@@ -706,7 +706,8 @@ static int make_tag(char *tag, size_t cap, const char *source,
 /* Store one event: 1 when added, 0 when an event with its ref was there
    already (kept as it is), or an error status (wfail) negated. */
 static int put_row(caw_bulk *b, const event *e) {
-  char *more = NULL, *attrs = NULL, tag[192], id[256], err[CAW_ERRMAX];
+  const char *more = NULL, *attrs = NULL;
+  char tag[192], id[256], err[CAW_ERRMAX];
   caw_coded c;
   caw_status rc;
   int found = 0, added = 0, res;
@@ -716,8 +717,9 @@ static int put_row(caw_bulk *b, const event *e) {
       return -(int)wfail(b, rc, err);
     if (found) return 0;
   }
-  if ((e->merged && !(more = more_json(e))) ||
-      ((e->attrs || b->o.n_sums || b->mean_name) && !(attrs = event_attrs(b, e)))) {
+  if ((e->merged && !(more = more_json(&b->wmore, e))) ||
+      ((e->attrs || b->o.n_sums || b->mean_name) &&
+       !(attrs = event_attrs(b, &b->wattrs, e)))) {
     res = -(int)wfail(b, CAW_ENOMEM, NULL);
     goto done;
   }
@@ -748,8 +750,6 @@ static int put_row(caw_bulk *b, const event *e) {
   }
   res = added;
 done:
-  free(more);
-  free(attrs);
   return res;
 }
 
