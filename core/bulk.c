@@ -609,8 +609,7 @@ static void jb_num(caw_bulk_buf *j, double v, int real) {
 /* The JSON of what merged rows add, {"ids":[..],"codes":[..],"urls":[..]},
    into the writing side's buffer j (emptied first; its text holds until
    the next call): the text, or NULL when out of memory. */
-static const char *more_json(caw_bulk_buf *j0, const event *e) {
-  caw_bulk_buf *j = j0;
+static const char *more_json(caw_bulk_buf *j, const event *e) {
   size_t i;
   j->n = 0;
   caw_bulk_buf_add(j, "{\"ids\":[", 8);
@@ -642,9 +641,8 @@ static const char *more_json(caw_bulk_buf *j0, const event *e) {
 /* An event's attrs: the first row's, then the sums and the mean (of all
    its rows when merged; as the first row writes them when not), into the
    writing side's buffer j as more_json does. */
-static const char *event_attrs(const caw_bulk *b, caw_bulk_buf *j0,
+static const char *event_attrs(const caw_bulk *b, caw_bulk_buf *j,
                                const event *e) {
-  caw_bulk_buf *j = j0;
   size_t i, n = e->attrs ? strlen(e->attrs) : 0;
   int any = 0;
   j->n = 0;
@@ -750,7 +748,7 @@ static int put_row(caw_bulk *b, const event *e) {
   }
   res = added;
 done:
-  return res;
+  return res; /* the texts stay in the writing side's buffers */
 }
 
 /* Set member k of object o to the number v. */
