@@ -417,6 +417,12 @@ struct caw_bulk {
   int stop, abandon, busy, failed;
   int64_t w_added, w_unchanged; /* the writing side's */
   caw_bulk_buf wattrs, wmore;   /* its texts of the row it writes */
+  /* Events written, back to the reading side to free: memory is freed by
+     the thread that took it, so the two sides do not fight over one
+     malloc arena. spent is filled by the writer (under mu); the reader
+     swaps it with rspent and frees what that holds. */
+  event **spent, **rspent;
+  size_t nspent, capspent, nrspent, caprspent;
 };
 
 caw_bulk_opts caw_bulk_defaults(void) {
@@ -465,6 +471,10 @@ void caw_bulk_free(caw_bulk *b) {
   free(b->mean_key);
   free(b->wattrs.p);
   free(b->wmore.p);
+  for (i = 0; i < b->nspent; i++) free_event(b->spent[i]);
+  for (i = 0; i < b->nrspent; i++) free_event(b->rspent[i]);
+  free(b->spent);
+  free(b->rspent);
   free(b);
 }
 
@@ -878,10 +888,28 @@ static int run_msg(caw_bulk *b, wmsg *m) {
   return merge_row(b, &m->r) < 0 ? -1 : 0;
 }
 
+/* Hand the n events in done back to the reading side (under mu); those
+   that do not fit are freed here. */
+static void give_back(caw_bulk *b, event **done, size_t n) {
+  size_t i = 0;
+  event **v;
+  pthread_mutex_lock(&b->mu);
+  if ((v = b->nspent + n <= b->capspent
+               ? b->spent
+               : realloc(b->spent, (b->nspent + n + 1024) * sizeof *v))) {
+    if (v != b->spent) b->capspent = b->nspent + n + 1024;
+    b->spent = v;
+    for (; i < n; i++) b->spent[b->nspent++] = done[i];
+  }
+  pthread_mutex_unlock(&b->mu);
+  for (; i < n; i++) free_event(done[i]);
+}
+
 static void *writer_main(void *arg) {
   caw_bulk *b = arg;
   wmsg batch[64];
-  size_t n, i;
+  event *done[64];
+  size_t n, i, ndone;
   int skip, full;
   for (;;) {
     pthread_mutex_lock(&b->mu);
@@ -907,7 +935,7 @@ static void *writer_main(void *arg) {
     if (full) pthread_cond_signal(&b->room); /* the reader waits only then */
     skip = b->failed || b->abandon;
     pthread_mutex_unlock(&b->mu);
-    for (i = 0; i < n; i++) {
+    for (ndone = 0, i = 0; i < n; i++) {
       if (!skip && run_msg(b, &batch[i]) < 0) {
         skip = 1;
         pthread_mutex_lock(&b->mu);
@@ -916,8 +944,13 @@ static void *writer_main(void *arg) {
         pthread_cond_broadcast(&b->idle);
         pthread_mutex_unlock(&b->mu);
       }
+      if (batch[i].e) {
+        done[ndone++] = batch[i].e;
+        batch[i].e = NULL;
+      }
       free_msg(&batch[i]);
     }
+    if (ndone) give_back(b, done, ndone);
   }
 }
 
@@ -974,7 +1007,22 @@ static caw_status send_msg(caw_bulk *b, wmsg *m, char *err, size_t n) {
        there (drain and stop wake it for less) */
     if (++b->rcount == WAKE) pthread_cond_signal(&b->more);
   }
+  if (b->nspent >= WAKE && b->nrspent == 0) { /* take the written events */
+    event **v = b->rspent;
+    size_t cap = b->caprspent;
+    b->rspent = b->spent;
+    b->nrspent = b->nspent;
+    b->caprspent = b->capspent;
+    b->spent = v;
+    b->nspent = 0;
+    b->capspent = cap;
+  }
   pthread_mutex_unlock(&b->mu);
+  if (b->nrspent) { /* freed by the thread that took them */
+    size_t i;
+    for (i = 0; i < b->nrspent; i++) free_event(b->rspent[i]);
+    b->nrspent = 0;
+  }
   if (failed) {
     free_msg(m);
     return werr_out(b, err, n);
