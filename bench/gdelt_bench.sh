@@ -24,10 +24,10 @@
 #                 actor and FIPS mapping, titles, dedup into one row per
 #                 event, actors defined, the batch's SHA-256)
 # with /usr/bin/time (wall, user+sys CPU, peak RSS), best of $RUNS
-# (default 1; 3 on a shared machine). Targets: caw <= 1.5x (a), faster than (b), peak RSS <= 64
-# MiB, caw no slower than $CAW_BASE; caw / (f) is the distance to the
-# floor (about 4x in CPU, the long-term goal 2x: docs/importers.md, "Speed
-# and memory", says where the time goes).
+# (default 1; 3 on a shared machine). Targets: caw <= 1.5x (a), faster
+# than (b), peak RSS <= 64 MiB, caw no slower than $CAW_BASE; caw / (f)
+# is the distance to the floor (the long-term goal is 2x:
+# docs/importers.md, "Speed and memory", says where the time goes).
 # Env: CAW (binary, default build/caw), CAW_BASE (another caw binary, e.g.
 #      one built before a change, timed in the same run as (d)), GEN (the
 #      generator), RUNS,
