@@ -416,6 +416,13 @@ struct caw_bulk {
   size_t rhead, rcount;
   int stop, abandon, busy, failed;
   int64_t w_added, w_unchanged; /* the writing side's */
+  caw_bulk_buf wattrs, wmore;   /* its texts of the row it writes */
+  /* Events written, back to the reading side to free: memory is freed by
+     the thread that took it, so the two sides do not fight over one
+     malloc arena. spent is filled by the writer (under mu); the reader
+     swaps it with rspent and frees what that holds. */
+  event **spent, **rspent;
+  size_t nspent, capspent, nrspent, caprspent;
 };
 
 caw_bulk_opts caw_bulk_defaults(void) {
@@ -462,6 +469,12 @@ void caw_bulk_free(caw_bulk *b) {
   }
   free(b->mean_name);
   free(b->mean_key);
+  free(b->wattrs.p);
+  free(b->wmore.p);
+  for (i = 0; i < b->nspent; i++) free_event(b->spent[i]);
+  for (i = 0; i < b->nrspent; i++) free_event(b->rspent[i]);
+  free(b->spent);
+  free(b->rspent);
   free(b);
 }
 
@@ -575,105 +588,146 @@ static void jb_ref(caw_bulk_buf *j, const char *ref) {
   else caw_bulk_buf_json(j, ref);
 }
 
+/* The decimal digits of v at the end of buf (size 24): where they
+   start. Whole numbers are most of what the writing side formats, and
+   snprintf costs ten times as much. */
+static char *int_text(char *buf, long long v) {
+  char *p = buf + 23;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+  *p = '\0';
+  do *--p = (char)('0' + u % 10);
+  while ((u /= 10) > 0);
+  if (v < 0) *--p = '-';
+  return p;
+}
+
 /* A number: whole ones as integers, others exactly (17 digits); real
    forces a real (0.0). */
 static void jb_num(caw_bulk_buf *j, double v, int real) {
-  char num[40];
+  char num[40], *t;
   int n;
-  if (!real && v == (double)(long long)v && v > -9e15 && v < 9e15)
-    n = snprintf(num, sizeof num, "%lld", (long long)v);
-  else {
-    n = snprintf(num, sizeof num, "%.17g", v);
-    if (!strpbrk(num, ".eEni")) n += snprintf(num + n, sizeof num - (size_t)n, ".0");
+  if (!real && v == (double)(long long)v && v > -9e15 && v < 9e15) {
+    t = int_text(num, (long long)v);
+    caw_bulk_buf_add(j, t, (size_t)(num + 23 - t));
+    return;
   }
+  n = snprintf(num, sizeof num, "%.17g", v);
+  if (!strpbrk(num, ".eEni")) n += snprintf(num + n, sizeof num - (size_t)n, ".0");
   caw_bulk_buf_add(j, num, (size_t)n);
 }
 
-/* The JSON of what merged rows add: {"ids":[..],"codes":[..],"urls":[..]} */
-static char *more_json(const event *e) {
-  caw_bulk_buf j = {NULL, 0, 0, 0};
+/* The JSON of what merged rows add, {"ids":[..],"codes":[..],"urls":[..]},
+   into the writing side's buffer j (emptied first; its text holds until
+   the next call): the text, or NULL when out of memory. */
+static const char *more_json(caw_bulk_buf *j, const event *e) {
   size_t i;
-  caw_bulk_buf_add(&j, "{\"ids\":[", 8);
+  j->n = 0;
+  caw_bulk_buf_add(j, "{\"ids\":[", 8);
   for (i = 0; i < e->refs.n; i++) {
-    if (i) caw_bulk_buf_add(&j, ",", 1);
-    jb_ref(&j, e->refs.v[i]);
+    if (i) caw_bulk_buf_add(j, ",", 1);
+    jb_ref(j, e->refs.v[i]);
   }
-  caw_bulk_buf_add(&j, "]", 1);
+  caw_bulk_buf_add(j, "]", 1);
   if (e->codes.n > 1) {
-    caw_bulk_buf_add(&j, ",\"codes\":[", 10);
+    caw_bulk_buf_add(j, ",\"codes\":[", 10);
     for (i = 0; i < e->codes.n; i++) {
-      if (i) caw_bulk_buf_add(&j, ",", 1);
-      caw_bulk_buf_json(&j, e->codes.v[i]);
+      if (i) caw_bulk_buf_add(j, ",", 1);
+      caw_bulk_buf_json(j, e->codes.v[i]);
     }
-    caw_bulk_buf_add(&j, "]", 1);
+    caw_bulk_buf_add(j, "]", 1);
   }
   if (e->urls.n > 0) {
-    caw_bulk_buf_add(&j, ",\"urls\":[", 9);
+    caw_bulk_buf_add(j, ",\"urls\":[", 9);
     for (i = 0; i < e->urls.n; i++) {
-      if (i) caw_bulk_buf_add(&j, ",", 1);
-      caw_bulk_buf_json(&j, e->urls.v[i]);
+      if (i) caw_bulk_buf_add(j, ",", 1);
+      caw_bulk_buf_json(j, e->urls.v[i]);
     }
-    caw_bulk_buf_add(&j, "]", 1);
+    caw_bulk_buf_add(j, "]", 1);
   }
-  caw_bulk_buf_add(&j, "}", 1);
-  if (j.bad) {
-    free(j.p);
-    return NULL;
-  }
-  return j.p;
+  caw_bulk_buf_add(j, "}", 1);
+  return j->bad ? NULL : j->p;
 }
 
 /* An event's attrs: the first row's, then the sums and the mean (of all
-   its rows when merged; as the first row writes them when not). Malloc'd
-   text, or NULL when out of memory. */
-static char *event_attrs(const caw_bulk *b, const event *e) {
-  caw_bulk_buf j = {NULL, 0, 0, 0};
+   its rows when merged; as the first row writes them when not), into the
+   writing side's buffer j as more_json does. */
+static const char *event_attrs(const caw_bulk *b, caw_bulk_buf *j,
+                               const event *e) {
   size_t i, n = e->attrs ? strlen(e->attrs) : 0;
   int any = 0;
+  j->n = 0;
   if (n >= 2 && e->attrs[n - 1] == '}') {
-    caw_bulk_buf_add(&j, e->attrs, n - 1);
+    caw_bulk_buf_add(j, e->attrs, n - 1);
     any = n > 2;
   } else
-    caw_bulk_buf_add(&j, "{", 1);
+    caw_bulk_buf_add(j, "{", 1);
   for (i = 0; i < b->o.n_sums; i++) {
     if (!e->has_sums[i]) continue;
-    if (any) caw_bulk_buf_add(&j, ",", 1);
+    if (any) caw_bulk_buf_add(j, ",", 1);
     any = 1;
-    caw_bulk_buf_add(&j, b->sum_keys[i], strlen(b->sum_keys[i]));
-    if (!e->merged && e->sum_texts[i]) caw_bulk_buf_add(&j, e->sum_texts[i], strlen(e->sum_texts[i]));
-    else jb_num(&j, e->sums[i], 0);
+    caw_bulk_buf_add(j, b->sum_keys[i], strlen(b->sum_keys[i]));
+    if (!e->merged && e->sum_texts[i]) caw_bulk_buf_add(j, e->sum_texts[i], strlen(e->sum_texts[i]));
+    else jb_num(j, e->sums[i], 0);
   }
   if (b->mean_name && (e->merged ? e->weight > 0 : e->has_mean)) {
-    if (any) caw_bulk_buf_add(&j, ",", 1);
-    caw_bulk_buf_add(&j, b->mean_key, strlen(b->mean_key));
-    if (!e->merged && e->mean_text) caw_bulk_buf_add(&j, e->mean_text, strlen(e->mean_text));
-    else jb_num(&j, e->merged ? e->mean_sum / e->weight : e->mean, 1);
+    if (any) caw_bulk_buf_add(j, ",", 1);
+    caw_bulk_buf_add(j, b->mean_key, strlen(b->mean_key));
+    if (!e->merged && e->mean_text) caw_bulk_buf_add(j, e->mean_text, strlen(e->mean_text));
+    else jb_num(j, e->merged ? e->mean_sum / e->weight : e->mean, 1);
   }
-  caw_bulk_buf_add(&j, "}", 1);
-  if (j.bad) {
-    free(j.p);
-    return NULL;
-  }
-  return j.p;
+  caw_bulk_buf_add(j, "}", 1);
+  return j->bad ? NULL : j->p;
+}
+
+/* The dedup tag of key on day, "source:key@YYYYMMDD", into tag (cap
+   bytes, at least 65): 1, or 0 when it would be longer than 64 bytes
+   (the event then has none). */
+static int make_tag(char *tag, size_t cap, const char *source,
+                    const char *key, int64_t day) {
+  size_t sl = strlen(source), kl = strlen(key);
+  int64_t y;
+  int m, d;
+  char *p = tag;
+  caw_date_civil(day, &y, &m, &d);
+  if (y < 0 || y > 9999) /* not four digits: as printf writes them */
+    return snprintf(tag, cap, "%s:%s@%04lld%02d%02d", source, key,
+                    (long long)y, m, d) <= 64;
+  if (sl + kl + 10 > 64) return 0;
+  memcpy(p, source, sl);
+  p += sl;
+  *p++ = ':';
+  memcpy(p, key, kl);
+  p += kl;
+  *p++ = '@';
+  *p++ = (char)('0' + y / 1000);
+  *p++ = (char)('0' + y / 100 % 10);
+  *p++ = (char)('0' + y / 10 % 10);
+  *p++ = (char)('0' + y % 10);
+  *p++ = (char)('0' + m / 10);
+  *p++ = (char)('0' + m % 10);
+  *p++ = (char)('0' + d / 10);
+  *p++ = (char)('0' + d % 10);
+  *p = '\0';
+  return 1;
 }
 
 /* Store one event: 1 when added, 0 when an event with its ref was there
    already (kept as it is), or an error status (wfail) negated. */
 static int put_row(caw_bulk *b, const event *e) {
-  char *more = NULL, *attrs = NULL, tag[192], id[256], err[CAW_ERRMAX];
+  const char *more = NULL, *attrs = NULL;
+  char tag[192], id[256], err[CAW_ERRMAX];
   caw_coded c;
   caw_status rc;
   int found = 0, added = 0, res;
-  int64_t y;
-  int m, d;
   if (b->legacy) { /* stored as a curated event by a caw before schema 2 */
     snprintf(id, sizeof id, "%s:%s", b->source, e->ref);
     if ((rc = caw_store_event_exists(b->st, id, &found, err, sizeof err)))
       return -(int)wfail(b, rc, err);
     if (found) return 0;
   }
-  if ((e->merged && !(more = more_json(e))) ||
-      ((e->attrs || b->o.n_sums || b->mean_name) && !(attrs = event_attrs(b, e)))) {
+  if ((e->merged && !(more = more_json(&b->wmore, e))) ||
+      ((e->attrs || b->o.n_sums || b->mean_name) &&
+       !(attrs = event_attrs(b, &b->wattrs, e)))) {
     res = -(int)wfail(b, CAW_ENOMEM, NULL);
     goto done;
   }
@@ -692,9 +746,7 @@ static int put_row(caw_bulk *b, const event *e) {
   c.title = e->title;
   c.url = e->url;
   c.confidence = b->o.confidence;
-  caw_date_civil(e->day, &y, &m, &d);
-  if (e->key && snprintf(tag, sizeof tag, "%s:%s@%04lld%02d%02d", b->source,
-                         e->key, (long long)y, m, d) <= 64)
+  if (e->key && make_tag(tag, sizeof tag, b->source, e->key, e->day))
     c.tag = tag;
   c.rows = e->rows;
   c.attrs = attrs && strcmp(attrs, "{}") != 0 ? attrs : NULL;
@@ -706,9 +758,7 @@ static int put_row(caw_bulk *b, const event *e) {
   }
   res = added;
 done:
-  free(more);
-  free(attrs);
-  return res;
+  return res; /* the texts stay in the writing side's buffers */
 }
 
 /* Set member k of object o to the number v. */
@@ -838,10 +888,28 @@ static int run_msg(caw_bulk *b, wmsg *m) {
   return merge_row(b, &m->r) < 0 ? -1 : 0;
 }
 
+/* Hand the n events in done back to the reading side (under mu); those
+   that do not fit are freed here. */
+static void give_back(caw_bulk *b, event **done, size_t n) {
+  size_t i = 0;
+  event **v;
+  pthread_mutex_lock(&b->mu);
+  if ((v = b->nspent + n <= b->capspent
+               ? b->spent
+               : realloc(b->spent, (b->nspent + n + 1024) * sizeof *v))) {
+    if (v != b->spent) b->capspent = b->nspent + n + 1024;
+    b->spent = v;
+    for (; i < n; i++) b->spent[b->nspent++] = done[i];
+  }
+  pthread_mutex_unlock(&b->mu);
+  for (; i < n; i++) free_event(done[i]);
+}
+
 static void *writer_main(void *arg) {
   caw_bulk *b = arg;
   wmsg batch[64];
-  size_t n, i;
+  event *done[64];
+  size_t n, i, ndone;
   int skip, full;
   for (;;) {
     pthread_mutex_lock(&b->mu);
@@ -867,7 +935,7 @@ static void *writer_main(void *arg) {
     if (full) pthread_cond_signal(&b->room); /* the reader waits only then */
     skip = b->failed || b->abandon;
     pthread_mutex_unlock(&b->mu);
-    for (i = 0; i < n; i++) {
+    for (ndone = 0, i = 0; i < n; i++) {
       if (!skip && run_msg(b, &batch[i]) < 0) {
         skip = 1;
         pthread_mutex_lock(&b->mu);
@@ -876,8 +944,13 @@ static void *writer_main(void *arg) {
         pthread_cond_broadcast(&b->idle);
         pthread_mutex_unlock(&b->mu);
       }
+      if (batch[i].e) {
+        done[ndone++] = batch[i].e;
+        batch[i].e = NULL;
+      }
       free_msg(&batch[i]);
     }
+    if (ndone) give_back(b, done, ndone);
   }
 }
 
@@ -934,7 +1007,22 @@ static caw_status send_msg(caw_bulk *b, wmsg *m, char *err, size_t n) {
        there (drain and stop wake it for less) */
     if (++b->rcount == WAKE) pthread_cond_signal(&b->more);
   }
+  if (b->nspent >= WAKE && b->nrspent == 0) { /* take the written events */
+    event **v = b->rspent;
+    size_t cap = b->caprspent;
+    b->rspent = b->spent;
+    b->nrspent = b->nspent;
+    b->caprspent = b->capspent;
+    b->spent = v;
+    b->nspent = 0;
+    b->capspent = cap;
+  }
   pthread_mutex_unlock(&b->mu);
+  if (b->nrspent) { /* freed by the thread that took them */
+    size_t i;
+    for (i = 0; i < b->nrspent; i++) free_event(b->rspent[i]);
+    b->nrspent = 0;
+  }
   if (failed) {
     free_msg(m);
     return werr_out(b, err, n);
