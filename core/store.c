@@ -1819,8 +1819,18 @@ caw_status caw_store_coded_begin(caw_store *st, const char *source,
 }
 
 caw_status caw_store_coded_finish(caw_store *st, char *err, size_t n) {
-  return exec(st, "CREATE INDEX IF NOT EXISTS coded_day ON coded(day)", err,
-              n);
+  caw_status rc;
+  static const char index[] =
+      "CREATE INDEX IF NOT EXISTS coded_day ON coded(day)";
+  /* The sort that builds the index spills to a temporary file past the
+     page cache, not to memory: a million events held some 17 MiB of
+     sorted keys in RAM (statement journals stay in memory otherwise).
+     Where no temporary file can be made, it sorts in memory after all. */
+  exec(st, "PRAGMA temp_store = FILE", NULL, 0);
+  rc = exec(st, index, NULL, 0);
+  exec(st, "PRAGMA temp_store = MEMORY", NULL, 0);
+  if (rc != CAW_OK) rc = exec(st, index, err, n);
+  return rc;
 }
 
 caw_status caw_store_coded_put(caw_store *st, const caw_coded *ev, int *added,
