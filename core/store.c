@@ -1574,7 +1574,7 @@ caw_status caw_store_batch_finish(caw_store *st, int64_t id,
 
 /* ---- reading ---- */
 
-caw_status caw_store_events(caw_store *st, const caw_filter *f,
+static caw_status caw_store_events(caw_store *st, const caw_filter *f,
                             sqlite3_stmt **out, char *err, size_t n) {
   /* Fixed text with optional clauses; every value is a bound parameter.
      Curated and machine-coded events are one stream, the view event_rows
@@ -1768,7 +1768,7 @@ done:
   return status;
 }
 
-sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,
+static sqlite3_stmt *caw_store_children(caw_store *st, caw_child kind,
                                  int64_t rowid) {
   sqlite3_stmt *s = stmt(st, S_CHILD_ACTORS + (int)kind);
   if (s) sqlite3_bind_int64(s, 1, rowid);
@@ -2063,7 +2063,7 @@ static int sql_authorize(void *ud, int action, const char *a1,
   }
 }
 
-caw_status caw_store_query(caw_store *st, const char *sql, sqlite3_stmt **out,
+static caw_status caw_store_query(caw_store *st, const char *sql, sqlite3_stmt **out,
                            char *err, size_t n) {
   const char *tail = NULL;
   int rc;
