@@ -34,30 +34,10 @@
 #      BENCH_CACHE, PROFILE=ROWS (also run callgrind on the first ROWS
 #      rows and print where caw's instructions go).
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-src=$(dirname "$here")
-CAW=${CAW:-$src/build/caw}
-GEN=${GEN:-$src/../shared/tools/gen_events.py}
-if [ ! -f "$GEN" ] && [ -n "${CAW_SHARED_DATA:-}" ]; then
-  GEN=$CAW_SHARED_DATA/../tools/gen_events.py # a worktree outside the checkout
-fi
-N=${1:-1000000}
-SEED=${2:-1}
-RUNS=${RUNS:-1}
-CACHE=${BENCH_CACHE:-/tmp}
-if [ ! -x /usr/bin/time ]; then
-  echo "gdelt_bench: needs /usr/bin/time (apt-get install time)" >&2
-  exit 1
-fi
-T=$(mktemp -d "${TMPDIR:-/tmp}/caw-gdelt-bench.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-
-data="$CACHE/caw-gdelt-bench-$N-$SEED.tsv"
-if [ ! -s "$data" ]; then
-  echo "generating $N rows (seed $SEED) into $data ..." >&2
-  python3 "$GEN" "$N" "$SEED" >"$data.part"
-  mv "$data.part" "$data"
-fi
+BENCH=gdelt-bench
+. "$(dirname "$0")/lib.sh"
+bench_setup "$@"
+bench_file data "caw-gdelt-bench-$N-$SEED.tsv" python3 "$GEN" "$N" "$SEED"
 size=$(stat -c %s "$data")
 gcc -O2 -Wall -o "$T/gdelt_baseline" "$here/gdelt_baseline.c" $(pkg-config --cflags --libs sqlite3)
 gcc -O2 -Wall -o "$T/floor" "$here/floor.c" $(pkg-config --cflags --libs sqlite3)

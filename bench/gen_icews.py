@@ -9,7 +9,7 @@ Writes the ICEWS Dataverse layout: a header row and N TAB-separated rows of
 Country, Event Text, CAMEO Code, Intensity, Target Name, Target Sectors,
 Target Country, Story ID, Sentence Number, Publisher, City, District,
 Province, Country, Latitude, Longitude), NA for a missing value, as
-bench/icews_bench.sh and caw's ICEWS importer read it.
+bench/sources_bench.sh and caw's ICEWS importer read it.
 
 Distributions, roughly those of the real daily files: about 150 countries
 written as ICEWS writes them ("Russian Federation"); actors that are

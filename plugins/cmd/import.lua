@@ -10,7 +10,7 @@ local spec = {
             "same file again adds nothing. The importer is chosen by the file's content\n" ..
             "or name unless --importer is given (see `caw plugins`).",
   options = {
-    { "importer", arg = "NAME", help = "use this importer (caw-json, caw-csv, gdelt, icews, acled)" },
+    { "importer", arg = "NAME", help = "use this importer (caw-json, caw-csv, gdelt, icews, acled, polecat)" },
     { "dry-run", help = "validate everything, write nothing" },
     { "skip-bad", arg = "FILE", help = "import good rows; write rejected rows with their line numbers to FILE" },
     { "where", arg = "FILTER", help = "keep only matching rows (importer-specific; e.g. ca for Central Asia)" },
