@@ -38,7 +38,10 @@ M.sources = {
   EUR = FED_G5A .. " (2022: 1/1.0534, 2023: 1/1.0817); 2024: IRS yearly average currency exchange" ..
         " rates (0.924), as quoted at https://euro2.net/euro/euro-to-usd-conversion-by-date/;" ..
         " 2025: " .. FED_ANNUAL .. " (0.8845)",
-  GBP = FED_G5A .. " (2022: 1/1.2371, 2023: 1/1.2440)",
+  GBP = FED_G5A .. " (2022: 1/1.2371, 2023: 1/1.2440); 2024-2025: the same annual averages" ..
+        " (FRED AEXUSUK, G.5A: 2024 1/1.2781, 2025 1/1.3192) as quoted in" ..
+        " https://github.com/TannerL22/travel-value-studio/blob/0238aba1aa0acbd1f10204904439201402399665/backend/validation/japan_taiwan_model_validation_notes.md" ..
+        " (its AEXJPUS 2025, 149.5686, equals the JPY 2025 figure above)",
   CNY = FED_G5A .. "; 2024-2025: " .. FED_ANNUAL,
   JPY = FED_G5A .. "; 2024-2025: " .. FED_ANNUAL,
   KRW = FED_G5A .. "; 2024-2025: " .. FED_ANNUAL,
@@ -61,7 +64,7 @@ M.sources = {
 M.per_usd = {
   USD = { [2022] = 1, [2023] = 1, [2024] = 1, [2025] = 1 },
   EUR = { [2022] = 0.9493, [2023] = 0.9245, [2024] = 0.924, [2025] = 0.8845 },
-  GBP = { [2022] = 0.8083, [2023] = 0.8039 },
+  GBP = { [2022] = 0.8083, [2023] = 0.8039, [2024] = 0.7824, [2025] = 0.7580 },
   CNY = { [2022] = 6.7290, [2023] = 7.0809, [2024] = 7.1957, [2025] = 7.1875 },
   JPY = { [2022] = 131.4589, [2023] = 140.5001, [2024] = 151.4551, [2025] = 149.5686 },
   KRW = { [2022] = 1291.7796, [2023] = 1306.7637, [2024] = 1363.4381, [2025] = 1421.3963 },
@@ -75,18 +78,19 @@ M.per_usd = {
   TMT = { [2022] = 3.5, [2023] = 3.5, [2024] = 3.5, [2025] = 3.5 },
   AED = { [2022] = 3.6725, [2023] = 3.6725, [2024] = 3.6725, [2025] = 3.6725 },
   -- Not yet sourced (lines in these currency-years are listed as not
-  -- converted): TRY every year; GBP 2024-2025; RUB 2024; KZT, KGS, TJS,
-  -- UZS 2025. The Federal Reserve's G.5A releases of February 2025 and
-  -- 2026 (GBP) and the IRS yearly-average table (Turkey, Central Asia,
-  -- Russia) are the sources to copy them from. Searched and not found
-  -- (December 2026): neither file of datasets/exchange-rates has the UK
+  -- converted): TRY every year; RUB 2024; KZT, KGS, TJS, UZS 2025. The
+  -- IRS yearly-average table (Turkey, Central Asia, Russia) is a source
+  -- to copy them from. GBP 2024-2025 (December 2026): the G.5A annual
+  -- averages as a public project quotes them (M.sources.GBP), inverted to
+  -- 4 significant digits; a news item gives sterling's 2024 average as
+  -- $1.2782, within 0.0001 of it
+  -- (https://1arabia.com/2025/01/sterling-declines-to-nine-month-low.html).
+  -- Searched and not found (December 2026): neither file of datasets/exchange-rates has the UK
   -- or Turkey; the knoema CIS table behind WB_CIS stops at 2024; no copy
   -- of the later G.5A releases, of the Bank of England's annual average
   -- (XUAAUSS), of the IRS table's 2023-2025 columns, or of a central-bank
   -- annual average for TRY, RUB 2024 or the 2025 Central Asian currencies
-  -- was found. One lead, not used because it names no source for its
-  -- figure: a news item giving sterling's 2024 average as $1.2782
-  -- (https://1arabia.com/2025/01/sterling-declines-to-nine-month-low.html).
+  -- was found.
 }
 
 -- Currency-years whose rate is not a published annual average: why.

@@ -75,12 +75,14 @@ expect_rc 0 "score --from 2024-Q2"
 run "$CAW" --db "$DB" run "$CAW_SRC/plugins/alignment_report.lua" --country KGZ --from 2024-Q2 --to 2024-Q3
 expect_rc 0 "report --from 2024-Q2"
 # KGZ 2024-Q2 West net = 8 (EPCA) + 1.344 (TIFA) - 1.3 (EU 14th package)
-# + 0.5472 (Cameron; its GBP 2024 money has no rate, so no money factor)
-# + 0.464117 (EU summit announcement) = 9.055317; China 4.8 (railway)
-# + 1.26 + 1.26 (SCO defence and foreign ministers in Astana) = 7.32;
-# Russia 1.68 (gas transit deal) + 1.493333 (Victory Day) + 1.26 + 1.26
-# (the two SCO meetings) = 5.693333; West share 9.055317 / 22.06865 = 41.0%
-expect_out "| 2024-Q2 | 41.0%" "report from 2024-Q2"
+# + 0.703054 (Cameron: 1.9 x 0.6 minister x 0.6 C5+1 x 0.8 certainty x
+# money 1 + 0.25 log10(1 + 12.781186), KGZ's fifth of GBP 50m at 0.7824
+# a USD = 1.284822) + 0.464117 (EU summit announcement) = 9.211171;
+# China 4.8 (railway) + 1.26 + 1.26 (SCO defence and foreign ministers
+# in Astana) = 7.32; Russia 1.68 (gas transit deal) + 1.493333 (Victory
+# Day) + 1.26 + 1.26 (the two SCO meetings) = 5.693333; West share
+# 9.211171 / 22.224504 = 41.4%
+expect_out "| 2024-Q2 | 41.4%" "report from 2024-Q2"
 expect_not_out "| 2024-Q1 |" "report from 2024-Q2 leaves 2024-Q1 out"
 run "$CAW" --db "$DB" run "$CAW_SRC/plugins/funding_report.lua" --from 2024-Q2 --to 2024-Q3
 expect_rc 0 "funding report --from 2024-Q2"

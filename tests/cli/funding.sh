@@ -14,9 +14,10 @@ BDB="$T/bundled.db"
 run "$CAW" --db "$BDB" run "$FR" --country KAZ --from 2024 --to 2024
 expect_rc 0 "funding report on the bundled data"
 # West: KAZ's fifth of the EU's EUR 10bn (Global Gateway transport forum):
-# 10,000,000,000 / 0.924 / 5 = 2,164.502165m; the UK's GBP 50m has no 2024
-# rate. Russia: the USD 2.7bn loan for three CHP plants, whole.
-expect_out "| West | 1 | \$2,164.50m | – |" "bundled KAZ 2024: West"
+# 10,000,000,000 / 0.924 / 5 = 2,164.502165m, and KAZ's fifth of the UK's
+# GBP 50m at 0.7824 a USD: 50,000,000 / 0.7824 / 5 = 12.781186m; together
+# 2,177.283351m. Russia: the USD 2.7bn loan for three CHP plants, whole.
+expect_out "| West | 2 | \$2,177.28m | – |" "bundled KAZ 2024: West"
 expect_out "| Russia | 1 | \$2,700.00m | – |" "bundled KAZ 2024: Russia"
 
 # --- tests/data/funding_lines.json: the eleven events with money (fifteen
@@ -34,38 +35,42 @@ expect_out "The headline counts money flowing into Central Asia only" "the headl
 expect_out "| Pole | Lines | Firm (commitments, disbursements) | Pledged or announced (pledges, investments) |" \
   "firm money and pledges in separate columns"
 # West firm: USD 25m (2022 ERICEN) + USD 25m (2023 ERICEN) + EUR 9m / 0.9245
-# (2023) = 9.734992m + EUR 10bn / 0.924 (2024) = 10,822.510823m
-# = 10,882.245814m (4 lines). Announced: EUR 12bn / 0.8845 (2025) =
-# 13,566.986998m (EU pledge) + EUR 3bn / 0.8845 = 3,391.746750m (Italy's
-# investment in UZB) = 16,958.733748m; the UK's GBP 50m (2024) has no rate
-expect_out "| West | 6 | \$10,882.25m | \$16,958.73m |" "West headline: firm money and pledges apart"
+# (2023) = 9.734992m + EUR 10bn / 0.924 (2024) = 10,822.510823m + GBP 50m
+# / 0.7824 (2024, the UK) = 63.905930m = 10,946.151745m (5 lines).
+# Announced: EUR 12bn / 0.8845 (2025) = 13,566.986998m (EU pledge) + EUR
+# 3bn / 0.8845 = 3,391.746750m (Italy's investment in UZB) = 16,958.733748m
+expect_out "| West | 7 | \$10,946.15m | \$16,958.73m |" "West headline: firm money and pledges apart"
 # China: CNY 26bn / 7.0809 (2023) = 3,671.849624m + CNY 1.5bn / 7.1875
 # (2025) = 208.695652m = 3,880.545276m, both pledges
 expect_out "| China | 2 | – | \$3,880.55m |" "China headline: pledges, not firm money"
 # Russia: USD 400m investment in UZB, announced
 expect_out "| Russia | 1 | – | \$400.00m |" "Russia headline: announced investment"
 # the 2025 column appears now that 2025 pledges convert; no West commitment in 2025
-expect_out "| West | commitment | \$25.00m | \$34.73m | \$10,822.51m | – | \$10,882.25m |" "West by kind and year"
-# by recipient: KAZ = 5 + 5 + 9.734992 + 10,822.510823 / 5 = 2,184.237157m firm;
-# (3,671.849624 + 208.695652 + 13,566.986998) / 5 = 3,489.506455m pledged
-expect_out "| KAZ | \$2,184.24m | \$3,489.51m |" "KAZ's part of every line, split"
+# 2024: 10,822.510823 + 63.905930 = 10,886.416753m
+expect_out "| West | commitment | \$25.00m | \$34.73m | \$10,886.42m | – | \$10,946.15m |" "West by kind and year"
+# by recipient: KAZ = 5 + 5 + 9.734992 + 10,822.510823 / 5 + 63.905930 / 5
+# = 2,197.018343m firm; (3,671.849624 + 208.695652 + 13,566.986998) / 5
+# = 3,489.506455m pledged
+expect_out "| KAZ | \$2,197.02m | \$3,489.51m |" "KAZ's part of every line, split"
 # UZB: the same split, plus Russia's USD 400m and Italy's 3,391.746750m:
-# 3,489.506455 + 400 + 3,391.746750 = 7,281.253205m
-expect_out "| UZB | \$2,174.50m | \$7,281.25m |" "UZB's part, with its own lines"
+# 3,489.506455 + 400 + 3,391.746750 = 7,281.253205m; firm 5 + 5 +
+# 10,822.510823 / 5 + 63.905930 / 5 = 2,187.283351m
+expect_out "| UZB | \$2,187.28m | \$7,281.25m |" "UZB's part, with its own lines"
 # direction as stated: Uzbekistan invests in the US; listed apart, not counted
 expect_out "## Money from Central Asian states to partners (not counted above)" "outward money listed apart"
 expect_out "| 2025 | West | UZB | USA | investment | USD 35,000,000,000 | – | \$35,000.00m |" "UZB→USA as stated, USD never provisional"
 expect_not_out "provisional 2025 rate" "no provisional note on a USD line"
-expect_out "## Not converted" "unconverted lines are listed"
-expect_out "- 2024-04-uk-cameron-c5-visit (2024-04-22/2024-04-26~, GBR to C5): GBP 50,000,000 commitment, no GBP rate for 2024 in lib/rates.lua; not counted in any total" \
-  "a line without a rate names its reason"
+# every line of the fixture has a rate; a line without one (KGS 2025) is
+# checked in every format below
+expect_not_out "## Not converted" "no section of unconverted lines when every line converts"
 
 # --- KAZ: the funding figure is KAZ's share in `caw score` ---
 run "$CAW" --db "$DB" run "$FR" --country KAZ
 expect_rc 0 "funding report --country KAZ"
-# the same lines, KAZ's part: 5 + 5 + 9.734992 + 2,164.502165 = 2,184.237157m
-# firm; 13,566.986998 / 5 = 2,713.397400m announced
-expect_out "| West | 5 | \$2,184.24m | \$2,713.40m |" "KAZ headline, West"
+# the same lines, KAZ's part: 5 + 5 + 9.734992 + 2,164.502165 + 12.781186
+# (the UK's GBP 50m / 0.7824 / 5) = 2,197.018343m firm; 13,566.986998 / 5
+# = 2,713.397400m announced
+expect_out "| West | 6 | \$2,197.02m | \$2,713.40m |" "KAZ headline, West"
 # (3,671.849624 + 208.695652) / 5 = 776.109055m
 expect_out "| China | 2 | – | \$776.11m |" "KAZ headline, China: CNY 26bn / 7.0809 / 5 + CNY 1.5bn / 7.1875 / 5"
 expect_out "‡ the figure is this state's part of a regional package." "split figures are marked and explained"
@@ -84,7 +89,8 @@ head -1 "$T/out" | grep -q ',money_stated,money_currency,money_share,money_year,
 grep -q '2024-01-eu-global-gateway.*,10000000000.00,EUR,0.2,2024,0.924,2164502164.50$' "$T/out" && ok ||
   fail "explain row: stated amount, currency, share, year, rate and USD: $(grep 2024-01-eu-global "$T/out")"
 run "$CAW" --db "$DB" score --country KAZ --period year --explain 2024
-expect_out "10,000,000,000  EUR  1/5    2024  0.924  \$2,164.50m" "explain table shows the money columns"
+expect_out "10,000,000,000  EUR  1/5    2024  0.924   \$2,164.50m" "explain table shows the money columns"
+expect_out "50,000,000      GBP  1/5    2024  0.7824  \$12.78m" "explain table: the UK's line at the 2024 GBP rate"
 
 # --- a line in a currency-year without a rate: never silent ---
 cat >"$T/kgs.json" <<'JSON'

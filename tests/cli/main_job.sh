@@ -12,10 +12,11 @@ mkdir -p "$T/src"
 run bash -c "cd '$T/src' && $cmd"
 expect_rc 0 "README first command"
 expect_out "# Funding and investment commitments to Central Asia" "report title"
-# lib/rates.lua has no sourced GBP rate for 2024: the UK line is shown as
-# stated and listed as not converted, never guessed (issue 10)
-expect_out "| 2024 | West | GBR | C5 | commitment | GBP 50,000,000 | split equally among 5 states | not converted | 2024/2026 | – |" "UK three-year commitment, not converted"
-expect_out "- 2024-04-uk-cameron-c5-visit (2024-04-22/2024-04-26~, GBR to C5): GBP 50,000,000 commitment, no GBP rate for 2024 in lib/rates.lua; not counted in any total" "UK commitment listed under Not converted"
+# the UK's GBP 50m of 2024 at the Federal Reserve's 2024 average (0.7824 a
+# USD, lib/rates.lua): 50,000,000 / 0.7824 = $63,905,930.47, a third of it
+# a year over 2024-2026 = $21,301,976.82
+expect_out "| 2024 | West | GBR | C5 | commitment | GBP 50,000,000 | split equally among 5 states | \$63.91m | 2024/2026 | \$21.30m a year over 36 months (Jan 2024 – Dec 2026) |" "UK three-year commitment, converted at the 2024 rate"
+expect_not_out "## Not converted" "every line of the bundled data has a rate"
 # the per-year figure of a multi-year line: USD 35bn over 36 months
 # (2025-11 to 2028-10) = 35,000m * 12 / 36 = 11,666.67m a year
 expect_out "| \$11,666.67m a year over 36 months (Nov 2025 – Oct 2028) |" "per-year figure over whole months, with the months spanned"
@@ -32,7 +33,7 @@ for f in md csv json html; do
   cmp -s "$T/r1.$f" "$T/r2.$f" && ok || fail "$f report differs between two runs"
   [ -s "$T/r1.$f" ] && ok || fail "$f report is empty"
 done
-grep -q '^2024,WEST,GBR,C5,true,inward,commitment,firm,,no: not converted,50000000.00,GBP,1,split,50000000.00,,,,,no GBP rate for 2024 in lib/rates.lua,2024/2026,2024,,2024-04-uk-cameron-c5-visit,' "$T/r1.csv" && ok || fail "CSV row for the UK commitment: $(grep GBR "$T/r1.csv")"
+grep -q '^2024,WEST,GBR,C5,true,inward,commitment,firm,,firm,50000000.00,GBP,1,split,50000000.00,0.782[34][0-9]*,63905930.47,63905930.47,,,2024/2026,2024 2025 2026,21301976.82,2024-04-uk-cameron-c5-visit,' "$T/r1.csv" && ok || fail "CSV row for the UK commitment: $(grep GBR "$T/r1.csv")"
 grep -q '<svg' "$T/r1.html" && ok || fail "HTML report has an SVG chart"
 grep -q '<rect' "$T/r1.html" && ok || fail "HTML chart has bars"
 grep -q 'src=\|<script\|<link' "$T/r1.html" && fail "HTML report loads something external" || ok
