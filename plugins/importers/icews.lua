@@ -172,13 +172,11 @@ function M.import(src, sink, opts)
   end
 end
 
--- An ICEWS file: the header starts "Event ID<TAB>Event Date", and not
--- "Event ID<TAB>Event Date<TAB>Event Type" in any case (POLECAT's,
--- importers/polecat.lua).
+-- An ICEWS file: the header starts "Event ID<TAB>Event Date<TAB>Source
+-- Name" (POLECAT's third column is Event Type: importers/polecat.lua).
 function M.detect(head)
   head = head:gsub("^\239\187\191", "")
-  return head:find("^Event ID\tEvent Date\t") ~= nil
-     and head:sub(1, 64):lower():find("^event id\tevent date\tevent type\t") == nil
+  return head:find("^Event ID\tEvent Date\tSource Name\t") ~= nil
 end
 
 return M
