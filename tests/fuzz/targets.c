@@ -38,6 +38,17 @@
 
 /* An error message must be NUL-terminated inside its buffer and say
    something. */
+/* Remove the database file db and the WAL and shared-memory files beside
+   it. */
+static void remove_db(const char *db) {
+  char side[512];
+  remove(db);
+  snprintf(side, sizeof side, "%s-wal", db);
+  remove(side);
+  snprintf(side, sizeof side, "%s-shm", db);
+  remove(side);
+}
+
 static void check_message(const char *err, size_t n) {
   CHECK(memchr(err, '\0', n) != NULL, "message not NUL-terminated");
   CHECK(err[0] != '\0', "empty message");
@@ -292,15 +303,10 @@ static caw_store *bulk_store(void) {
 }
 
 void caw_fuzz_dsv_fini(void) {
-  char side[320];
   if (!B.st) return;
   caw_store_close(B.st);
   B.st = NULL;
-  remove(B.db);
-  snprintf(side, sizeof side, "%s-wal", B.db);
-  remove(side);
-  snprintf(side, sizeof side, "%s-shm", B.db);
-  remove(side);
+  remove_db(B.db);
   rmdir(B.dir);
 }
 
@@ -529,19 +535,14 @@ void caw_fuzz_json_init(const char *plugin_dir) {
 
 void caw_fuzz_json_fini(void) {
   unsigned i;
-  char side[320];
   if (!J.rt) return;
   caw_runtime_free(J.rt);
   caw_store_close(J.st);
   J.rt = NULL;
   J.st = NULL;
   J.L = NULL;
-  remove(J.db);
+  remove_db(J.db);
   remove(J.in);
-  snprintf(side, sizeof side, "%s-wal", J.db);
-  remove(side);
-  snprintf(side, sizeof side, "%s-shm", J.db);
-  remove(side);
   rmdir(J.dir);
   for (i = 0; i < J.nodd; i++) free(J.odd[i]);
   J.nodd = 0;
@@ -978,15 +979,10 @@ void caw_fuzz_lua_init(const char *plugin_dir) {
 }
 
 void caw_fuzz_lua_fini(void) {
-  char side[400];
   if (!LA.st) return;
   caw_store_close(LA.st);
   LA.st = NULL;
-  remove(LA.db);
-  snprintf(side, sizeof side, "%s-wal", LA.db);
-  remove(side);
-  snprintf(side, sizeof side, "%s-shm", LA.db);
-  remove(side);
+  remove_db(LA.db);
   remove(LA.gdelt);
   remove(LA.csv);
   remove(LA.out);
